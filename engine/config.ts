@@ -1,0 +1,56 @@
+// Engine settings from the command line and the environment, with defaults.
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface EngineConfig {
+  dataDir: string;
+  listenHost: string;
+  listenPort: number;
+  zone: string;
+  /** Base URL clients use to reach this engine, ending in /v2. */
+  publicUrl: string;
+  /** Address PostgreSQL listens on and the host in connection URIs. */
+  pgHost: string;
+  pgPortBase: number;
+  /** OS user that runs postgres when the engine runs as root. */
+  runAsUser: string;
+}
+
+export function defaultDataDir(): string {
+  if (process.getuid?.() === 0) return '/var/lib/pgdeck';
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'pgdeck');
+}
+
+function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
+  const port = Number(m?.[3]);
+  if (!m || port > 65535) throw new Error(`invalid listen address "${text}": expected HOST:PORT, e.g. 127.0.0.1:8079`);
+  return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
+}
+
+export function loadConfig(args: string[], env: NodeJS.ProcessEnv = process.env): EngineConfig {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (!a.startsWith('--')) throw new Error(`unexpected argument "${a}"`);
+    const [name, inline] = a.slice(2).split('=', 2);
+    const value = inline ?? args[++i];
+    if (!name || value === undefined) throw new Error(`--${name} needs a value`);
+    flags.set(name, value);
+  }
+  for (const name of flags.keys()) {
+    if (!['listen', 'data', 'zone', 'public-url', 'pg-host', 'pg-port-base'].includes(name)) throw new Error(`unknown option --${name}`);
+  }
+  const listen = parseListen(flags.get('listen') ?? env.PGDECK_ENGINE_LISTEN ?? '127.0.0.1:8079');
+  const urlHost = listen.host.includes(':') ? `[${listen.host}]` : listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host;
+  return {
+    dataDir: resolve(flags.get('data') ?? env.PGDECK_DATA ?? defaultDataDir()),
+    listenHost: listen.host,
+    listenPort: listen.port,
+    zone: flags.get('zone') ?? env.PGDECK_ZONE ?? 'local',
+    publicUrl: (flags.get('public-url') ?? env.PGDECK_PUBLIC_URL ?? `http://${urlHost}:${listen.port}/v2`).replace(/\/$/, ''),
+    pgHost: flags.get('pg-host') ?? env.PGDECK_PG_HOST ?? '127.0.0.1',
+    pgPortBase: Number(flags.get('pg-port-base') ?? env.PGDECK_PG_PORT_BASE ?? 25432),
+    runAsUser: env.PGDECK_RUN_AS ?? 'pgdeck',
+  };
+}

@@ -1,0 +1,74 @@
+// Databases of a service: real CREATE DATABASE / DROP DATABASE.
+import { DatabaseError } from 'pg';
+import { ApiError } from '@/lib/api-v2/errors';
+import type { Operation } from '@/lib/schemas/operation';
+import type { CreateDatabase } from '@/lib/schemas/database';
+import { DEFAULT_DATABASE } from '../runtime/templates';
+import { quoteIdent, quoteLiteral } from '../runtime/sql-text';
+import type { Engine } from './engine';
+import { beginOperation, runNow } from './operations';
+import { databaseExists } from './roles';
+import { requireRunning } from './users';
+
+const SYSTEM_DATABASES = new Set(['postgres', 'template0', 'template1']);
+
+// POST /v2/dbaas-postgres/{service-name}/database
+export async function createDatabase(engine: Engine, service: string, body: CreateDatabase): Promise<Operation> {
+  const svc = requireRunning(engine, service);
+  const name = body['database-name'];
+  if (SYSTEM_DATABASES.has(name) || engine.services.database(service, name) || (await databaseExists(engine, svc, name))) {
+    throw new ApiError('conflict', `database ${name} already exists`, 'database-name');
+  }
+  const op = beginOperation(engine, service, 'create-database', { name });
+  engine.services.addDatabase(service, { name, lcCollate: body['lc-collate'] ?? null, lcCtype: body['lc-ctype'] ?? null });
+  return runNow(engine, op, async () => {
+    try {
+      await applyDatabase(engine, service, name);
+    } catch (err) {
+      engine.services.removeDatabase(service, name);
+      throw err;
+    }
+  });
+}
+
+/** Creates the database as stored, if it does not exist yet. */
+export async function applyDatabase(engine: Engine, service: string, name: string): Promise<void> {
+  const svc = requireRunning(engine, service);
+  const db = engine.services.database(service, name);
+  if (!db || (await databaseExists(engine, svc, name))) return;
+  const locale = [
+    db.lcCollate ? `LC_COLLATE ${quoteLiteral(db.lcCollate)}` : '',
+    db.lcCtype ? `LC_CTYPE ${quoteLiteral(db.lcCtype)}` : '',
+  ].join(' ');
+  try {
+    await engine.runtime.query(
+      engine.spec(svc),
+      `CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(svc.adminUsername)} TEMPLATE template0 ENCODING 'UTF8' ${locale}`,
+    );
+  } catch (err) {
+    // 22023 invalid_parameter_value: an unknown or incompatible locale
+    if (err instanceof DatabaseError && err.code === '22023') {
+      const field = /ctype/i.test(err.message) ? 'lc-ctype' : 'lc-collate';
+      throw new ApiError('incorrect', `${field}: ${err.message}`, field);
+    }
+    throw err;
+  }
+}
+
+// DELETE /v2/dbaas-postgres/{service-name}/database/{database-name}
+export async function deleteDatabase(engine: Engine, service: string, name: string): Promise<Operation> {
+  requireRunning(engine, service);
+  if (SYSTEM_DATABASES.has(name) || name === DEFAULT_DATABASE) {
+    throw new ApiError('forbidden', `database ${name} is ${name === DEFAULT_DATABASE ? 'the default database' : 'a system database'} and cannot be deleted`);
+  }
+  if (!engine.services.database(service, name)) throw new ApiError('not-found', `database ${name} not found`);
+  const op = beginOperation(engine, service, 'delete-database', { name });
+  return runNow(engine, op, () => dropDatabase(engine, service, name));
+}
+
+export async function dropDatabase(engine: Engine, service: string, name: string): Promise<void> {
+  const svc = requireRunning(engine, service);
+  // WITH (FORCE) ends the sessions still connected to it (PostgreSQL 13+).
+  await engine.runtime.query(engine.spec(svc), `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  engine.services.removeDatabase(service, name);
+}

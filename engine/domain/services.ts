@@ -1,0 +1,153 @@
+// What creating, changing and deleting a PostgreSQL service means.
+import { randomUUID } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiError } from '@/lib/api-v2/errors';
+import { parseCidr } from '@/lib/schemas/cidr';
+import type { Operation } from '@/lib/schemas/operation';
+import type { CreateService, UpdateService } from '@/lib/schemas/service';
+import { issueServerCert } from '../runtime/tls';
+import { DEFAULT_DATABASE, TEMPLATE_ADMIN, ensureTemplate } from '../runtime/templates';
+import { quoteIdent } from '../runtime/sql-text';
+import type { ServiceRecord } from '../store/services';
+import type { Engine } from './engine';
+import { beginOperation, runLater, runNow } from './operations';
+import { generatePassword } from './passwords';
+import { DEFAULT_PLAN, findPlan, isAuthorized, plans } from './plans';
+import { allocatePort } from './ports';
+import { applyUser, roleExists } from './roles';
+
+export function requireService(engine: Engine, name: string): ServiceRecord {
+  const svc = engine.services.get(name);
+  if (!svc) throw new ApiError('not-found', `service ${name} not found`);
+  return svc;
+}
+
+function checkPlan(name: string): void {
+  const plan = findPlan(name);
+  if (!plan) throw new ApiError('incorrect', `plan: unknown plan "${name}"; plans: ${plans.filter(isAuthorized).map((p) => p.name).join(', ')}`, 'plan');
+  if (!isAuthorized(plan)) {
+    throw new ApiError('unsupported', `plan: ${name} has ${plan.nodeCount} nodes and needs high availability, which this engine does not offer yet`, 'plan');
+  }
+}
+
+const canonicalFilter = (list: string[]): string[] => [...new Set(list.map((c) => {
+  const r = parseCidr(c);
+  return r.ok ? r.cidr : c;
+}))];
+
+const defaultVersion = (engine: Engine): string => [...engine.binaries.keys()].sort((a, b) => Number(a) - Number(b)).pop() ?? '';
+
+// POST /v2/dbaas-postgres/{name}
+export async function createService(engine: Engine, name: string, body: CreateService): Promise<Operation> {
+  checkPlan(body.plan);
+  const major = body.version ?? defaultVersion(engine);
+  if (!engine.binaries.has(major)) {
+    throw new ApiError('unsupported', `version: PostgreSQL ${major} is not installed on this engine; available: ${[...engine.binaries.keys()].join(', ')}`, 'version');
+  }
+  const admin = body['admin-username'] ?? TEMPLATE_ADMIN;
+  if (admin === 'postgres' || admin.startsWith('pg_')) {
+    throw new ApiError('incorrect', `admin-username: "${admin}" is reserved by PostgreSQL`, 'admin-username');
+  }
+  if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
+  const port = await allocatePort(engine.config.pgHost, engine.config.pgPortBase, engine.services.usedPorts());
+  const op = engine.db.transaction(() => {
+    if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
+    engine.services.insert({
+      name,
+      id: randomUUID(),
+      plan: body.plan,
+      major,
+      phase: 'creating',
+      port,
+      adminUsername: admin,
+      ipFilter: canonicalFilter(body['ip-filter'] ?? ['0.0.0.0/0', '::/0']),
+      maintenance: body.maintenance ?? { dow: 'sunday', time: '04:00:00' },
+      backupSchedule: body['backup-schedule'] ?? { 'backup-hour': 3, 'backup-minute': 0 },
+      terminationProtection: body['termination-protection'] ?? false,
+    });
+    const password = body['admin-password'] ?? generatePassword();
+    engine.services.addUser(name, { username: admin, type: 'primary', passwordSealed: engine.box.seal(password), allowReplication: true });
+    engine.services.addDatabase(name, { name: DEFAULT_DATABASE, lcCollate: null, lcCtype: null });
+    return engine.operations.insert(name, 'create-service', {});
+  })();
+  return runLater(engine, op, () => materialize(engine, name), () => discard(engine, name));
+}
+
+/** Makes the service's cluster real and running. Safe to run again after a crash. */
+export async function materialize(engine: Engine, name: string): Promise<void> {
+  const svc = requireService(engine, name);
+  const spec = engine.spec(svc);
+  const copied = join(spec.root, 'copied');
+  if (!existsSync(copied)) {
+    await engine.runtime.stop(spec, 'immediate').catch(() => undefined);
+    const template = await ensureTemplate(engine.runtime, join(engine.config.dataDir, 'templates'), spec.binaries);
+    await engine.runtime.copyCluster(template, spec.root);
+    writeFileSync(copied, new Date().toISOString());
+  }
+  const tls = await issueServerCert(engine.ca, [...new Set([engine.config.pgHost, 'localhost', '127.0.0.1', '::1'])]);
+  engine.runtime.writeConfig(spec, tls);
+  await engine.runtime.start(spec);
+  if (svc.adminUsername !== TEMPLATE_ADMIN && !(await roleExists(engine, svc, svc.adminUsername))) {
+    await engine.runtime.query(spec, `ALTER ROLE ${quoteIdent(TEMPLATE_ADMIN)} RENAME TO ${quoteIdent(svc.adminUsername)}`);
+  }
+  for (const user of engine.services.users(name)) await applyUser(engine, svc, user);
+  engine.services.update(name, { phase: 'running' });
+}
+
+/** Removes every trace of a service: processes, files, records. */
+async function discard(engine: Engine, name: string): Promise<void> {
+  const svc = engine.services.get(name);
+  if (!svc) return;
+  const spec = engine.spec(svc);
+  await engine.runtime.stop(spec, 'fast').catch(() => engine.runtime.stop(spec, 'immediate'));
+  engine.runtime.remove(spec.root);
+  engine.services.remove(name);
+}
+
+// DELETE /v2/dbaas-postgres/{name}, DELETE /v2/dbaas-service/{name}
+export function deleteService(engine: Engine, name: string): Operation {
+  const svc = requireService(engine, name);
+  if (svc.terminationProtection) {
+    throw new ApiError('forbidden', `service ${name} has termination protection on: turn it off before deleting`);
+  }
+  const op = beginOperation(engine, name, 'delete-service');
+  engine.services.update(name, { phase: 'deleting' });
+  return runLater(engine, op, () => discard(engine, name));
+}
+
+// PUT /v2/dbaas-postgres/{name}
+export async function updateService(engine: Engine, name: string, body: UpdateService): Promise<Operation> {
+  const svc = requireService(engine, name);
+  if (body.version !== undefined && body.version !== svc.major) {
+    throw new ApiError('unsupported', `version: upgrading from ${svc.major} to ${body.version} is not supported by this engine yet`, 'version');
+  }
+  if (body.plan !== undefined) checkPlan(body.plan);
+  const planChanges = body.plan !== undefined && body.plan !== svc.plan;
+  const filter = body['ip-filter'] && canonicalFilter(body['ip-filter']);
+  const op = beginOperation(engine, name, 'update-service', { restart: planChanges });
+  engine.services.update(name, {
+    plan: body.plan,
+    ipFilter: filter,
+    maintenance: body.maintenance,
+    backupSchedule: body['backup-schedule'],
+    terminationProtection: body['termination-protection'],
+    ...(planChanges ? { phase: 'updating' as const } : {}),
+  });
+  if (planChanges) return runLater(engine, op, () => applyConfig(engine, name, true));
+  return runNow(engine, op, () => (filter ? applyConfig(engine, name, false) : Promise.resolve()));
+}
+
+/** Rewrites the configuration from the store; reload, or restart when memory settings changed. */
+export async function applyConfig(engine: Engine, name: string, restart: boolean): Promise<void> {
+  const svc = requireService(engine, name);
+  const spec = engine.spec(svc);
+  engine.runtime.writeConfig(spec);
+  if (restart) {
+    await engine.runtime.stop(spec, 'fast');
+    await engine.runtime.start(spec);
+    engine.services.update(name, { phase: 'running' });
+  } else {
+    await engine.runtime.reload(spec);
+  }
+}

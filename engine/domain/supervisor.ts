@@ -1,0 +1,140 @@
+// Keeps every service that should run, running: adopts instances that
+// survived an engine restart, starts the others, finishes operations a crash
+// cut off, and restarts a postmaster that dies (recording it in notifications).
+import type { Engine } from './engine';
+import { applyDatabase, dropDatabase } from './databases';
+import { applyConfig, materialize, requireService } from './services';
+import { applyUser, dropUser } from './roles';
+import type { OperationRow } from '../store/operations';
+
+type Resume = (engine: Engine, op: OperationRow, params: Record<string, string>) => Promise<void>;
+
+const resumeUser: Resume = async (e, op, p) => {
+  const user = e.services.user(op.service, p.username ?? '');
+  if (user) await applyUser(e, requireService(e, op.service), user);
+};
+
+/** How each kind of operation is finished after a crash: by running it again. */
+const resumers: Record<string, Resume> = {
+  'create-service': (e, op) => materialize(e, op.service),
+  'delete-service': async (e, op) => {
+    const svc = e.services.get(op.service);
+    if (!svc) return;
+    const spec = e.spec(svc);
+    await e.runtime.stop(spec, 'fast').catch(() => e.runtime.stop(spec, 'immediate'));
+    e.runtime.remove(spec.root);
+    e.services.remove(op.service);
+  },
+  'update-service': (e, op, p) => applyConfig(e, op.service, p.restart === 'true'),
+  'create-database': (e, op, p) => applyDatabase(e, op.service, p.name ?? ''),
+  'delete-database': (e, op, p) => dropDatabase(e, op.service, p.name ?? ''),
+  'create-user': resumeUser,
+  'reset-password': resumeUser,
+  'allow-replication': resumeUser,
+  'delete-user': async (e, op, p) => {
+    await dropUser(e, requireService(e, op.service), p.username ?? '');
+    e.services.removeUser(op.service, p.username ?? '');
+  },
+};
+
+export class Supervisor {
+  private timer: NodeJS.Timeout | null = null;
+  private busy = new Set<string>();
+  private lastPid = new Map<string, number>();
+
+  constructor(private readonly engine: Engine, private readonly intervalMs = 1000) {}
+
+  /** Adopt or start what should run, then finish interrupted operations. */
+  async recover(): Promise<void> {
+    const { engine } = this;
+    const pending = new Set(engine.operations.allPending().map((o) => o.service));
+    for (const svc of engine.services.list()) {
+      if (pending.has(svc.name) || svc.phase === 'creating' || svc.phase === 'deleting') continue;
+      const pid = engine.runtime.pid(engine.serviceRoot(svc));
+      if (pid !== null) {
+        this.lastPid.set(svc.name, pid);
+        console.log(`adopted ${svc.name} (postmaster pid ${pid})`);
+      } else {
+        await this.restart(svc.name, 'was not running when the engine started; started it');
+      }
+    }
+    for (const op of engine.operations.allPending()) {
+      const resume = resumers[op.command];
+      const params = Object.fromEntries(Object.entries(JSON.parse(op.params) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+      try {
+        if (!resume) throw new Error(`no way to resume ${op.command}`);
+        await resume(engine, op, params);
+        engine.operations.finish(op.id, 'success');
+        console.log(`finished ${op.command} ${op.service} after an interruption`);
+      } catch (err) {
+        const message = `interrupted by an engine restart and could not be finished: ${(err as Error).message}`;
+        if (op.command === 'create-service') await resumers['delete-service']?.(engine, op, params).catch(() => undefined);
+        engine.operations.finish(op.id, 'failure', 'interrupted', message);
+        console.error(`${op.command} ${op.service}: ${message}`);
+      }
+    }
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.check(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async check(): Promise<void> {
+    const { engine } = this;
+    for (const svc of engine.services.list()) {
+      if (svc.phase !== 'running' || this.busy.has(svc.name) || engine.operations.pendingFor(svc.name)) continue;
+      const pid = engine.runtime.pid(engine.serviceRoot(svc));
+      if (pid !== null) {
+        this.lastPid.set(svc.name, pid);
+        continue;
+      }
+      const last = this.lastPid.get(svc.name);
+      engine.services.notify(svc.name, {
+        level: 'warning',
+        type: 'service_process_exited',
+        message: `PostgreSQL stopped unexpectedly${last ? ` (postmaster pid ${last} exited)` : ''}; restarting it`,
+        metadata: { 'postmaster-pid': last ?? null },
+      });
+      await this.restart(svc.name, 'was restarted after it stopped unexpectedly');
+    }
+  }
+
+  private async restart(name: string, what: string): Promise<void> {
+    const { engine } = this;
+    this.busy.add(name);
+    try {
+      // A killed postmaster leaves backends behind for a moment; retry until its shared memory is free.
+      for (let attempt = 1; ; attempt++) {
+        const svc = requireService(engine, name);
+        try {
+          await engine.runtime.start(engine.spec(svc), 30_000);
+          break;
+        } catch (err) {
+          if (attempt >= 5) throw err;
+          await new Promise((r) => setTimeout(r, 500 * attempt));
+        }
+      }
+      const pid = engine.runtime.pid(engine.serviceRoot(requireService(engine, name)));
+      if (pid) this.lastPid.set(name, pid);
+      engine.services.notify(name, { level: 'notice', type: 'service_process_restarted', message: `PostgreSQL ${what}`, metadata: { 'postmaster-pid': pid } });
+    } catch (err) {
+      engine.services.notify(name, { level: 'warning', type: 'service_process_restart_failed', message: `PostgreSQL could not be started: ${(err as Error).message}`.slice(0, 1024), metadata: {} });
+    } finally {
+      this.busy.delete(name);
+    }
+  }
+
+  /** SIGTERM: stop every instance cleanly. */
+  async stopAll(): Promise<void> {
+    this.stop();
+    for (const svc of this.engine.services.list()) {
+      await this.engine.runtime.stop(this.engine.spec(svc), 'fast').catch((err: Error) => console.error(`stopping ${svc.name}: ${err.message}`));
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// npm run engine -- [--listen HOST:PORT] [--data DIR] [--zone NAME]   (or: keys ...)
+import { keysCommand } from './cli/keys';
+import { loadConfig } from './config';
+import { ensureBootstrapKey, openEngine } from './domain/engine';
+import { Supervisor } from './domain/supervisor';
+import { build } from './http/app';
+
+async function main(args: string[]): Promise<number> {
+  if (args[0] === 'keys') return keysCommand(args.slice(1));
+  const config = loadConfig(args);
+  const engine = await openEngine(config);
+  const credentials = ensureBootstrapKey(engine);
+  const supervisor = new Supervisor(engine);
+  await supervisor.recover();
+  supervisor.start();
+  const app = build(engine);
+  await app.listen({ host: config.listenHost, port: config.listenPort });
+  console.log(`pgdeck engine: API at ${config.publicUrl} (zone ${config.zone}), data in ${config.dataDir}`);
+  console.log(`PostgreSQL ${[...engine.binaries.values()].map((b) => b.version).join(', ')} available`);
+  if (credentials) console.log(`admin API key and secret: ${credentials}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping the API and every PostgreSQL instance`);
+    await app.close();
+    await supervisor.stopAll();
+    engine.db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: Error) => {
+    console.error(`pgdeck engine: ${err.message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,208 @@
+// One PostgreSQL instance on this machine: its files, configuration the
+// engine owns, and its process (started detached so it outlives the engine).
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Binaries } from './binaries';
+import { run, type RunAs } from './process';
+import { confValue } from './sql-text';
+
+export type ConfValue = string | number | boolean;
+
+export interface InstanceSpec {
+  /** Directory holding data/, run/ and postgres.log. */
+  root: string;
+  port: number;
+  listen: string;
+  binaries: Binaries;
+  settings: Record<string, ConfValue>;
+  /** CIDR blocks allowed to connect over TLS. */
+  ipFilter: string[];
+}
+
+export interface Tls {
+  cert: string;
+  key: string;
+}
+
+export const SUPERUSER = 'postgres';
+
+export const paths = (root: string) => ({
+  root,
+  data: join(root, 'data'),
+  run: join(root, 'run'),
+  log: join(root, 'postgres.log'),
+});
+
+export class InstanceRuntime {
+  constructor(private readonly runAs: RunAs | null) {}
+
+  /** Creates a directory owned by the unprivileged user, readable by nobody else. */
+  ownedDir(dir: string): void {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+    if (this.runAs) chownSync(dir, this.runAs.uid, this.runAs.gid);
+  }
+
+  private writeOwned(file: string, text: string, mode = 0o600): void {
+    writeFileSync(`${file}.tmp`, text, { mode });
+    if (this.runAs) chownSync(`${file}.tmp`, this.runAs.uid, this.runAs.gid);
+    // rename keeps the switch atomic: postgres never reads a half-written file
+    renameSync(`${file}.tmp`, file);
+  }
+
+  /** initdb into `root/data`, as the unprivileged user. */
+  async initdb(root: string, b: Binaries): Promise<void> {
+    const p = paths(root);
+    this.ownedDir(root);
+    rmSync(p.data, { recursive: true, force: true });
+    await run(join(b.bin, 'initdb'), ['-D', p.data, '-U', SUPERUSER, '--auth-local=trust', '--auth-host=reject',
+      '-E', 'UTF8', '--locale=C.UTF-8', '--no-instructions'], { runAs: this.runAs, cwd: root, timeoutMs: 300_000 });
+  }
+
+  /** Copies a prepared cluster (cp -a, reflinks where the file system allows). */
+  async copyCluster(fromRoot: string, toRoot: string): Promise<void> {
+    this.ownedDir(toRoot);
+    rmSync(paths(toRoot).data, { recursive: true, force: true });
+    await run('/bin/cp', ['-a', '--reflink=auto', paths(fromRoot).data, paths(toRoot).data], { runAs: this.runAs, timeoutMs: 300_000 });
+    // The copy must survive a power cut before the first checkpoint.
+    await run('/bin/sync', ['-f', paths(toRoot).data], { runAs: this.runAs }).catch(() => undefined);
+  }
+
+  /** Writes postgresql.conf, pg_hba.conf and the TLS files. The engine owns them all. */
+  writeConfig(spec: InstanceSpec, tls?: Tls): void {
+    const p = paths(spec.root);
+    this.ownedDir(p.run);
+    const settings: Record<string, ConfValue> = {
+      listen_addresses: spec.listen,
+      port: spec.port,
+      unix_socket_directories: p.run,
+      unix_socket_permissions: '0700',
+      ssl: true,
+      ssl_cert_file: 'server.crt',
+      ssl_key_file: 'server.key',
+      ssl_min_protocol_version: 'TLSv1.2',
+      password_encryption: 'scram-sha-256',
+      logging_collector: false,
+      log_destination: 'stderr',
+      log_line_prefix: '%m [%p] %q%u@%d ',
+      log_timezone: 'UTC',
+      timezone: 'UTC',
+      lc_messages: 'C',
+      dynamic_shared_memory_type: 'posix',
+      ...spec.settings,
+    };
+    const conf = Object.entries(settings).map(([k, v]) => `${k} = ${confValue(v)}`).join('\n');
+    if (tls) {
+      this.writeOwned(join(p.data, 'server.crt'), tls.cert, 0o644);
+      this.writeOwned(join(p.data, 'server.key'), tls.key, 0o600);
+    }
+    this.writeOwned(join(p.data, 'postgresql.conf'), `# Written by the pgdeck engine; edits are overwritten.\n${conf}\n`);
+    this.writeOwned(join(p.data, 'pg_hba.conf'), hbaText(spec.ipFilter));
+  }
+
+  /** The postmaster's pid when it runs on this data directory, else null. */
+  pid(root: string): number | null {
+    const p = paths(root);
+    let pid: number;
+    try {
+      pid = Number(readFileSync(join(p.data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    } catch {
+      return null;
+    }
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    try {
+      // A reused pid belongs to another process: the postmaster's cwd is its data directory.
+      return readlinkSync(`/proc/${pid}/cwd`) === p.data ? pid : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Starts the postmaster detached (pg_ctl) and waits until it accepts connections. */
+  async start(spec: InstanceSpec, timeoutMs = 60_000): Promise<void> {
+    const p = paths(spec.root);
+    if (this.pid(spec.root) === null) {
+      await run(join(spec.binaries.bin, 'pg_ctl'), ['start', '-D', p.data, '-l', p.log, '-W', '-s'], {
+        runAs: this.runAs,
+        cwd: spec.root,
+      });
+    }
+    await this.waitReady(spec, timeoutMs);
+  }
+
+  /** Ready means a real connection answers a query, not a line in the log. */
+  async waitReady(spec: InstanceSpec, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const startedAt = Date.now();
+    let last = '';
+    while (Date.now() < deadline) {
+      try {
+        await this.query(spec, 'SELECT 1');
+        return;
+      } catch (err) {
+        last = (err as Error).message;
+      }
+      if (Date.now() - startedAt > 3000 && this.pid(spec.root) === null) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`PostgreSQL did not become ready: ${last}; log: ${this.logTail(spec.root)}`);
+  }
+
+  logTail(root: string, lines = 5): string {
+    try {
+      return readFileSync(paths(root).log, 'utf8').trim().split('\n').slice(-lines).join(' | ');
+    } catch {
+      return '(no log)';
+    }
+  }
+
+  async stop(spec: InstanceSpec, mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+    if (this.pid(spec.root) === null) return;
+    await run(join(spec.binaries.bin, 'pg_ctl'), ['stop', '-D', paths(spec.root).data, '-m', mode, '-w', '-t', '60', '-s'], {
+      runAs: this.runAs,
+      cwd: spec.root,
+      timeoutMs: 90_000,
+    });
+  }
+
+  async reload(spec: InstanceSpec): Promise<void> {
+    await this.query(spec, 'SELECT pg_reload_conf()');
+  }
+
+  /** Runs SQL as the engine's superuser over the private Unix socket. */
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    spec: InstanceSpec,
+    sql: string,
+    params: unknown[] = [],
+    database = 'postgres',
+  ): Promise<R[]> {
+    const client = new pg.Client({ host: paths(spec.root).run, port: spec.port, user: SUPERUSER, database, connectionTimeoutMillis: 5000 });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      return (await client.query<R>(sql, params)).rows;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  remove(root: string): void {
+    rmSync(root, { recursive: true, force: true });
+  }
+
+  exists(root: string): boolean {
+    return existsSync(join(paths(root).data, 'PG_VERSION'));
+  }
+}
+
+function hbaText(ipFilter: string[]): string {
+  const lines = [
+    '# Written by the pgdeck engine; edits are overwritten.',
+    '# The engine manages the instance as its superuser over a Unix socket in a 0700 directory.',
+    `local all ${SUPERUSER} trust`,
+    '# Clients: TLS only, SCRAM passwords, from the service ip-filter.',
+    ...ipFilter.flatMap((cidr) => [`hostssl all all ${cidr} scram-sha-256`, `hostssl replication all ${cidr} scram-sha-256`]),
+  ];
+  return `${lines.join('\n')}\n`;
+}

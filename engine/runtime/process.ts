@@ -1,0 +1,61 @@
+// The one way the engine runs another program: as the unprivileged OS user
+// when the engine runs as root (PostgreSQL refuses to run as root), with a
+// timeout, capturing output for error messages.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface RunAs {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+export class CommandError extends Error {
+  constructor(readonly command: string, readonly code: number | null, readonly output: string) {
+    super(`${command} failed (exit ${code ?? 'signal'}): ${output.trim().split('\n').slice(-5).join(' | ')}`);
+    this.name = 'CommandError';
+  }
+}
+
+export interface RunOptions {
+  runAs?: RunAs | null;
+  cwd?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** Looks up an OS user in /etc/passwd; null when it does not exist. */
+export function lookupUser(name: string): RunAs | null {
+  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+    const [user, , uid, gid] = line.split(':');
+    if (user === name && uid && gid) return { name, uid: Number(uid), gid: Number(gid) };
+  }
+  return null;
+}
+
+export function run(file: string, args: string[], opts: RunOptions = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      cwd: opts.cwd ?? '/',
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(opts.runAs ? { uid: opts.runAs.uid, gid: opts.runAs.gid } : {}),
+    });
+    let output = '';
+    const collect = (chunk: Buffer): void => {
+      output = (output + chunk.toString()).slice(-16_384);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new CommandError(`${file} ${args[0] ?? ''}`.trim(), null, err.message));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output);
+      else reject(new CommandError(`${file.split('/').pop()} ${args[0] ?? ''}`.trim(), code, output));
+    });
+  });
+}

@@ -1,0 +1,165 @@
+import { execFile } from 'node:child_process';
+import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { confValue, quoteIdent, quoteLiteral, scramVerifier } from './sql-text';
+
+describe('quoteIdent', () => {
+  it.each([
+    ['users', '"users"'],
+    ['Mixed Case', '"Mixed Case"'],
+    ['a"; DROP TABLE x; --', '"a""; DROP TABLE x; --"'],
+    ['""', '""""""'],
+    ["it's", `"it's"`],
+    ['back\\slash', '"back\\slash"'],
+    ['ünïcode', '"ünïcode"'],
+  ])('%j -> %s', (input, expected) => expect(quoteIdent(input)).toBe(expected));
+
+  it.each(['a\0b', ''])('refuses %j', (input) => expect(() => quoteIdent(input)).toThrow());
+});
+
+describe('quoteLiteral', () => {
+  it.each([
+    ['plain', "'plain'"],
+    ['', "''"],
+    ["it's", "'it''s'"],
+    ["'; DROP TABLE x; --", "'''; DROP TABLE x; --'"],
+    ['a\\b', "E'a\\\\b'"],
+    ["\\'; DROP TABLE x; --", "E'\\\\''; DROP TABLE x; --'"],
+    ['line\nbreak', "'line\nbreak'"],
+  ])('%j -> %s', (input, expected) => expect(quoteLiteral(input)).toBe(expected));
+
+  it('refuses NUL', () => expect(() => quoteLiteral('a\0')).toThrow(/NUL/));
+});
+
+describe('confValue', () => {
+  it.each<[string | number | boolean, string]>([
+    [true, 'on'],
+    [false, 'off'],
+    [5432, '5432'],
+    [0.9, '0.9'],
+    [-1, '-1'],
+    ['md5', "'md5'"],
+    ["it's", "'it''s'"],
+    ['C:\\data', "'C:\\\\data'"],
+    ["x' # comment", "'x'' # comment'"],
+  ])('%j -> %s', (input, expected) => expect(confValue(input)).toBe(expected));
+
+  it.each<string | number>(["x'\nlisten_addresses = '*", 'a\rb', 'a\0b', Number.NaN, Number.POSITIVE_INFINITY])(
+    'refuses %j',
+    (input) => expect(() => confValue(input)).toThrow(),
+  );
+});
+
+// The verifier format, re-derived here step by step from RFC 5802 / RFC 7677.
+const b64 = (b: Buffer): string => b.toString('base64');
+function parse(verifier: string): { iterations: number; salt: Buffer; storedKey: Buffer; serverKey: Buffer } {
+  const m = /^SCRAM-SHA-256\$(\d+):([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)$/.exec(verifier);
+  if (!m) throw new Error(`not a SCRAM verifier: ${verifier}`);
+  const [, it, salt, stored, server] = m as unknown as [string, string, string, string, string];
+  const buf = (s: string): Buffer => Buffer.from(s, 'base64');
+  return { iterations: Number(it), salt: buf(salt), storedKey: buf(stored), serverKey: buf(server) };
+}
+
+describe('scramVerifier', () => {
+  const salt = Buffer.from('W22ZaJ0SNY7soEsUEjb6gQ==', 'base64');
+
+  it('matches an independent step-by-step derivation', () => {
+    const salted = pbkdf2Sync('pencil', salt, 4096, 32, 'sha256');
+    const storedKey = createHash('sha256').update(createHmac('sha256', salted).update('Client Key').digest()).digest();
+    const serverKey = createHmac('sha256', salted).update('Server Key').digest();
+    expect(scramVerifier('pencil', salt)).toBe(`SCRAM-SHA-256$4096:${b64(salt)}$${b64(storedKey)}:${b64(serverKey)}`);
+  });
+
+  // RFC 7677 section 3 exchange: a server holding only our verifier must accept
+  // the client proof and produce the server signature given in the RFC.
+  it('authenticates the RFC 7677 example exchange', () => {
+    const { storedKey, serverKey } = parse(scramVerifier('pencil', salt, 4096));
+    const nonce = 'rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0';
+    const authMessage = `n=user,r=rOprNGfwEbeRWgbNEkqO,r=${nonce},s=${b64(salt)},i=4096,c=biws,r=${nonce}`;
+    const proof = Buffer.from('dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=', 'base64');
+    const clientSignature = createHmac('sha256', storedKey).update(authMessage).digest();
+    const clientKey = Buffer.from(proof.map((byte, i) => byte ^ clientSignature[i]!));
+    expect(createHash('sha256').update(clientKey).digest()).toEqual(storedKey);
+    expect(b64(createHmac('sha256', serverKey).update(authMessage).digest())).toBe(
+      '6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=',
+    );
+  });
+
+  it('uses a fresh 16-byte salt and the requested iteration count', () => {
+    const a = parse(scramVerifier('secret'));
+    const b = parse(scramVerifier('secret', undefined, 10000));
+    expect(a.iterations).toBe(4096);
+    expect(b.iterations).toBe(10000);
+    expect(a.salt).toHaveLength(16);
+    expect(a.salt.equals(b.salt)).toBe(false);
+    expect(a.storedKey).toHaveLength(32);
+    expect(a.serverKey).toHaveLength(32);
+  });
+
+  it('normalizes like SASLprep, keeping the raw password when nothing would remain', () => {
+    expect(scramVerifier('\u2168', salt)).toBe(scramVerifier('IX', salt)); // NFKC
+    expect(scramVerifier('a\u00ADb\u00A0c', salt)).toBe(scramVerifier('ab c', salt));
+    expect(scramVerifier('a\u200Bb', salt)).toBe(scramVerifier('a b', salt)); // a space, not removed
+    const raw = pbkdf2Sync('\u00AD', salt, 4096, 32, 'sha256');
+    const serverKey = createHmac('sha256', raw).update('Server Key').digest();
+    expect(parse(scramVerifier('\u00AD', salt)).serverKey).toEqual(serverKey);
+  });
+
+  it('refuses nonsense parameters', () => {
+    expect(() => scramVerifier('x', salt, 0)).toThrow();
+    expect(() => scramVerifier('x', Buffer.alloc(0))).toThrow();
+  });
+});
+
+// Optional check against a real server: PGDECK_TEST_PG_BIN=<postgres bin dir>, run as a non-root user.
+const pgBin = process.env['PGDECK_TEST_PG_BIN'];
+describe.skipIf(!pgBin)('scramVerifier against PostgreSQL', () => {
+  const run = promisify(execFile);
+  const passwords = ['pencil', "it's \\ 'quoted'", 'p\u00E4ss w\u00F6rd', '\u2168\u00AD\u00A0x', '\uFB01', 'a\u200Bb', '\u00AD'];
+
+  it('agrees with the server-made verifier and logs in', { timeout: 60_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pgdeck-scram-'));
+    const probe = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => probe.once('listening', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const data = join(dir, 'data');
+    try {
+      await run(join(pgBin!, 'initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256']);
+      const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`;
+      // -l: the postmaster would otherwise inherit our pipes and execFile would never return.
+      await run(join(pgBin!, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', opts, '-w', 'start']);
+      const admin = new pg.Client({ host: dir, port, user: 'postgres', database: 'postgres' });
+      await admin.connect();
+      try {
+        for (const [i, password] of passwords.entries()) {
+          // The server hashes this one itself; reuse its salt to compare byte for byte.
+          await admin.query(`CREATE ROLE ${quoteIdent(`u${i}`)} LOGIN PASSWORD ${quoteLiteral(password)}`);
+          const { rows } = await admin.query<{ v: string }>('SELECT rolpassword AS v FROM pg_authid WHERE rolname = $1', [`u${i}`]);
+          const theirs = parse(rows[0]!.v);
+          expect(scramVerifier(password, theirs.salt, theirs.iterations), password).toBe(rows[0]!.v);
+          // node-pg's client-side SASLprep sends '' for a password that maps to
+          // nothing, where the server (and we) keep the raw one: nothing to log in with.
+          if (password === '\u00AD') continue;
+          await admin.query(`ALTER ROLE ${quoteIdent(`u${i}`)} PASSWORD ${quoteLiteral(scramVerifier(password))}`);
+          const user = new pg.Client({ host: '127.0.0.1', port, user: `u${i}`, password, database: 'postgres' });
+          await user.connect();
+          await user.end();
+        }
+      } finally {
+        await admin.end();
+      }
+      const wrong = new pg.Client({ host: '127.0.0.1', port, user: 'u0', password: 'nope', database: 'postgres' });
+      await expect(wrong.connect()).rejects.toThrow(/password authentication failed/);
+    } finally {
+      await run(join(pgBin!, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,91 @@
+// SQLite persistence: one file in the data directory, WAL mode, numbered
+// migrations. State is written here before the engine acts on it.
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+const migrations: string[] = [
+  `CREATE TABLE api_keys (
+     key TEXT PRIMARY KEY,
+     name TEXT NOT NULL UNIQUE,
+     role TEXT NOT NULL CHECK (role IN ('admin','operator','viewer')),
+     secret_sealed TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     revoked_at TEXT
+   );
+   CREATE TABLE services (
+     name TEXT PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     plan TEXT NOT NULL,
+     major TEXT NOT NULL,
+     phase TEXT NOT NULL CHECK (phase IN ('creating','running','updating','deleting')),
+     port INTEGER NOT NULL UNIQUE,
+     admin_username TEXT NOT NULL,
+     ip_filter TEXT NOT NULL,
+     maintenance TEXT NOT NULL,
+     backup_schedule TEXT NOT NULL,
+     termination_protection INTEGER NOT NULL DEFAULT 0,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE databases (
+     service TEXT NOT NULL REFERENCES services(name) ON DELETE CASCADE,
+     name TEXT NOT NULL,
+     lc_collate TEXT,
+     lc_ctype TEXT,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (service, name)
+   );
+   CREATE TABLE users (
+     service TEXT NOT NULL REFERENCES services(name) ON DELETE CASCADE,
+     username TEXT NOT NULL,
+     type TEXT NOT NULL CHECK (type IN ('primary','normal')),
+     password_sealed TEXT NOT NULL,
+     allow_replication INTEGER NOT NULL DEFAULT 0,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (service, username)
+   );
+   CREATE TABLE operations (
+     id TEXT PRIMARY KEY,
+     service TEXT NOT NULL,
+     command TEXT NOT NULL,
+     params TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending','success','failure')),
+     reason TEXT,
+     message TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE INDEX operations_pending ON operations(service) WHERE state = 'pending';
+   CREATE TABLE notifications (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     service TEXT NOT NULL REFERENCES services(name) ON DELETE CASCADE,
+     level TEXT NOT NULL,
+     type TEXT NOT NULL,
+     message TEXT NOT NULL,
+     metadata TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );`,
+];
+
+export function openDb(file: string): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let v = current; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v] ?? '');
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+export const now = (): string => new Date().toISOString();

@@ -1,0 +1,180 @@
+// Services, their databases, users and notifications.
+import type { Db } from './db';
+import { now } from './db';
+import type { BackupSchedule, Maintenance } from '@/lib/schemas/common';
+
+export type Phase = 'creating' | 'running' | 'updating' | 'deleting';
+
+export interface ServiceRecord {
+  name: string;
+  id: string;
+  plan: string;
+  major: string;
+  phase: Phase;
+  port: number;
+  adminUsername: string;
+  ipFilter: string[];
+  maintenance: Maintenance;
+  backupSchedule: BackupSchedule;
+  terminationProtection: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UserRecord {
+  username: string;
+  type: 'primary' | 'normal';
+  passwordSealed: string;
+  allowReplication: boolean;
+}
+
+export interface DatabaseRecord {
+  name: string;
+  lcCollate: string | null;
+  lcCtype: string | null;
+}
+
+export interface NotificationRecord {
+  level: 'notice' | 'warning';
+  type: string;
+  message: string;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+}
+
+interface ServiceRow {
+  name: string; id: string; plan: string; major: string; phase: Phase; port: number; admin_username: string;
+  ip_filter: string; maintenance: string; backup_schedule: string; termination_protection: number;
+  created_at: string; updated_at: string;
+}
+
+const toService = (r: ServiceRow): ServiceRecord => ({
+  name: r.name,
+  id: r.id,
+  plan: r.plan,
+  major: r.major,
+  phase: r.phase,
+  port: r.port,
+  adminUsername: r.admin_username,
+  ipFilter: JSON.parse(r.ip_filter) as string[],
+  maintenance: JSON.parse(r.maintenance) as Maintenance,
+  backupSchedule: JSON.parse(r.backup_schedule) as BackupSchedule,
+  terminationProtection: r.termination_protection === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** Keeps the newest notifications only: they are a recent-events feed, not an audit log. */
+const NOTIFICATIONS_KEPT = 20;
+
+export class ServiceStore {
+  constructor(readonly db: Db) {}
+
+  get(name: string): ServiceRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM services WHERE name = ?').get(name) as ServiceRow | undefined;
+    return row && toService(row);
+  }
+
+  list(): ServiceRecord[] {
+    return (this.db.prepare('SELECT * FROM services ORDER BY name').all() as ServiceRow[]).map(toService);
+  }
+
+  usedPorts(): Set<number> {
+    return new Set((this.db.prepare('SELECT port FROM services').all() as { port: number }[]).map((r) => r.port));
+  }
+
+  insert(s: Omit<ServiceRecord, 'createdAt' | 'updatedAt'>): void {
+    const t = now();
+    this.db
+      .prepare(
+        `INSERT INTO services (name, id, plan, major, phase, port, admin_username, ip_filter, maintenance, backup_schedule,
+           termination_protection, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(s.name, s.id, s.plan, s.major, s.phase, s.port, s.adminUsername, JSON.stringify(s.ipFilter),
+        JSON.stringify(s.maintenance), JSON.stringify(s.backupSchedule), s.terminationProtection ? 1 : 0, t, t);
+  }
+
+  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'phase' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection'>>): void {
+    const cols: Record<string, unknown> = {};
+    if (patch.plan !== undefined) cols.plan = patch.plan;
+    if (patch.phase !== undefined) cols.phase = patch.phase;
+    if (patch.ipFilter !== undefined) cols.ip_filter = JSON.stringify(patch.ipFilter);
+    if (patch.maintenance !== undefined) cols.maintenance = JSON.stringify(patch.maintenance);
+    if (patch.backupSchedule !== undefined) cols.backup_schedule = JSON.stringify(patch.backupSchedule);
+    if (patch.terminationProtection !== undefined) cols.termination_protection = patch.terminationProtection ? 1 : 0;
+    const keys = Object.keys(cols);
+    if (!keys.length) return;
+    this.db
+      .prepare(`UPDATE services SET ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? WHERE name = ?`)
+      .run(...keys.map((k) => cols[k]), now(), name);
+  }
+
+  remove(name: string): void {
+    this.db.prepare('DELETE FROM services WHERE name = ?').run(name);
+  }
+
+  // Databases
+  databases(service: string): DatabaseRecord[] {
+    return (this.db.prepare('SELECT name, lc_collate, lc_ctype FROM databases WHERE service = ? ORDER BY created_at, name').all(service) as
+      { name: string; lc_collate: string | null; lc_ctype: string | null }[]).map((r) => ({ name: r.name, lcCollate: r.lc_collate, lcCtype: r.lc_ctype }));
+  }
+
+  database(service: string, name: string): DatabaseRecord | undefined {
+    return this.databases(service).find((d) => d.name === name);
+  }
+
+  addDatabase(service: string, d: DatabaseRecord): void {
+    this.db.prepare('INSERT INTO databases (service, name, lc_collate, lc_ctype, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(service, d.name, d.lcCollate, d.lcCtype, now());
+  }
+
+  removeDatabase(service: string, name: string): void {
+    this.db.prepare('DELETE FROM databases WHERE service = ? AND name = ?').run(service, name);
+  }
+
+  // Users
+  users(service: string): UserRecord[] {
+    return (this.db.prepare('SELECT * FROM users WHERE service = ? ORDER BY type DESC, created_at, username').all(service) as
+      { username: string; type: 'primary' | 'normal'; password_sealed: string; allow_replication: number }[]).map((r) => ({
+      username: r.username, type: r.type, passwordSealed: r.password_sealed, allowReplication: r.allow_replication === 1,
+    }));
+  }
+
+  user(service: string, username: string): UserRecord | undefined {
+    return this.users(service).find((u) => u.username === username);
+  }
+
+  addUser(service: string, u: UserRecord): void {
+    this.db.prepare('INSERT INTO users (service, username, type, password_sealed, allow_replication, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(service, u.username, u.type, u.passwordSealed, u.allowReplication ? 1 : 0, now());
+  }
+
+  updateUser(service: string, username: string, patch: { passwordSealed?: string; allowReplication?: boolean }): void {
+    if (patch.passwordSealed !== undefined) {
+      this.db.prepare('UPDATE users SET password_sealed = ? WHERE service = ? AND username = ?').run(patch.passwordSealed, service, username);
+    }
+    if (patch.allowReplication !== undefined) {
+      this.db.prepare('UPDATE users SET allow_replication = ? WHERE service = ? AND username = ?').run(patch.allowReplication ? 1 : 0, service, username);
+    }
+  }
+
+  removeUser(service: string, username: string): void {
+    this.db.prepare('DELETE FROM users WHERE service = ? AND username = ?').run(service, username);
+  }
+
+  // Notifications
+  notify(service: string, n: Omit<NotificationRecord, 'createdAt'>): void {
+    this.db.prepare('INSERT INTO notifications (service, level, type, message, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(service, n.level, n.type, n.message, JSON.stringify(n.metadata), now());
+    this.db.prepare(
+      'DELETE FROM notifications WHERE service = ? AND id NOT IN (SELECT id FROM notifications WHERE service = ? ORDER BY id DESC LIMIT ?)',
+    ).run(service, service, NOTIFICATIONS_KEPT);
+  }
+
+  notifications(service: string): NotificationRecord[] {
+    return (this.db.prepare('SELECT * FROM notifications WHERE service = ? ORDER BY id DESC').all(service) as
+      { level: 'notice' | 'warning'; type: string; message: string; metadata: string; created_at: string }[]).map((r) => ({
+      level: r.level, type: r.type, message: r.message, metadata: JSON.parse(r.metadata) as Record<string, unknown>, createdAt: r.created_at,
+    }));
+  }
+}

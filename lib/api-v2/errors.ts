@@ -1,0 +1,88 @@
+// The one error type of the API: a stable reason (the API's own operation
+// failure reasons), an HTTP status derived from it, and optionally the field
+// at fault. The wire shape is {"message": ...} plus code/field/request-id.
+import { z } from 'zod';
+
+export const reasons = [
+  'busy',
+  'conflict',
+  'fault',
+  'forbidden',
+  'incorrect',
+  'interrupted',
+  'not-found',
+  'partial',
+  'unavailable',
+  'unknown',
+  'unsupported',
+  'too-large',
+] as const;
+export type Reason = (typeof reasons)[number];
+
+const statusByReason: Record<Reason, number> = {
+  incorrect: 400,
+  unsupported: 400,
+  forbidden: 403,
+  'not-found': 404,
+  busy: 409,
+  conflict: 409,
+  'too-large': 413,
+  fault: 500,
+  interrupted: 500,
+  partial: 500,
+  unknown: 500,
+  unavailable: 503,
+};
+
+export class ApiError extends Error {
+  readonly reason: Reason;
+  readonly field?: string;
+  readonly status: number;
+
+  constructor(reason: Reason, message: string, field?: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.reason = reason;
+    this.field = field;
+    this.status = statusByReason[reason];
+  }
+
+  toBody(requestId?: string): ErrorBody {
+    return {
+      message: this.message,
+      code: this.reason,
+      ...(this.field ? { field: this.field } : {}),
+      ...(requestId ? { 'request-id': requestId } : {}),
+    };
+  }
+}
+
+export const errorBodySchema = z.object({
+  message: z.string(),
+  code: z.string().optional(),
+  field: z.string().optional(),
+  'request-id': z.string().optional(),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** The dotted path of a zod issue, e.g. `maintenance.dow` or `ip-filter[1]`. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`))
+    .join('');
+}
+
+/** Turns the first zod issue into a 400 that names the field and the reason. */
+export function fromZodError(error: z.ZodError, prefix?: string): ApiError {
+  const issue = error.issues[0];
+  if (!issue) return new ApiError('incorrect', 'invalid request');
+  let path = issuePath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    path = path ? `${path}.${key}` : key;
+    const where = prefix ? `${prefix}${path}` : path;
+    return new ApiError('incorrect', `${where}: unknown field`, where);
+  }
+  const where = prefix ? `${prefix}${path}` : path;
+  return new ApiError('incorrect', where ? `${where}: ${issue.message}` : issue.message, where || undefined);
+}

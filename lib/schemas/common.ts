@@ -1,0 +1,50 @@
+// Names and small shapes shared by several resources.
+import { z } from 'zod';
+import { parseCidr } from './cidr';
+
+export const serviceNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(63, 'must be at most 63 characters')
+  .regex(/^[a-z][a-z0-9-]*$/, 'must start with a lowercase letter and contain only lowercase letters, digits and hyphens')
+  .refine((s) => !s.endsWith('-'), 'must not end with a hyphen');
+
+// PostgreSQL truncates identifiers at 63 bytes, so nothing longer is accepted.
+export const usernameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(63, 'must be at most 63 characters')
+  .regex(/^[_A-Za-z0-9][-._A-Za-z0-9]*$/, 'must start with a letter, digit or underscore and contain only letters, digits, "_", "-" and "."');
+
+export const databaseNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(40, 'must be at most 40 characters')
+  .regex(/^[_A-Za-z0-9][-_A-Za-z0-9]*$/, 'must start with a letter, digit or underscore and contain only letters, digits, "_" and "-"');
+
+export const passwordSchema = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(256, 'must be at most 256 characters')
+  .regex(/^[a-zA-Z0-9-_]+$/, 'must contain only letters, digits, "-" and "_"');
+
+export const cidrSchema = z.string().superRefine((value, ctx) => {
+  const parsed = parseCidr(value);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `invalid CIDR "${value}": ${parsed.reason}` });
+});
+
+export const ipFilterSchema = z.array(cidrSchema).max(256, 'at most 256 entries');
+
+export const maintenanceDows = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'never'] as const;
+
+export const maintenanceSchema = z.strictObject({
+  dow: z.enum(maintenanceDows),
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/, 'must be a time of day as HH:MM:SS (UTC)'),
+});
+export type Maintenance = z.infer<typeof maintenanceSchema>;
+
+export const backupScheduleSchema = z.strictObject({
+  'backup-hour': z.number().int().min(0).max(23).nullable().optional(),
+  'backup-minute': z.number().int().min(0).max(59).nullable().optional(),
+});
+export type BackupSchedule = z.infer<typeof backupScheduleSchema>;

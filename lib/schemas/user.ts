@@ -1,0 +1,19 @@
+// Request and response shapes of /v2/dbaas-postgres/{service-name}/user.
+import { z } from 'zod';
+import { passwordSchema, usernameSchema } from './common';
+
+export const createUserSchema = z.strictObject({
+  username: usernameSchema,
+  'allow-replication': z.boolean().optional(),
+});
+export type CreateUser = z.infer<typeof createUserSchema>;
+
+export const resetPasswordSchema = z.strictObject({ password: passwordSchema.optional() });
+
+export const allowReplicationSchema = z.strictObject({ 'allow-replication': z.boolean() });
+
+export const userSecretsSchema = z.object({ username: z.string(), password: z.string() });
+
+export const usersReplicationSchema = z.object({
+  users: z.array(z.object({ username: z.string(), 'allow-replication': z.boolean().optional() })),
+});
