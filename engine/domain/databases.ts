@@ -46,8 +46,8 @@ export async function applyDatabase(engine: Engine, service: string, name: strin
       `CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(svc.adminUsername)} TEMPLATE template0 ENCODING 'UTF8' ${locale}`,
     );
   } catch (err) {
-    // 22023 invalid_parameter_value: an unknown or incompatible locale
-    if (err instanceof DatabaseError && err.code === '22023') {
+    // an unknown or incompatible locale: 42809 (wrong_object_type) or 22023 (invalid_parameter_value)
+    if (err instanceof DatabaseError && (err.code === '42809' || err.code === '22023')) {
       const field = /ctype/i.test(err.message) ? 'lc-ctype' : 'lc-collate';
       throw new ApiError('incorrect', `${field}: ${err.message}`, field);
     }

@@ -25,6 +25,8 @@ export interface Engine {
   runAs: RunAs | null;
   binaries: Map<string, Binaries>;
   ca: Pem;
+  /** Background operations still running; awaited before the engine stops. */
+  inflight: Set<Promise<void>>;
   spec(svc: ServiceRecord): InstanceSpec;
   serviceRoot(svc: ServiceRecord): string;
 }
@@ -82,7 +84,7 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
       ipFilter: svc.ipFilter,
     };
   };
-  return { config, ...store, runtime: new InstanceRuntime(runAs), runAs, binaries, ca, spec, serviceRoot };
+  return { config, ...store, runtime: new InstanceRuntime(runAs), runAs, binaries, ca, inflight: new Set(), spec, serviceRoot };
 }
 
 /** On first start: an admin key, written to DIR/credentials.json (0600). */

@@ -47,7 +47,7 @@ export async function runNow(engine: Engine, op: OperationRow, work: () => Promi
 
 /** Long operations: answered pending, finished in the background. */
 export function runLater(engine: Engine, op: OperationRow, work: () => Promise<void>, onFailure?: () => Promise<void>): Operation {
-  void (async () => {
+  const task = (async () => {
     try {
       await work();
       engine.operations.finish(op.id, 'success');
@@ -58,5 +58,7 @@ export function runLater(engine: Engine, op: OperationRow, work: () => Promise<v
       engine.operations.finish(op.id, 'failure', f.reason, f.message);
     }
   })();
+  engine.inflight.add(task);
+  void task.finally(() => engine.inflight.delete(task));
   return toApiOperation(op, engine);
 }

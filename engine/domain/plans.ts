@@ -29,8 +29,6 @@ export const plans: Plan[] = [
   ),
 ];
 
-export const DEFAULT_PLAN = 'startup-4';
-
 export const findPlan = (name: string): Plan | undefined => plans.find((p) => p.name === name);
 
 /** Only single-node plans run until high availability exists. */

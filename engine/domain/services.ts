@@ -13,7 +13,7 @@ import type { ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
 import { beginOperation, runLater, runNow } from './operations';
 import { generatePassword } from './passwords';
-import { DEFAULT_PLAN, findPlan, isAuthorized, plans } from './plans';
+import { findPlan, isAuthorized, plans } from './plans';
 import { allocatePort } from './ports';
 import { applyUser, roleExists } from './roles';
 

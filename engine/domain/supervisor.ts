@@ -130,9 +130,10 @@ export class Supervisor {
     }
   }
 
-  /** SIGTERM: stop every instance cleanly. */
+  /** SIGTERM: let running operations finish, then stop every instance cleanly. */
   async stopAll(): Promise<void> {
     this.stop();
+    await Promise.allSettled([...this.engine.inflight]);
     for (const svc of this.engine.services.list()) {
       await this.engine.runtime.stop(this.engine.spec(svc), 'fast').catch((err: Error) => console.error(`stopping ${svc.name}: ${err.message}`));
     }

@@ -57,7 +57,7 @@ export class InstanceRuntime {
     this.ownedDir(root);
     rmSync(p.data, { recursive: true, force: true });
     await run(join(b.bin, 'initdb'), ['-D', p.data, '-U', SUPERUSER, '--auth-local=trust', '--auth-host=reject',
-      '-E', 'UTF8', '--locale=C.UTF-8', '--no-instructions'], { runAs: this.runAs, cwd: root, timeoutMs: 300_000 });
+      '-E', 'UTF8', '--locale=C.UTF-8'], { runAs: this.runAs, cwd: root, timeoutMs: 300_000 });
   }
 
   /** Copies a prepared cluster (cp -a, reflinks where the file system allows). */

@@ -57,8 +57,21 @@ export function parseCidr(input: string): CidrResult {
       return { ok: false, reason: 'address has bits set beyond the prefix length' };
     }
   }
-  const text = v4
-    ? v4.join('.')
-    : Array.from({ length: 8 }, (_, i) => (((bytes[2 * i] ?? 0) << 8) | (bytes[2 * i + 1] ?? 0)).toString(16)).join(':');
+  const text = v4 ? v4.join('.') : formatIpv6(bytes);
   return { ok: true, cidr: `${text}/${prefix}` };
+}
+
+/** RFC 5952 text: lowercase, no leading zeros, the longest run of two or more zero groups as "::". */
+function formatIpv6(bytes: number[]): string {
+  const words = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] ?? 0) << 8) | (bytes[2 * i + 1] ?? 0));
+  let best = { at: -1, len: 0 };
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > best.len) best = { at: i, len: j - i };
+    i = j === i ? i + 1 : j;
+  }
+  const hex = words.map((w) => w.toString(16));
+  if (best.len < 2) return hex.join(':');
+  return `${hex.slice(0, best.at).join(':')}::${hex.slice(best.at + best.len).join(':')}`;
 }
