@@ -94,7 +94,7 @@ export class Supervisor {
         this.lastPid.set(svc.name, pid);
         continue;
       }
-      const last = this.lastPid.get(svc.name);
+      const last = this.lastPid.get(svc.name) ?? engine.runtime.recordedPid(engine.serviceRoot(svc)) ?? undefined;
       engine.services.notify(svc.name, {
         level: 'warning',
         type: 'service_process_exited',

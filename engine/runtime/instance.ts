@@ -101,19 +101,23 @@ export class InstanceRuntime {
     this.writeOwned(join(p.data, 'pg_hba.conf'), hbaText(spec.ipFilter));
   }
 
-  /** The postmaster's pid when it runs on this data directory, else null. */
-  pid(root: string): number | null {
-    const p = paths(root);
-    let pid: number;
+  /** The pid in postmaster.pid, whether or not that process still lives (a killed postmaster leaves it). */
+  recordedPid(root: string): number | null {
     try {
-      pid = Number(readFileSync(join(p.data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const pid = Number(readFileSync(join(paths(root).data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      return Number.isInteger(pid) && pid > 0 ? pid : null;
     } catch {
       return null;
     }
-    if (!Number.isInteger(pid) || pid <= 0) return null;
+  }
+
+  /** The postmaster's pid when it runs on this data directory, else null. */
+  pid(root: string): number | null {
+    const pid = this.recordedPid(root);
+    if (pid === null) return null;
     try {
       // A reused pid belongs to another process: the postmaster's cwd is its data directory.
-      return readlinkSync(`/proc/${pid}/cwd`) === p.data ? pid : null;
+      return readlinkSync(`/proc/${pid}/cwd`) === paths(root).data ? pid : null;
     } catch {
       return null;
     }
