@@ -9,6 +9,7 @@ import type { CreateService, UpdateService } from '@/lib/schemas/service';
 import { issueServerCert } from '../runtime/tls';
 import { DEFAULT_DATABASE, TEMPLATE_ADMIN, ensureTemplate } from '../runtime/templates';
 import { quoteIdent } from '../runtime/sql-text';
+import type { OperationRow } from '../store/operations';
 import type { ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
 import { beginOperation, runLater, runNow } from './operations';
@@ -50,28 +51,38 @@ export async function createService(engine: Engine, name: string, body: CreateSe
     throw new ApiError('incorrect', `admin-username: "${admin}" is reserved by PostgreSQL`, 'admin-username');
   }
   if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
-  const port = await allocatePort(engine.config.pgHost, engine.config.pgPortBase, engine.services.usedPorts());
-  const op = engine.db.transaction(() => {
+  const { port, release } = await allocatePort(engine.config.pgHost, engine.config.pgPortBase, engine.services.usedPorts());
+  let op: OperationRow;
+  try {
+    op = recordService(engine, name, body, { major, admin, port });
+  } finally {
+    release();
+  }
+  return runLater(engine, op, () => materialize(engine, name), () => discard(engine, name));
+}
+
+/** Writes the service, its admin, its default database and the pending operation, all or nothing. */
+function recordService(engine: Engine, name: string, body: CreateService, at: { major: string; admin: string; port: number }): OperationRow {
+  return engine.db.transaction(() => {
     if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
     engine.services.insert({
       name,
       id: randomUUID(),
       plan: body.plan,
-      major,
+      major: at.major,
       phase: 'creating',
-      port,
-      adminUsername: admin,
+      port: at.port,
+      adminUsername: at.admin,
       ipFilter: canonicalFilter(body['ip-filter'] ?? ['0.0.0.0/0', '::/0']),
       maintenance: body.maintenance ?? { dow: 'sunday', time: '04:00:00' },
       backupSchedule: body['backup-schedule'] ?? { 'backup-hour': 3, 'backup-minute': 0 },
       terminationProtection: body['termination-protection'] ?? false,
     });
     const password = body['admin-password'] ?? generatePassword();
-    engine.services.addUser(name, { username: admin, type: 'primary', passwordSealed: engine.box.seal(password), allowReplication: true });
+    engine.services.addUser(name, { username: at.admin, type: 'primary', passwordSealed: engine.box.seal(password), allowReplication: true });
     engine.services.addDatabase(name, { name: DEFAULT_DATABASE, lcCollate: null, lcCtype: null });
     return engine.operations.insert(name, 'create-service', {});
   })();
-  return runLater(engine, op, () => materialize(engine, name), () => discard(engine, name));
 }
 
 /** Makes the service's cluster real and running. Safe to run again after a crash. */
@@ -134,7 +145,13 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
     terminationProtection: body['termination-protection'],
     ...(planChanges ? { phase: 'updating' as const } : {}),
   });
-  if (planChanges) return runLater(engine, op, () => applyConfig(engine, name, true));
+  if (planChanges) {
+    const previous = svc.plan;
+    return runLater(engine, op, () => applyConfig(engine, name, true), async () => {
+      engine.services.update(name, { plan: previous });
+      await applyConfig(engine, name, true);
+    });
+  }
   return runNow(engine, op, () => (filter ? applyConfig(engine, name, false) : Promise.resolve()));
 }
 
