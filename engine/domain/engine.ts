@@ -6,6 +6,7 @@ import type { EngineConfig } from '../config';
 import { installedMajors, reachableBinaries, type Binaries } from '../runtime/binaries';
 import { InstanceRuntime, type InstanceSpec } from '../runtime/instance';
 import { lookupUser, run, type RunAs } from '../runtime/process';
+import { removeAbandonedBuilds } from '../runtime/templates';
 import { ensureCa, type Pem } from '../runtime/tls';
 import { openDb, type Db } from '../store/db';
 import { KeyStore } from '../store/keys';
@@ -84,7 +85,9 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
       ipFilter: svc.ipFilter,
     };
   };
-  return { config, ...store, runtime: new InstanceRuntime(runAs), runAs, binaries, ca, inflight: new Set(), spec, serviceRoot };
+  const runtime = new InstanceRuntime(runAs);
+  await removeAbandonedBuilds(runtime, join(config.dataDir, 'templates'));
+  return { config, ...store, runtime, runAs, binaries, ca, inflight: new Set(), spec, serviceRoot };
 }
 
 /** On first start: an admin key, written to DIR/credentials.json (0600). */

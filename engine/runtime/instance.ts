@@ -60,13 +60,20 @@ export class InstanceRuntime {
       '-E', 'UTF8', '--locale=C.UTF-8'], { runAs: this.runAs, cwd: root, timeoutMs: 300_000 });
   }
 
-  /** Copies a prepared cluster (cp -a, reflinks where the file system allows). */
+  /**
+   * Copies a prepared cluster (cp -a, reflinks where the file system allows)
+   * into a fresh directory, then renames it into place: a copy left running by
+   * a killed engine never writes into the data directory that is used.
+   */
   async copyCluster(fromRoot: string, toRoot: string): Promise<void> {
     this.ownedDir(toRoot);
-    rmSync(paths(toRoot).data, { recursive: true, force: true });
-    await run('/bin/cp', ['-a', '--reflink=auto', paths(fromRoot).data, paths(toRoot).data], { runAs: this.runAs, timeoutMs: 300_000 });
+    const target = paths(toRoot).data;
+    const work = `${target}.copy-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    await run('/bin/cp', ['-a', '--reflink=auto', paths(fromRoot).data, work], { runAs: this.runAs, timeoutMs: 300_000 });
     // The copy must survive a power cut before the first checkpoint.
-    await run('/bin/sync', ['-f', paths(toRoot).data], { runAs: this.runAs }).catch(() => undefined);
+    await run('/bin/sync', ['-f', work], { runAs: this.runAs }).catch(() => undefined);
+    rmSync(target, { recursive: true, force: true });
+    renameSync(work, target);
   }
 
   /** Writes postgresql.conf, pg_hba.conf and the TLS files. The engine owns them all. */
@@ -189,6 +196,16 @@ export class InstanceRuntime {
     } finally {
       await client.end().catch(() => undefined);
     }
+  }
+
+  /** Immediate shutdown by signal, for an instance whose binaries or spec are unknown (leftovers). */
+  async kill(root: string, timeoutMs = 10_000): Promise<void> {
+    const pid = this.pid(root);
+    if (pid === null) return;
+    process.kill(pid, 'SIGQUIT');
+    const deadline = Date.now() + timeoutMs;
+    while (this.pid(root) !== null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (this.pid(root) !== null) process.kill(pid, 'SIGKILL');
   }
 
   remove(root: string): void {

@@ -1,7 +1,8 @@
 // A prepared cluster per PostgreSQL version: initdb once, add the default
 // admin role and database, stop cleanly. New services copy it, which is
 // faster than running initdb for each of them.
-import { existsSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Binaries } from './binaries';
 import type { InstanceRuntime, InstanceSpec } from './instance';
@@ -24,10 +25,16 @@ export function ensureTemplate(runtime: InstanceRuntime, templatesDir: string, b
   return pending;
 }
 
+/**
+ * Builds in a directory of its own and publishes it by rename once stopped:
+ * an engine killed mid-build leaves only a `*.build-*` directory, which
+ * `removeAbandonedBuilds` clears at the next start, never a half-made template.
+ */
 async function build(runtime: InstanceRuntime, root: string, b: Binaries): Promise<string> {
-  await runtime.initdb(root, b);
+  const work = `${root}.build-${randomBytes(4).toString('hex')}`;
+  await runtime.initdb(work, b);
   // Socket only, no TCP, no TLS: nobody but the engine ever talks to a template.
-  const spec: InstanceSpec = { root, port: 5432, listen: '', binaries: b, ipFilter: [], settings: { ssl: false } };
+  const spec: InstanceSpec = { root: work, port: 5432, listen: '', binaries: b, ipFilter: [], settings: { ssl: false } };
   runtime.writeConfig(spec);
   await runtime.start(spec);
   try {
@@ -38,6 +45,23 @@ async function build(runtime: InstanceRuntime, root: string, b: Binaries): Promi
   } finally {
     await runtime.stop(spec);
   }
-  writeFileSync(join(root, 'ready'), new Date().toISOString());
+  writeFileSync(join(work, 'ready'), new Date().toISOString());
+  runtime.remove(root);
+  renameSync(work, root);
   return root;
+}
+
+/** Stops what an interrupted build left running and removes its directory. */
+export async function removeAbandonedBuilds(runtime: InstanceRuntime, templatesDir: string): Promise<void> {
+  if (!existsSync(templatesDir)) return;
+  for (const name of readdirSync(templatesDir)) {
+    const dir = join(templatesDir, name);
+    try {
+      if (name.includes('.build-')) await runtime.kill(dir);
+      if (name.includes('.build-') || !existsSync(join(dir, 'ready'))) runtime.remove(dir);
+    } catch (err) {
+      // an initdb left running by a killed engine may still be writing there; try again next start
+      console.error(`could not remove the abandoned template build ${dir}: ${(err as Error).message}`);
+    }
+  }
 }
