@@ -86,3 +86,23 @@ export function fromZodError(error: z.ZodError, prefix?: string): ApiError {
   const where = prefix ? `${prefix}${path}` : path;
   return new ApiError('incorrect', where ? `${where}: ${issue.message}` : issue.message, where || undefined);
 }
+
+/** Maps an upstream API answer (status + body) to the one error type, keeping the upstream's message. */
+export function fromUpstream(status: number, body: unknown): ApiError {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const message = typeof b.message === 'string' && b.message ? b.message : `the API answered HTTP ${status}`;
+  const field = typeof b.field === 'string' ? b.field : undefined;
+  const code = typeof b.code === 'string' && (reasons as readonly string[]).includes(b.code) ? (b.code as Reason) : undefined;
+  const byStatus: Reason =
+    status === 400 || status === 422 ? 'incorrect'
+    : status === 401 || status === 403 ? 'forbidden'
+    : status === 404 ? 'not-found'
+    : status === 409 ? 'conflict'
+    : status === 413 ? 'too-large'
+    : status === 429 || status === 503 ? 'unavailable'
+    : status >= 500 ? 'unavailable'
+    : 'incorrect';
+  // keep the upstream's code only when it agrees with the status class
+  const reason = code && statusByReason[code] === statusByReason[byStatus] ? code : byStatus;
+  return new ApiError(reason, message, field);
+}
