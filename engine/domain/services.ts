@@ -87,8 +87,8 @@ function recordService(engine: Engine, name: string, body: CreateService, at: { 
 
 /** Makes the service's cluster real and running. Safe to run again after a crash. */
 export async function materialize(engine: Engine, name: string): Promise<void> {
-  const svc = requireService(engine, name);
-  const spec = engine.spec(svc);
+  let svc = requireService(engine, name);
+  let spec = engine.spec(svc);
   const copied = join(spec.root, 'copied');
   if (!existsSync(copied)) {
     await engine.runtime.stop(spec, 'immediate').catch(() => undefined);
@@ -97,8 +97,22 @@ export async function materialize(engine: Engine, name: string): Promise<void> {
     writeFileSync(copied, new Date().toISOString());
   }
   const tls = await issueServerCert(engine.ca, [...new Set([engine.config.pgHost, 'localhost', '127.0.0.1', '::1'])]);
-  engine.runtime.writeConfig(spec, tls);
-  await engine.runtime.start(spec);
+  for (let attempt = 1; ; attempt++) {
+    engine.runtime.writeConfig(spec, tls);
+    try {
+      await engine.runtime.start(spec);
+      break;
+    } catch (err) {
+      // Free when allocated, the port may be taken by another program since: take another one.
+      if (attempt >= 3 || !/could not bind|Address already in use/i.test((err as Error).message)) throw err;
+      await engine.runtime.stop(spec, 'immediate').catch(() => undefined);
+      const { port, release } = await allocatePort(engine.config.pgHost, engine.config.pgPortBase, engine.services.usedPorts());
+      engine.services.update(name, { port });
+      release();
+      svc = requireService(engine, name);
+      spec = engine.spec(svc);
+    }
+  }
   if (svc.adminUsername !== TEMPLATE_ADMIN && !(await roleExists(engine, svc, svc.adminUsername))) {
     await engine.runtime.query(spec, `ALTER ROLE ${quoteIdent(TEMPLATE_ADMIN)} RENAME TO ${quoteIdent(svc.adminUsername)}`);
   }

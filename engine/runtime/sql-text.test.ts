@@ -1,11 +1,4 @@
-import { execFile } from 'node:child_process';
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { confValue, quoteIdent, quoteLiteral, scramVerifier } from './sql-text';
 
@@ -116,50 +109,4 @@ describe('scramVerifier', () => {
     expect(() => scramVerifier('x', Buffer.alloc(0))).toThrow();
   });
 });
-
-// Optional check against a real server: PGDECK_TEST_PG_BIN=<postgres bin dir>, run as a non-root user.
-const pgBin = process.env['PGDECK_TEST_PG_BIN'];
-describe.skipIf(!pgBin)('scramVerifier against PostgreSQL', () => {
-  const run = promisify(execFile);
-  const passwords = ['pencil', "it's \\ 'quoted'", 'p\u00E4ss w\u00F6rd', '\u2168\u00AD\u00A0x', '\uFB01', 'a\u200Bb', '\u00AD'];
-
-  it('agrees with the server-made verifier and logs in', { timeout: 60_000 }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pgdeck-scram-'));
-    const probe = createServer().listen(0, '127.0.0.1');
-    await new Promise((resolve) => probe.once('listening', resolve));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
-    const data = join(dir, 'data');
-    try {
-      await run(join(pgBin!, 'initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256']);
-      const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`;
-      // -l: the postmaster would otherwise inherit our pipes and execFile would never return.
-      await run(join(pgBin!, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', opts, '-w', 'start']);
-      const admin = new pg.Client({ host: dir, port, user: 'postgres', database: 'postgres' });
-      await admin.connect();
-      try {
-        for (const [i, password] of passwords.entries()) {
-          // The server hashes this one itself; reuse its salt to compare byte for byte.
-          await admin.query(`CREATE ROLE ${quoteIdent(`u${i}`)} LOGIN PASSWORD ${quoteLiteral(password)}`);
-          const { rows } = await admin.query<{ v: string }>('SELECT rolpassword AS v FROM pg_authid WHERE rolname = $1', [`u${i}`]);
-          const theirs = parse(rows[0]!.v);
-          expect(scramVerifier(password, theirs.salt, theirs.iterations), password).toBe(rows[0]!.v);
-          // node-pg's client-side SASLprep sends '' for a password that maps to
-          // nothing, where the server (and we) keep the raw one: nothing to log in with.
-          if (password === '\u00AD') continue;
-          await admin.query(`ALTER ROLE ${quoteIdent(`u${i}`)} PASSWORD ${quoteLiteral(scramVerifier(password))}`);
-          const user = new pg.Client({ host: '127.0.0.1', port, user: `u${i}`, password, database: 'postgres' });
-          await user.connect();
-          await user.end();
-        }
-      } finally {
-        await admin.end();
-      }
-      const wrong = new pg.Client({ host: '127.0.0.1', port, user: 'u0', password: 'nope', database: 'postgres' });
-      await expect(wrong.connect()).rejects.toThrow(/password authentication failed/);
-    } finally {
-      await run(join(pgBin!, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']).catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-});
+// Against a real server, the verifier logs in (engine/test/databases-users.test.ts).

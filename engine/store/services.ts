@@ -94,8 +94,9 @@ export class ServiceStore {
         JSON.stringify(s.maintenance), JSON.stringify(s.backupSchedule), s.terminationProtection ? 1 : 0, t, t);
   }
 
-  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'phase' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection'>>): void {
+  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'phase' | 'port' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection'>>): void {
     const cols: Record<string, unknown> = {};
+    if (patch.port !== undefined) cols.port = patch.port;
     if (patch.plan !== undefined) cols.plan = patch.plan;
     if (patch.phase !== undefined) cols.phase = patch.phase;
     if (patch.ipFilter !== undefined) cols.ip_filter = JSON.stringify(patch.ipFilter);

@@ -41,6 +41,8 @@ export function makeDataDir(): string {
 export async function startEngine(opts: { dataDir?: string; supervise?: boolean } = {}): Promise<TestEngine> {
   const dataDir = opts.dataDir ?? makeDataDir();
   const config = loadConfig(['--listen', '127.0.0.1:0', '--data', dataDir]);
+  // Each test engine takes ports of its own range unless told otherwise, so suites never race for one.
+  if (!process.env.PGDECK_PG_PORT_BASE) config.pgPortBase = 26000 + Math.floor(Math.random() * 80) * 100;
   const engine = await openEngine(config);
   ensureBootstrapKey(engine);
   const admin = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as { key: string; secret: string };

@@ -1,0 +1,260 @@
+// Shared pieces of the benchmarks: timing statistics, a bounded TLS
+// connection probe, finding the PostgreSQL processes that belong to a
+// directory, and cleanup that runs on success, on error and on SIGINT/SIGTERM.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const now = (): number => performance.now();
+
+export function median(xs: number[]): number {
+  if (!xs.length) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+export const ms = (x: number): string => (Number.isFinite(x) ? `${Math.round(x)}` : '-');
+export const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
+
+export interface TlsTarget {
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  database: string;
+  /** CA that must have signed the server certificate (verify-full). */
+  ca: string;
+}
+
+/** One connection attempt over TCP+TLS (verified) running SELECT 1; rejects on any failure. */
+export async function probeTls(t: TlsTarget, timeoutMs = 3000): Promise<void> {
+  const client = new pg.Client({
+    host: t.host,
+    port: t.port,
+    user: t.user,
+    password: t.password,
+    database: t.database,
+    ssl: { ca: t.ca, rejectUnauthorized: true },
+    connectionTimeoutMillis: timeoutMs,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const res = await client.query<{ one: number }>('SELECT 1 AS one');
+    if (res.rows[0]?.one !== 1) throw new Error('SELECT 1 returned no row');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export interface PollResult {
+  /** performance.now() when the first attempt succeeded */
+  at: number;
+  attempts: number;
+}
+
+/**
+ * Retries probeTls every `intervalMs` until it succeeds; bounded by a deadline
+ * and an attempt count. `abort` lets a parallel observer (a failed operation)
+ * end the wait early with its error.
+ */
+export async function pollTls(
+  t: TlsTarget,
+  opts: { intervalMs?: number; timeoutMs?: number; abort?: () => Error | null } = {},
+): Promise<PollResult> {
+  const intervalMs = opts.intervalMs ?? 20;
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const deadline = now() + timeoutMs;
+  const maxAttempts = Math.ceil(timeoutMs / intervalMs) + 10;
+  let last = '';
+  for (let attempts = 1; attempts <= maxAttempts && now() < deadline; attempts++) {
+    const stop = opts.abort?.();
+    if (stop) throw stop;
+    try {
+      await probeTls(t);
+      return { at: now(), attempts };
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`no TLS connection to ${t.host}:${t.port} within ${timeoutMs} ms: ${last}`);
+}
+
+/** A TCP port on 127.0.0.1 that nothing is bound to right now. */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function ppidOf(pid: number): number | null {
+  try {
+    // the command name may hold spaces and parentheses: fields start after the last ')'
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Processes whose working directory lies under `dir` (postmasters chdir to
+ * their data directory, and their children inherit it), plus every
+ * descendant of those, found through the ppid in /proc/<pid>/stat.
+ */
+export function processesUnder(dir: string): number[] {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => p !== process.pid);
+  const found = new Set<number>();
+  for (const pid of pids) {
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd === dir || cwd.startsWith(prefix)) found.add(pid);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  // descendants: repeat until no new child appears (bounded by the process count)
+  const parents = new Map(pids.map((p) => [p, ppidOf(p)]));
+  for (let pass = 0; pass < 8; pass++) {
+    let added = false;
+    for (const [pid, ppid] of parents) {
+      if (ppid !== null && found.has(ppid) && !found.has(pid)) {
+        found.add(pid);
+        added = true;
+      }
+    }
+    if (!added) break;
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/**
+ * Last resort after an orderly stop: postgres processes the benchmark started
+ * under `dir` that are still alive get SIGQUIT (immediate shutdown), then SIGKILL.
+ * Signals go to those pids only.
+ */
+export async function killLeftovers(dir: string): Promise<number> {
+  const first = processesUnder(dir);
+  if (!first.length) return 0;
+  for (const pid of first) {
+    try {
+      process.kill(pid, 'SIGQUIT');
+    } catch {
+      // already gone
+    }
+  }
+  for (let i = 0; i < 50 && processesUnder(dir).length; i++) await sleep(100);
+  for (const pid of processesUnder(dir)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return first.length;
+}
+
+/**
+ * Cleanup callbacks run once, in reverse order of registration, on normal
+ * exit of main(), on an error, and on SIGINT/SIGTERM.
+ */
+export class Cleanup {
+  private readonly steps: { name: string; fn: () => Promise<void> | void }[] = [];
+  private running: Promise<void> | null = null;
+
+  add(name: string, fn: () => Promise<void> | void): void {
+    this.steps.push({ name, fn });
+  }
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of this.steps.reverse()) {
+        try {
+          await step.fn();
+        } catch (err) {
+          console.error(`cleanup: ${step.name}: ${(err as Error).message}`);
+        }
+      }
+    })();
+    return this.running;
+  }
+
+  /**
+   * Runs main, then the cleanup whatever happened; exits with a status.
+   * SIGINT/SIGTERM and stray errors (an in-process engine may reject in the
+   * background once stopped) start the cleanup too, and never cut it short.
+   */
+  async main(fn: () => Promise<void>): Promise<never> {
+    let exiting = false;
+    const finish = (code: number): void => {
+      void this.run().finally(() => process.exit(code));
+    };
+    const onSignal = (sig: NodeJS.Signals): void => {
+      if (exiting) {
+        console.error(`${sig} again: still cleaning up`);
+        return;
+      }
+      exiting = true;
+      console.error(`\n${sig}: cleaning up`);
+      finish(130);
+    };
+    const onStray = (err: unknown): void => {
+      console.error(`${exiting ? 'ignored during cleanup' : 'error'}: ${(err as Error)?.stack ?? String(err)}`);
+      if (exiting) return;
+      exiting = true;
+      finish(1);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('unhandledRejection', onStray);
+    process.on('uncaughtException', onStray);
+    let code = 0;
+    try {
+      await fn();
+    } catch (err) {
+      console.error(`error: ${(err as Error).stack ?? String(err)}`);
+      code = 1;
+    }
+    if (exiting) return new Promise<never>(() => undefined); // a signal or stray error is already cleaning up and will exit
+    exiting = true;
+    await this.run();
+    process.exit(code);
+  }
+}
+
+/**
+ * Other engines on this machine (test runs) allocate PostgreSQL ports from the
+ * default base 25432 too; allocation checks a port is free, not that it stays
+ * free, so two engines can collide. The benchmarks take a base of their own,
+ * below the kernel's ephemeral range, unless PGDECK_PG_PORT_BASE is set.
+ */
+export function useOwnPortBase(): number {
+  process.env.PGDECK_PG_PORT_BASE ??= String(27000 + 100 * Math.floor(Math.random() * 50));
+  return Number(process.env.PGDECK_PG_PORT_BASE);
+}
+
+/** Machine-wide CPU counters from /proc/stat (all cores, in jiffies). */
+export function cpuTimes(): { busy: number; iowait: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = user + nice + system + idle + iowait + irq + softirq + steal;
+  return { busy: total - idle - iowait, iowait, total };
+}
+
+/** Percent of all cores busy between two cpuTimes() readings (this process and its children included). */
+export function busyPercent(a: ReturnType<typeof cpuTimes>, b: ReturnType<typeof cpuTimes>): number {
+  const dt = b.total - a.total;
+  return dt > 0 ? (100 * (b.busy - a.busy)) / dt : Number.NaN;
+}
