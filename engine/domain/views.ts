@@ -22,6 +22,7 @@ export function commonView(engine: Engine, svc: ServiceRecord): ServiceCommon {
     name: svc.name,
     type: 'pg',
     plan: svc.plan,
+    version: svc.major,
     state: liveState(engine, svc).state,
     zone: engine.config.zone,
     'node-count': plan?.nodeCount ?? 1,
@@ -61,7 +62,6 @@ export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean)
   };
   return {
     ...commonView(engine, svc),
-    version: svc.major,
     uri,
     'uri-params': params,
     'connection-info': { uri: [uri], params: [params] },

@@ -37,7 +37,8 @@ export function run(file: string, args: string[], opts: RunOptions = {}): Promis
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: opts.cwd ?? '/',
-      env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', ...opts.env },
+      // a minimal environment: nothing of the engine's own (secrets, tokens) reaches child processes
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', ...opts.env } as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(opts.runAs ? { uid: opts.runAs.uid, gid: opts.runAs.gid } : {}),
     });

@@ -78,6 +78,8 @@ export const serviceCommonSchema = z.object({
   name: z.string(),
   type: z.string(),
   plan: z.string(),
+  /** Not in the public list shape; the engine adds it so a list can show it without a call per service. */
+  version: z.string().optional(),
   state: z.enum(serviceStates).optional(),
   zone: z.string().optional(),
   'node-count': z.number().optional(),
@@ -92,7 +94,6 @@ export const serviceCommonSchema = z.object({
 export type ServiceCommon = z.infer<typeof serviceCommonSchema>;
 
 export const servicePgSchema = serviceCommonSchema.extend({
-  version: z.string().optional(),
   uri: z.string().optional(),
   'uri-params': z.record(z.string(), z.string()).optional(),
   'connection-info': z

@@ -1,0 +1,34 @@
+import Link from 'next/link';
+import { redirect } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { SessionProvider } from '@/components/session/session-context';
+import { SignOutButton } from '@/components/session/sign-out-button';
+import { Badge } from '@/components/ui/badge';
+import { getSession, isSignedIn } from '@/lib/server/session';
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const session = await getSession();
+  if (!isSignedIn(session)) redirect('/sign-in');
+  const info = { key: session.key, endpoint: session.endpointLabel, rights: session.rights };
+  const readOnly = !info.rights.includes('write');
+  return (
+    <SessionProvider session={info}>
+      <header className="border-b border-zinc-200 dark:border-zinc-800">
+        <nav aria-label="Main" className="mx-auto flex max-w-6xl items-center gap-4 px-4 py-3">
+          <Link href="/services" className="text-lg font-semibold">
+            pgdeck
+          </Link>
+          <Link href="/services" className="text-sm text-zinc-600 hover:underline dark:text-zinc-300">
+            Services
+          </Link>
+          <span className="ml-auto flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
+            {readOnly ? <Badge tone="amber">read-only key</Badge> : null}
+            <span title="endpoint">{info.endpoint}</span>·<span title="API key" className="font-mono">{info.key}</span>
+          </span>
+          <SignOutButton />
+        </nav>
+      </header>
+      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+    </SessionProvider>
+  );
+}

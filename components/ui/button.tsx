@@ -1,0 +1,26 @@
+import type { ButtonHTMLAttributes } from 'react';
+import { cn } from './cn';
+
+type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
+
+const variants: Record<Variant, string> = {
+  primary: 'bg-blue-600 text-white hover:bg-blue-700 disabled:bg-blue-600/50',
+  secondary: 'border border-zinc-300 bg-white hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800',
+  danger: 'bg-red-600 text-white hover:bg-red-700 disabled:bg-red-600/50',
+  ghost: 'hover:bg-zinc-100 dark:hover:bg-zinc-800',
+};
+
+export function Button({ variant = 'primary', className, type = 'button', ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
+  return (
+    <button
+      type={type}
+      className={cn(
+        'inline-flex items-center justify-center gap-1 rounded-md px-3 py-1.5 text-sm font-medium transition-colors',
+        'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500 disabled:cursor-not-allowed',
+        variants[variant],
+        className,
+      )}
+      {...props}
+    />
+  );
+}

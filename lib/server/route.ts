@@ -1,0 +1,97 @@
+// The one wrapper every console route handler is written through: session,
+// cross-site check on mutations, params and body validated with the shared
+// zod schemas, the call signed with the user's own key, errors in one shape.
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { NextResponse, type NextRequest } from 'next/server';
+import type { z } from 'zod';
+import type { Credentials } from '@/lib/api-v2/client';
+import { ApiError, fromZodError } from '@/lib/api-v2/errors';
+import { callUpstream } from './upstream';
+import { getSession, isSignedIn, type SignedInSession } from './session';
+
+export interface HandlerContext<P, B> {
+  params: P;
+  body: B;
+  session: SignedInSession;
+  /** A signed call to the user's upstream. */
+  upstream<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+interface Options<P, B> {
+  params?: z.ZodType<P>;
+  body?: z.ZodType<B>;
+}
+
+type RouteArgs = { params: Promise<Record<string, string | string[]>> };
+
+const MUTATIONS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Browsers send Origin on cross-site requests and on same-origin mutations; it must be ours. */
+export function checkSameOrigin(req: NextRequest): void {
+  const origin = req.headers.get('origin');
+  const site = req.headers.get('sec-fetch-site');
+  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
+  if (origin) {
+    let originHost = '';
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      // not a URL: refused below
+    }
+    if (originHost !== host) throw new ApiError('forbidden', 'cross-site request refused');
+  } else if (site && site !== 'same-origin') {
+    throw new ApiError('forbidden', 'cross-site request refused');
+  } else if (!site) {
+    throw new ApiError('forbidden', 'request without Origin refused: mutations come from the console itself');
+  }
+}
+
+export function errorResponse(err: unknown): NextResponse {
+  if (err instanceof ApiError) return NextResponse.json(err.toBody(), { status: err.status });
+  const requestId = randomUUID();
+  console.error(`console request ${requestId} failed: ${(err as Error)?.stack ?? String(err)}`);
+  return NextResponse.json({ message: 'internal error', code: 'fault', 'request-id': requestId }, { status: 500 });
+}
+
+export function withSession<P = Record<string, never>, B = undefined>(
+  opts: Options<P, B>,
+  handler: (ctx: HandlerContext<P, B>) => Promise<unknown>,
+) {
+  return async (req: NextRequest, args: RouteArgs): Promise<NextResponse> => {
+    try {
+      if (MUTATIONS.has(req.method)) checkSameOrigin(req);
+      const session = await getSession();
+      if (!isSignedIn(session)) throw new ApiError('forbidden', 'sign in first');
+      const rawParams = await args.params;
+      const params = opts.params ? parse(opts.params, rawParams) : ({} as P);
+      let body = undefined as B;
+      if (opts.body) {
+        const text = await req.text();
+        let json: unknown = {};
+        try {
+          json = text ? JSON.parse(text) : {};
+        } catch {
+          throw new ApiError('incorrect', 'body: not valid JSON', 'body');
+        }
+        body = parse(opts.body, json);
+      }
+      const creds: Credentials = { baseUrl: session.baseUrl, key: session.key, secret: session.secret };
+      const result = await handler({
+        params,
+        body,
+        session,
+        upstream: (method, path, b) => callUpstream(creds, method, path, b),
+      });
+      return NextResponse.json(result ?? {}, { headers: { 'cache-control': 'no-store' } });
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw fromZodError(r.error);
+  return r.data;
+}
