@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(postgresql-client-15 postgresql-15 pgbouncer locales-all openssl procps iproute2)
+APT_PACKAGES=(postgresql-client-15 postgresql-15 pgbouncer locales-all openssl procps iproute2 chromium fonts-dejavu-core)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

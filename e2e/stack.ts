@@ -1,0 +1,102 @@
+// Starts and stops the stack the e2e tests run against: an engine on a
+// temporary data directory and the console's production build (next start).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const STATE_FILE = join(tmpdir(), 'pgdeck-e2e-stack.json');
+
+export interface StackState {
+  dataDir: string;
+  engineUrl: string;
+  consoleUrl: string;
+  enginePid: number;
+  consolePid: number;
+  admin: { key: string; secret: string };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+async function waitFor(url: string, ok: (status: number) => boolean, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    try {
+      if (ok((await fetch(url, { redirect: 'manual' })).status)) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not answer at ${url}`);
+}
+
+function start(cmd: string, args: string[], env: Record<string, string>, log: string): ChildProcess {
+  // own process group: teardown signals the whole group
+  const out = openSync(log, 'a');
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: true });
+  closeSync(out);
+  return child;
+}
+
+export async function startStack(): Promise<StackState> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pgdeck-e2e-'));
+  chmodSync(dataDir, 0o711);
+  const [enginePort, consolePort] = [await freePort(), await freePort()];
+  const engineUrl = `http://127.0.0.1:${enginePort}/v2`;
+  const engine = start(process.execPath, ['--import', 'tsx', 'engine/main.ts', '--listen', `127.0.0.1:${enginePort}`, '--data', join(dataDir, 'data'), '--pg-port-base', String(40000 + Math.floor(Math.random() * 50) * 100)], {}, join(dataDir, 'engine.log'));
+  await waitFor(`${engineUrl}/zone`, (s) => s === 403, engine, 'the engine');
+  const consoleUrl = `http://127.0.0.1:${consolePort}`;
+  const web = start(join('node_modules', '.bin', 'next'), ['start', '-H', '127.0.0.1', '-p', String(consolePort)], {
+    PGDECK_ENGINE_URL: engineUrl,
+    PGDECK_SESSION_SECRET: randomBytes(36).toString('base64'),
+    NEXT_TELEMETRY_DISABLED: '1',
+  }, join(dataDir, 'console.log'));
+  await waitFor(`${consoleUrl}/sign-in`, (s) => s === 200, web, 'the console');
+  const admin = JSON.parse(readFileSync(join(dataDir, 'data', 'credentials.json'), 'utf8')) as StackState['admin'];
+  const state: StackState = { dataDir, engineUrl, consoleUrl, enginePid: engine.pid ?? 0, consolePid: web.pid ?? 0, admin };
+  writeFileSync(STATE_FILE, JSON.stringify(state));
+  return state;
+}
+
+export async function stopStack(): Promise<void> {
+  let state: StackState;
+  try {
+    state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as StackState;
+  } catch {
+    return;
+  }
+  const stop = async (pid: number) => {
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    // SIGTERM makes the engine stop every PostgreSQL instance before it exits
+    for (let i = 0; i < 300; i++) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    process.kill(-pid, 'SIGKILL');
+  };
+  await stop(state.consolePid);
+  await stop(state.enginePid);
+  if (!process.env.PGDECK_E2E_KEEP) rmSync(state.dataDir, { recursive: true, force: true });
+  rmSync(STATE_FILE, { force: true });
+}
