@@ -1,0 +1,78 @@
+// Console figures from the production build, in headless Chromium:
+// first-load JavaScript (gzipped) of the services page and of a service page,
+// and the time from pressing "Sign in" to the services list rendered.
+//   npx tsx bench/console-load.ts [--rounds 10]
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from '@playwright/test';
+import { apiRequest } from '../lib/api-v2/client';
+import { startStack, stopStack } from '../e2e/stack';
+import { median } from './common';
+
+const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 10;
+const flags = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+async function firstLoadJs(page: Page, url: string): Promise<{ files: number; raw: number; gzip: number }> {
+  await page.goto(url, { waitUntil: 'networkidle' });
+  const scripts = await page.evaluate(() =>
+    performance.getEntriesByType('resource').filter((e) => (e as PerformanceResourceTiming).initiatorType === 'script').map((e) => e.name),
+  );
+  let raw = 0;
+  let gzip = 0;
+  for (const src of new Set(scripts)) {
+    const body = Buffer.from(await (await fetch(src, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer());
+    raw += body.length;
+    gzip += gzipSync(body).length;
+  }
+  return { files: new Set(scripts).size, raw, gzip };
+}
+
+async function main(): Promise<void> {
+  const stack = await startStack();
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: flags });
+  try {
+    const admin = { baseUrl: stack.engineUrl, ...stack.admin };
+    await apiRequest(admin, 'POST', '/dbaas-postgres/bench', { plan: 'hobbyist-2' });
+    for (let i = 0; i < 300; i++) {
+      const s = await apiRequest<{ state?: string }>(admin, 'GET', '/dbaas-postgres/bench');
+      if (s.body.state === 'running') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const signIn = async (page: Page) => {
+      await page.goto(`${stack.consoleUrl}/sign-in`, { waitUntil: 'networkidle' });
+      await page.getByLabel('API key').fill(admin.key);
+      await page.getByLabel('API secret').fill(admin.secret);
+      const t0 = performance.now();
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('link', { name: 'bench' }).waitFor();
+      return performance.now() - t0;
+    };
+    const times: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const context = await browser.newContext();
+      times.push(await signIn(await context.newPage()));
+      await context.close();
+    }
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page);
+    const pages: Record<string, { files: number; raw: number; gzip: number }> = {};
+    for (const path of ['/services', '/services/bench']) {
+      const fresh = await context.newPage();
+      pages[path] = await firstLoadJs(fresh, `${stack.consoleUrl}${path}`);
+      await fresh.close();
+    }
+    console.log(`sign-in submit → services list rendered, ${rounds} rounds (ms): ${times.map((t) => Math.round(t)).join(' ')}`);
+    console.log(`  median ${Math.round(median(times))} ms`);
+    for (const [path, js] of Object.entries(pages)) {
+      console.log(`first-load JS ${path}: ${js.files} scripts, ${(js.raw / 1024).toFixed(1)} kB raw, ${(js.gzip / 1024).toFixed(1)} kB gzipped (goal < 150 kB)`);
+    }
+  } finally {
+    await browser.close();
+    await stopStack();
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(err);
+  process.exit(1);
+});

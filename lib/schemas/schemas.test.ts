@@ -1,0 +1,62 @@
+// The shared schemas: the same rules hold in the forms, the console's route handlers and the engine.
+import { describe, expect, it } from 'vitest';
+import { fromZodError } from '../api-v2/errors';
+import { createDatabaseSchema } from './database';
+import { createServiceSchema, updateServiceSchema } from './service';
+import { signInSchema } from './session';
+import { createUserSchema, resetPasswordSchema } from './user';
+
+const fieldOf = (r: { success: boolean; error?: unknown }) => (r.success ? null : fromZodError(r.error as never).field);
+
+describe('createServiceSchema', () => {
+  it('accepts a full, valid body', () => {
+    const body = {
+      plan: 'startup-4',
+      version: '17',
+      'admin-username': 'app_admin',
+      'admin-password': 'Secret-password_1',
+      'ip-filter': ['10.0.0.0/8', '2001:db8::/32'],
+      'termination-protection': true,
+      maintenance: { dow: 'sunday', time: '03:00:00' },
+      'backup-schedule': { 'backup-hour': 2, 'backup-minute': 30 },
+    };
+    expect(createServiceSchema.parse(body)).toEqual(body);
+  });
+
+  it.each([
+    [{}, 'plan'],
+    [{ plan: '' }, 'plan'],
+    [{ plan: 'x', version: '12' }, 'version'],
+    [{ plan: 'x', 'admin-username': '-lead' }, 'admin-username'],
+    [{ plan: 'x', 'admin-password': 'with space 123' }, 'admin-password'],
+    [{ plan: 'x', 'ip-filter': ['10.0.0.0/8', 'nope'] }, 'ip-filter[1]'],
+    [{ plan: 'x', maintenance: { dow: 'monday', time: '3:00' } }, 'maintenance.time'],
+    [{ plan: 'x', 'backup-schedule': { 'backup-minute': 60 } }, 'backup-schedule.backup-minute'],
+    [{ plan: 'x', 'pg-settings': {} }, 'pg-settings'],
+  ])('%j is refused naming %s', (body, field) => {
+    expect(fieldOf(createServiceSchema.safeParse(body))).toBe(field);
+  });
+});
+
+describe('other request schemas', () => {
+  it.each([
+    [updateServiceSchema, { 'ip-filter': ['1.2.3.4/33'] }, 'ip-filter[0]'],
+    [updateServiceSchema, { 'termination-protection': 'on' }, 'termination-protection'],
+    [createDatabaseSchema, { 'database-name': 'a b' }, 'database-name'],
+    [createDatabaseSchema, { 'database-name': 'ok', 'lc-collate': "x'y" }, 'lc-collate'],
+    [createUserSchema, { username: 'ok', 'allow-replication': 1 }, 'allow-replication'],
+    [resetPasswordSchema, { password: 'short' }, 'password'],
+    [signInSchema, { key: 'EXO1', secret: 's', endpoint: { kind: 'custom', url: 'ftp://x/v2' } }, 'endpoint.url'],
+    [signInSchema, { key: 'EXO1', secret: 's', endpoint: { kind: 'custom', url: 'https://api.example.com' } }, 'endpoint.url'],
+    [signInSchema, { key: 'EXO1', secret: 's', endpoint: { kind: 'zone', zone: 'mars-1' } }, 'endpoint.zone'],
+    [signInSchema, { key: '', secret: 's', endpoint: { kind: 'local' } }, 'key'],
+  ] as const)('%#: %j → %s', (schema, body, field) => {
+    expect(fieldOf(schema.safeParse(body))).toBe(field);
+  });
+
+  it('accepts the endpoints a user picks', () => {
+    for (const endpoint of [{ kind: 'local' }, { kind: 'zone', zone: 'ch-gva-2' }, { kind: 'custom', url: 'https://api.example.com/v2' }]) {
+      expect(signInSchema.safeParse({ key: 'EXOabc', secret: 's', endpoint }).success).toBe(true);
+    }
+  });
+});
