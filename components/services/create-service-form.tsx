@@ -1,0 +1,239 @@
+'use client';
+// Creating a service: every field checked as typed with the shared schemas,
+// the body holds only what was set, upstream refusals land beside their field.
+// On success the operation is tracked and the service page shows the progress.
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, type ReactNode } from 'react';
+import { Controller, useForm } from 'react-hook-form';
+import { useOperations } from '@/components/operations/operations-provider';
+import { useCan } from '@/components/session/session-context';
+import { Button } from '@/components/ui/button';
+import { ErrorText } from '@/components/ui/card';
+import { describedBy, Field, Input, Select } from '@/components/ui/field';
+import { Switch } from '@/components/ui/switch';
+import { api, ConsoleError, isOperation } from '@/lib/queries/api';
+import { serviceKeys } from '@/lib/queries/keys';
+import { serviceTypeQuery, type ServiceType } from '@/lib/queries/services';
+import { maintenanceDows } from '@/lib/schemas/common';
+import { pgVersions } from '@/lib/schemas/service';
+import { formFieldFor, serviceFormSchema, toCreateServiceBody, type ServiceForm } from '@/lib/schemas/service-form';
+import { CidrListInput } from './cidr-list-input';
+import { defaultPlan, PlanPicker } from './plan-picker';
+
+const linkClass = 'font-medium text-blue-700 hover:underline focus-visible:outline-2 focus-visible:outline-blue-500 dark:text-blue-400';
+
+export function CreateServiceForm() {
+  const canWrite = useCan('write');
+  const { data, error, isPending, refetch } = useQuery({ ...serviceTypeQuery(), enabled: canWrite });
+  if (!canWrite) {
+    return (
+      <div className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-800 dark:bg-amber-950/40">
+        <p className="font-medium">Your API key is read-only.</p>
+        <p className="mt-1">Creating a service needs a key whose role allows changes. Ask an operator or admin for one, or sign in with it.</p>
+        <Link href="/services" className={`mt-3 inline-block ${linkClass}`}>
+          ← Back to services
+        </Link>
+      </div>
+    );
+  }
+  if (error) {
+    return (
+      <div className="space-y-2">
+        <ErrorText error={error} />
+        <Button variant="secondary" onClick={() => void refetch()}>
+          Try again
+        </Button>
+      </div>
+    );
+  }
+  if (isPending) return <p aria-busy="true" className="text-sm text-zinc-500 dark:text-zinc-400">Loading plans and versions…</p>;
+  return <ServiceFormFields type={data} />;
+}
+
+function Section({ legend, description, children }: { legend: string; description?: string; children: ReactNode }) {
+  return (
+    <fieldset className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+      {/* floated so the legend sits inside the box like a card title */}
+      <legend className="float-left mb-3 w-full">
+        <span className="block text-base font-semibold">{legend}</span>
+        {description ? <span className="block text-xs font-normal text-zinc-500 dark:text-zinc-400">{description}</span> : null}
+      </legend>
+      <div className="clear-both space-y-4">{children}</div>
+    </fieldset>
+  );
+}
+
+const dayLabel = (d: string) => d.charAt(0).toUpperCase() + d.slice(1);
+
+function ServiceFormFields({ type }: { type: ServiceType }) {
+  const router = useRouter();
+  const { track } = useOperations();
+  const canProtect = useCan('termination-protection');
+  const [formError, setFormError] = useState<string | null>(null);
+  const [leaving, setLeaving] = useState(false);
+  // only the versions the console's own schema lets through
+  const versions = pgVersions.filter((v) => type['available-versions'].includes(v)).reverse();
+  const { register, control, handleSubmit, setError, formState } = useForm<ServiceForm>({
+    resolver: zodResolver(serviceFormSchema),
+    mode: 'onChange',
+    defaultValues: {
+      name: '',
+      plan: defaultPlan(type.plans),
+      version: pgVersions.find((v) => v === type['default-version']),
+      adminUsername: '',
+      adminPassword: '',
+      ipFilter: '',
+      backupTime: '',
+      maintenanceDow: '',
+      maintenanceTime: '',
+      terminationProtection: false,
+    },
+  });
+  const errors = formState.errors;
+
+  const onSubmit = handleSubmit(async (values) => {
+    setFormError(null);
+    try {
+      const op = await api<unknown>('POST', `/services/${values.name}`, toCreateServiceBody(values));
+      if (isOperation(op)) track(op, `Create ${values.name}`, [serviceKeys.list()]);
+      setLeaving(true);
+      router.push(`/services/${values.name}`);
+    } catch (err) {
+      const e = err instanceof ConsoleError ? err : undefined;
+      // the API names no field when the name is taken; it still belongs beside the name
+      const field = e?.code === 'conflict' ? 'name' : formFieldFor(e?.field);
+      if (field) setError(field, { message: (err as Error).message }, { shouldFocus: true });
+      else setFormError((err as Error).message);
+    }
+  });
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-6">
+      <Section legend="Service">
+        <div className="grid gap-4 sm:grid-cols-[2fr_1fr]">
+          <Field
+            id="name"
+            label="Name"
+            error={errors.name?.message}
+            description="Lowercase letters, digits and hyphens, starting with a letter; at most 63 characters. It cannot be changed later."
+          >
+            <Input {...describedBy('name', errors.name?.message)} autoComplete="off" spellCheck={false} autoCapitalize="off" placeholder="orders-db" {...register('name')} />
+          </Field>
+          <Field id="version" label="PostgreSQL version" error={errors.version?.message} description="The major version the service runs.">
+            <Select {...describedBy('version', errors.version?.message)} {...register('version')}>
+              {versions.map((v) => (
+                <option key={v} value={v}>
+                  PostgreSQL {v}
+                  {v === type['default-version'] ? ' (default)' : ''}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        </div>
+        <Controller
+          control={control}
+          name="plan"
+          render={({ field }) => (
+            <PlanPicker
+              id="plan"
+              name={field.name}
+              plans={type.plans}
+              value={field.value}
+              onChange={field.onChange}
+              onBlur={field.onBlur}
+              inputRef={field.ref}
+              error={errors.plan?.message}
+            />
+          )}
+        />
+      </Section>
+
+      <Section legend="Admin user" description="The service's first user, owner of its default database. Both are optional.">
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field id="admin-username" label="Username" error={errors.adminUsername?.message} description="Leave empty for the default (avnadmin).">
+            <Input {...describedBy('admin-username', errors.adminUsername?.message)} autoComplete="off" spellCheck={false} autoCapitalize="off" {...register('adminUsername')} />
+          </Field>
+          <Field
+            id="admin-password"
+            label="Password"
+            error={errors.adminPassword?.message}
+            description="Leave empty to have a strong one generated; you can reveal it on the service page. Otherwise 8+ letters, digits, “-” or “_”."
+          >
+            <Input {...describedBy('admin-password', errors.adminPassword?.message)} type="password" autoComplete="new-password" {...register('adminPassword')} />
+          </Field>
+        </div>
+      </Section>
+
+      <Section legend="Network access" description="Who may connect to the service.">
+        <Controller
+          control={control}
+          name="ipFilter"
+          render={({ field }) => (
+            <CidrListInput id="ip-filter" name={field.name} value={field.value} onChange={field.onChange} onBlur={field.onBlur} inputRef={field.ref} error={errors.ipFilter?.message} />
+          )}
+        />
+      </Section>
+
+      <Section legend="Schedule" description="Times are UTC. Leave empty to let the service choose.">
+        <div className="grid gap-4 sm:grid-cols-3">
+          <Field id="backup-time" label="Daily backup at" error={errors.backupTime?.message}>
+            <Input {...describedBy('backup-time', errors.backupTime?.message)} type="time" {...register('backupTime')} />
+          </Field>
+          <Field id="maintenance-dow" label="Maintenance day" error={errors.maintenanceDow?.message}>
+            <Select {...describedBy('maintenance-dow', errors.maintenanceDow?.message)} {...register('maintenanceDow', { deps: ['maintenanceTime'] })}>
+              <option value="">Default</option>
+              {maintenanceDows.map((d) => (
+                <option key={d} value={d}>
+                  {dayLabel(d)}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field id="maintenance-time" label="Maintenance at" error={errors.maintenanceTime?.message}>
+            <Input {...describedBy('maintenance-time', errors.maintenanceTime?.message)} type="time" {...register('maintenanceTime', { deps: ['maintenanceDow'] })} />
+          </Field>
+        </div>
+      </Section>
+
+      <Section legend="Protection">
+        <Controller
+          control={control}
+          name="terminationProtection"
+          render={({ field }) => (
+            <Switch
+              name={field.name}
+              checked={field.value}
+              onChange={(e) => field.onChange(e.target.checked)}
+              onBlur={field.onBlur}
+              disabled={!canProtect}
+              label="Termination protection"
+              description={
+                canProtect
+                  ? 'While on, the service cannot be deleted; turn it off first.'
+                  : 'Your API key’s role cannot set termination protection; the service is created without it.'
+              }
+            />
+          )}
+        />
+        {errors.terminationProtection?.message ? <ErrorText error={errors.terminationProtection} /> : null}
+      </Section>
+
+      {formError ? (
+        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+          {formError}
+        </p>
+      ) : null}
+      <div className="flex items-center gap-3">
+        <Button type="submit" disabled={formState.isSubmitting || leaving}>
+          {formState.isSubmitting || leaving ? 'Creating…' : 'Create service'}
+        </Button>
+        <Link href="/services" className={`text-sm ${linkClass}`}>
+          Cancel
+        </Link>
+      </div>
+    </form>
+  );
+}

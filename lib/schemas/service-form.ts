@@ -1,0 +1,117 @@
+// The create-service form: its values (what the inputs hold, blanks meaning
+// "let the service choose"), their checks built from the shared schemas, and
+// the translation to the POST body (createServiceSchema) and back for errors.
+import { z } from 'zod';
+import { parseCidr } from './cidr';
+import { ipFilterSchema, maintenanceDows, passwordSchema, serviceNameSchema, usernameSchema } from './common';
+import { createServiceSchema, type CreateService } from './service';
+
+/** An optional text input: blank, or valid for `schema` (its first message, not zod's "Invalid input" of a union). */
+const blankOr = (schema: z.ZodType<unknown, string>) =>
+  z.string().superRefine((value, ctx) => {
+    if (value === '') return;
+    const r = schema.safeParse(value);
+    if (!r.success) ctx.addIssue({ code: 'custom', message: r.error.issues[0]?.message ?? 'invalid value' });
+  });
+
+/** What an <input type="time"> holds: HH:MM, or HH:MM:SS when it shows seconds. */
+const timeOfDaySchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'must be a time of day as HH:MM (UTC)');
+
+export interface CidrEntry {
+  line: number;
+  text: string;
+}
+
+/** The non-blank lines of the allow-list textarea, each with its line number. */
+export const cidrEntries = (text: string): CidrEntry[] =>
+  text
+    .split('\n')
+    .map((raw, i) => ({ line: i + 1, text: raw.trim() }))
+    .filter((e) => e.text !== '');
+
+// Each entry is checked by the shared ipFilterSchema (parseCidr); the message names the entry and its line.
+const cidrListSchema = z.string().superRefine((text, ctx) => {
+  const entries = cidrEntries(text);
+  const r = ipFilterSchema.safeParse(entries.map((e) => e.text));
+  if (r.success) return;
+  const messages = r.error.issues.map((issue) => {
+    const at = typeof issue.path[0] === 'number' ? entries[issue.path[0]] : undefined;
+    return at ? `line ${at.line}: ${issue.message}` : issue.message;
+  });
+  const more = messages.length > 1 ? ` (and ${messages.length - 1} more)` : '';
+  ctx.addIssue({ code: 'custom', message: `${messages[0]}${more}` });
+});
+
+export const serviceFormSchema = z
+  .object({
+    name: serviceNameSchema,
+    plan: z.string().min(1, 'choose a plan'),
+    version: createServiceSchema.shape.version.unwrap(),
+    adminUsername: blankOr(usernameSchema),
+    adminPassword: blankOr(passwordSchema),
+    ipFilter: cidrListSchema,
+    backupTime: blankOr(timeOfDaySchema),
+    maintenanceDow: z.enum(['', ...maintenanceDows]),
+    maintenanceTime: blankOr(timeOfDaySchema),
+    terminationProtection: z.boolean(),
+  })
+  .superRefine((v, ctx) => {
+    // The API takes a maintenance window as day and time together; "never" needs no time.
+    if (v.maintenanceDow && v.maintenanceDow !== 'never' && !v.maintenanceTime) {
+      ctx.addIssue({ code: 'custom', path: ['maintenanceTime'], message: 'choose a time for the maintenance day' });
+    }
+    if (!v.maintenanceDow && v.maintenanceTime) {
+      ctx.addIssue({ code: 'custom', path: ['maintenanceDow'], message: 'choose a day for this time' });
+    }
+  });
+export type ServiceForm = z.infer<typeof serviceFormSchema>;
+
+const canonicalCidr = (text: string) => {
+  const r = parseCidr(text);
+  return r.ok ? r.cidr : text;
+};
+
+const withSeconds = (time: string) => (time.length === 5 ? `${time}:00` : time);
+
+/** The POST body: only what the user set, in the API's own (kebab-case) shape. */
+export function toCreateServiceBody(v: ServiceForm): CreateService {
+  const body: CreateService = { plan: v.plan, version: v.version };
+  if (v.adminUsername) body['admin-username'] = v.adminUsername;
+  if (v.adminPassword) body['admin-password'] = v.adminPassword;
+  const cidrs = cidrEntries(v.ipFilter);
+  // canonical blocks, in line order, so an upstream `ip-filter[i]` is the i-th non-blank line
+  if (cidrs.length > 0) body['ip-filter'] = cidrs.map((e) => canonicalCidr(e.text));
+  if (v.backupTime) {
+    const [hour = 0, minute = 0] = v.backupTime.split(':').map(Number);
+    body['backup-schedule'] = { 'backup-hour': hour, 'backup-minute': minute };
+  }
+  if (v.maintenanceDow) body.maintenance = { dow: v.maintenanceDow, time: withSeconds(v.maintenanceTime || '00:00') };
+  if (v.terminationProtection) body['termination-protection'] = true;
+  return body;
+}
+
+/** The form field an API error's `field` (e.g. `ip-filter[2]`, `maintenance.time`) belongs to. */
+export function formFieldFor(apiField: string | undefined): keyof ServiceForm | undefined {
+  if (!apiField) return undefined;
+  const [head = '', rest = ''] = apiField.split(/(?=[.[])/);
+  switch (head) {
+    case 'name':
+    case 'plan':
+    case 'version':
+      return head;
+    case 'admin-username':
+      return 'adminUsername';
+    case 'admin-password':
+      return 'adminPassword';
+    case 'ip-filter':
+      return 'ipFilter';
+    case 'backup-schedule':
+      return 'backupTime';
+    case 'maintenance':
+      return rest === '.dow' ? 'maintenanceDow' : 'maintenanceTime';
+    case 'termination-protection':
+      return 'terminationProtection';
+    default:
+      return undefined;
+  }
+}
