@@ -4,7 +4,7 @@
 import type { Ref } from 'react';
 import { Field, Textarea, describedBy } from '@/components/ui/field';
 import { parseCidr } from '@/lib/schemas/cidr';
-import { cidrEntries } from '@/lib/schemas/service-form';
+import { cidrEntries } from '@/lib/schemas/cidr-list';
 
 interface CidrListInputProps {
   id: string;

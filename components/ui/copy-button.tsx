@@ -2,12 +2,13 @@
 import { useState } from 'react';
 import { Button } from './button';
 
-export function CopyButton({ value, label = 'Copy' }: { value: string; label?: string }) {
+/** `ariaLabel` names what is copied ("Copy password of alice") where the visible label is just "Copy". */
+export function CopyButton({ value, label = 'Copy', ariaLabel }: { value: string; label?: string; ariaLabel?: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <Button
       variant="secondary"
-      aria-label={label}
+      aria-label={ariaLabel ?? label}
       onClick={async () => {
         await navigator.clipboard.writeText(value);
         setCopied(true);

@@ -3,7 +3,8 @@
 // the translation to the POST body (createServiceSchema) and back for errors.
 import { z } from 'zod';
 import { parseCidr } from './cidr';
-import { ipFilterSchema, maintenanceDows, passwordSchema, serviceNameSchema, usernameSchema } from './common';
+import { cidrEntries, cidrListTextSchema } from './cidr-list';
+import { maintenanceDows, passwordSchema, serviceNameSchema, usernameSchema } from './common';
 import { createServiceSchema, type CreateService } from './service';
 
 /** An optional text input: blank, or valid for `schema` (its first message, not zod's "Invalid input" of a union). */
@@ -17,31 +18,6 @@ const blankOr = (schema: z.ZodType<unknown, string>) =>
 /** What an <input type="time"> holds: HH:MM, or HH:MM:SS when it shows seconds. */
 const timeOfDaySchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'must be a time of day as HH:MM (UTC)');
 
-export interface CidrEntry {
-  line: number;
-  text: string;
-}
-
-/** The non-blank lines of the allow-list textarea, each with its line number. */
-export const cidrEntries = (text: string): CidrEntry[] =>
-  text
-    .split('\n')
-    .map((raw, i) => ({ line: i + 1, text: raw.trim() }))
-    .filter((e) => e.text !== '');
-
-// Each entry is checked by the shared ipFilterSchema (parseCidr); the message names the entry and its line.
-const cidrListSchema = z.string().superRefine((text, ctx) => {
-  const entries = cidrEntries(text);
-  const r = ipFilterSchema.safeParse(entries.map((e) => e.text));
-  if (r.success) return;
-  const messages = r.error.issues.map((issue) => {
-    const at = typeof issue.path[0] === 'number' ? entries[issue.path[0]] : undefined;
-    return at ? `line ${at.line}: ${issue.message}` : issue.message;
-  });
-  const more = messages.length > 1 ? ` (and ${messages.length - 1} more)` : '';
-  ctx.addIssue({ code: 'custom', message: `${messages[0]}${more}` });
-});
-
 export const serviceFormSchema = z
   .object({
     name: serviceNameSchema,
@@ -49,7 +25,7 @@ export const serviceFormSchema = z
     version: createServiceSchema.shape.version.unwrap(),
     adminUsername: blankOr(usernameSchema),
     adminPassword: blankOr(passwordSchema),
-    ipFilter: cidrListSchema,
+    ipFilter: cidrListTextSchema,
     backupTime: blankOr(timeOfDaySchema),
     maintenanceDow: z.enum(['', ...maintenanceDows]),
     maintenanceTime: blankOr(timeOfDaySchema),

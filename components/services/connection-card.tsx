@@ -1,0 +1,87 @@
+'use client';
+// How to connect: the URI (password masked until revealed), its parts, the CA
+// certificate and a psql command. Keys without the reveal right get no
+// password in the data at all, so for them there is nothing to mask or reveal.
+import { useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { CopyButton } from '@/components/ui/copy-button';
+import type { ServicePg } from '@/lib/schemas/service';
+
+/** The URI with its userinfo password (if any) replaced by dots. */
+const maskPassword = (uri: string) => uri.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, '$1:•••@');
+
+function psqlCommand(name: string, p: Record<string, string>): string {
+  const host = p.host?.includes(':') ? `[${p.host}]` : (p.host ?? '');
+  const user = encodeURIComponent(p.user ?? '');
+  const db = encodeURIComponent(p.dbname ?? 'defaultdb');
+  return `psql "postgres://${user}@${host}:${p.port ?? ''}/${db}?sslmode=verify-full&sslrootcert=${name}-ca.pem"`;
+}
+
+const link =
+  'inline-flex items-center rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 ' +
+  'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800';
+
+export function ConnectionCard({ service }: { service: ServicePg }) {
+  const [revealed, setRevealed] = useState(false);
+  const name = service.name;
+  const params = service['uri-params'] ?? {};
+  const uri = service.uri ?? '';
+  const hasPassword = Boolean(params.password) && maskPassword(uri) !== uri;
+  const shown = hasPassword && !revealed ? maskPassword(uri) : uri;
+  const command = psqlCommand(name, params);
+  const parts: [string, string | undefined][] = [
+    ['Host', params.host],
+    ['Port', params.port],
+    ['Database', params.dbname],
+    ['User', params.user],
+    ['SSL mode', params.sslmode],
+  ];
+
+  return (
+    <Card title="Connection">
+      <div className="space-y-4">
+        <div>
+          <h3 className="mb-1 text-xs text-zinc-500 dark:text-zinc-400">
+            Service URI{hasPassword ? '' : ' (without password)'}
+          </h3>
+          <code className="block rounded-md bg-zinc-100 p-2 font-mono text-xs break-all dark:bg-zinc-900">
+            {shown || '–'}
+          </code>
+          <div className="mt-2 flex flex-wrap gap-2">
+            {hasPassword ? (
+              <Button variant="secondary" onClick={() => setRevealed((r) => !r)}>
+                {revealed ? 'Hide password' : 'Show password'}
+              </Button>
+            ) : null}
+            {uri ? <CopyButton value={uri} label="Copy URI" /> : null}
+          </div>
+        </div>
+
+        <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+          {parts.map(([term, value]) => (
+            <div key={term} className="contents">
+              <dt className="text-zinc-500 dark:text-zinc-400">{term}</dt>
+              <dd className="font-mono text-xs leading-5 break-all">{value ?? '–'}</dd>
+            </div>
+          ))}
+        </dl>
+
+        <div>
+          <h3 className="mb-1 text-xs text-zinc-500 dark:text-zinc-400">Connect with psql</h3>
+          <code className="block rounded-md bg-zinc-100 p-2 font-mono text-xs break-all dark:bg-zinc-900">{command}</code>
+          <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
+            Run it where you saved the CA certificate. psql asks for the password; set <code className="font-mono">PGPASSWORD</code> in
+            the environment to skip the prompt.
+          </p>
+          <div className="mt-2 flex flex-wrap gap-2">
+            <CopyButton value={command} label="Copy psql command" />
+            <a href={`/api/services/${name}/ca-certificate`} download={`${name}-ca.pem`} className={link}>
+              Download CA certificate
+            </a>
+          </div>
+        </div>
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,91 @@
+// What a service is and how it is doing: figures of its plan, its nodes and its notifications.
+import type { ReactNode } from 'react';
+import { Badge, StateBadge } from '@/components/ui/badge';
+import { Card } from '@/components/ui/card';
+import { formatBytes } from '@/lib/queries/services';
+import type { ServicePg } from '@/lib/schemas/service';
+
+const when = (iso?: unknown) => (typeof iso === 'string' && iso ? new Date(iso).toLocaleString() : '–');
+
+function Item({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-zinc-500 dark:text-zinc-400">{term}</dt>
+      <dd className="mt-0.5 text-sm font-medium">{children}</dd>
+    </div>
+  );
+}
+
+export function ServiceOverview({ service: s }: { service: ServicePg }) {
+  const nodes = s['node-states'] ?? [];
+  const notifications = s.notifications ?? [];
+  return (
+    <Card title="Overview">
+      {s.state !== 'running' ? (
+        <p role="status" className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-900/30 dark:text-amber-200">
+          The service is {s.state ?? 'starting'}: this page refreshes on its own until it is running.
+        </p>
+      ) : null}
+      <dl className="grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-3">
+        <Item term="State">
+          <StateBadge state={s.state} />
+        </Item>
+        <Item term="Plan">{s.plan}</Item>
+        <Item term="PostgreSQL">{s.version ?? '–'}</Item>
+        <Item term="Nodes">{s['node-count'] ?? '–'}</Item>
+        <Item term="CPUs per node">{s['node-cpu-count'] ?? '–'}</Item>
+        <Item term="Memory per node">{formatBytes(s['node-memory'])}</Item>
+        <Item term="Disk">{formatBytes(s['disk-size'])}</Item>
+        <Item term="Max connections">{s['max-connections'] ?? '–'}</Item>
+        <Item term="Zone">{s.zone ?? '–'}</Item>
+        <Item term="Created">{when(s['created-at'])}</Item>
+        <Item term="Updated">{when(s['updated-at'])}</Item>
+      </dl>
+
+      <h3 className="mt-5 mb-2 text-sm font-semibold">Nodes</h3>
+      {nodes.length === 0 ? (
+        <p className="text-sm text-zinc-500 dark:text-zinc-400">No node reported yet.</p>
+      ) : (
+        <table className="w-full text-left text-sm">
+          <thead className="border-b border-zinc-200 text-xs uppercase text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
+            <tr>
+              <th scope="col" className="py-1.5 font-medium">Name</th>
+              <th scope="col" className="font-medium">Role</th>
+              <th scope="col" className="font-medium">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {nodes.map((n) => (
+              <tr key={n.name} className="border-b border-zinc-100 last:border-0 dark:border-zinc-900">
+                <td className="py-1.5 font-mono text-xs">{n.name}</td>
+                <td>{n.role ?? '–'}</td>
+                <td>
+                  <Badge tone={n.state === 'running' ? 'green' : n.state === 'unknown' || n.state === 'leaving' ? 'red' : 'amber'}>
+                    {n.state.replaceAll('_', ' ')}
+                  </Badge>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h3 className="mt-5 mb-2 text-sm font-semibold">Notifications</h3>
+      {notifications.length === 0 ? (
+        <p className="text-sm text-zinc-500 dark:text-zinc-400">None.</p>
+      ) : (
+        <ul className="space-y-2">
+          {notifications.map((n, i) => (
+            <li key={`${n.type}-${i}`} className="flex items-start gap-2 text-sm">
+              <Badge tone={n.level === 'warning' ? 'amber' : 'zinc'}>{n.level}</Badge>
+              <span className="flex-1">{n.message}</span>
+              <time dateTime={typeof n.metadata.time === 'string' ? n.metadata.time : undefined} className="shrink-0 text-xs text-zinc-500 dark:text-zinc-400">
+                {when(n.metadata.time)}
+              </time>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,99 @@
+'use client';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useRef, useState } from 'react';
+import { Controller, useForm } from 'react-hook-form';
+import { useCan } from '@/components/session/session-context';
+import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
+import { describedBy, Field, Input, useFieldId } from '@/components/ui/field';
+import { Switch } from '@/components/ui/switch';
+import type { ConsoleError } from '@/lib/queries/api';
+import { useCreateUser } from '@/lib/queries/user-mutations';
+import { createUserSchema, type CreateUser } from '@/lib/schemas/user';
+import { PasswordCell } from './password-cell';
+
+export function CreateUserDialog({ name, open, onClose }: { name: string; open: boolean; onClose: () => void }) {
+  return (
+    <Dialog open={open} onClose={onClose} title="Create user">
+      <CreateUserForm name={name} onClose={onClose} />
+    </Dialog>
+  );
+}
+
+function CreateUserForm({ name, onClose }: { name: string; onClose: () => void }) {
+  const create = useCreateUser(name);
+  const [created, setCreated] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const { register, control, handleSubmit, setError, formState } = useForm<CreateUser>({
+    resolver: zodResolver(createUserSchema),
+    defaultValues: { username: '', 'allow-replication': false },
+  });
+  const error = formState.errors.username?.message;
+  const id = useFieldId('username');
+
+  const onSubmit = handleSubmit(async (values) => {
+    setFormError(null);
+    try {
+      await create.mutateAsync(values);
+      setCreated(values.username);
+    } catch (err) {
+      const e = err as ConsoleError;
+      if (e.field === 'username') setError('username', { message: e.message.replace('username: ', '') }, { shouldFocus: true });
+      else setFormError(e.message);
+    }
+  });
+
+  if (created) return <Created name={name} username={created} onClose={onClose} />;
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <Field id={id} label="Username" error={error} description="Letters, digits, “_”, “-” and “.”, up to 63 characters. A password is generated.">
+        <Input {...describedBy(id, error)} autoComplete="off" spellCheck={false} {...register('username')} />
+      </Field>
+      <Controller
+        control={control}
+        name="allow-replication"
+        render={({ field }) => (
+          <Switch
+            label="Allow replication"
+            description="Lets this user stream changes, e.g. for a replica or a logical replication tool."
+            name={field.name}
+            checked={field.value ?? false}
+            onChange={(e) => field.onChange(e.target.checked)}
+            onBlur={field.onBlur}
+          />
+        )}
+      />
+      {formError ? (
+        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+          {formError}
+        </p>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={formState.isSubmitting}>
+          {formState.isSubmitting ? 'Creating…' : 'Create user'}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** After creation: the generated password can be revealed right here. */
+function Created({ name, username, onClose }: { name: string; username: string; onClose: () => void }) {
+  const canReveal = useCan('reveal');
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <div className="space-y-4">
+      <p ref={ref} tabIndex={-1} role="status" className="text-sm outline-none">
+        User <span className="font-mono font-medium">{username}</span> was created with a generated password.
+      </p>
+      {canReveal ? <PasswordCell name={name} username={username} /> : null}
+      <div className="flex justify-end">
+        <Button onClick={onClose}>Done</Button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,144 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useCan } from '@/components/session/session-context';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card, ErrorText } from '@/components/ui/card';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { Switch } from '@/components/ui/switch';
+import { serviceQuery } from '@/lib/queries/services';
+import { useDeleteUser, useSetReplication } from '@/lib/queries/user-mutations';
+import { CreateUserDialog } from './create-user-dialog';
+import { PasswordCell } from './password-cell';
+import { ResetPasswordDialog } from './reset-password-dialog';
+
+export function UsersTab({ name }: { name: string }) {
+  const { data, error, isPending } = useQuery(serviceQuery(name));
+  const canWrite = useCan('write');
+  const canReveal = useCan('reveal');
+  const replication = useSetReplication(name);
+  const remove = useDeleteUser(name);
+  const [creating, setCreating] = useState(false);
+  const [resetting, setResetting] = useState<string | null>(null);
+  const [toDelete, setToDelete] = useState<string | null>(null);
+  const running = data?.state === 'running';
+  const users = data?.users ?? [];
+
+  return (
+    <Card
+      title="Users"
+      actions={
+        canWrite ? (
+          <Button onClick={() => setCreating(true)} disabled={!running}>
+            Create user
+          </Button>
+        ) : null
+      }
+    >
+      <ErrorText error={error} />
+      {isPending ? (
+        <p aria-busy="true" className="text-sm text-zinc-500 dark:text-zinc-400">
+          Loading users…
+        </p>
+      ) : null}
+      {data && canWrite && !running ? (
+        <p className="mb-2 text-sm text-zinc-500 dark:text-zinc-400">Users can be changed once the service is running.</p>
+      ) : null}
+      {users.length > 0 ? (
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm">
+            <caption className="sr-only">Users of {name}</caption>
+            <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase dark:border-zinc-800 dark:text-zinc-400">
+              <tr>
+                <th scope="col" className="py-2 pr-3">Username</th>
+                <th scope="col" className="pr-3">Type</th>
+                <th scope="col" className="pr-3">Replication</th>
+                {canReveal ? <th scope="col" className="pr-3">Password</th> : null}
+                {canWrite ? (
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((u) => {
+                // while the change is on its way, show where it is going
+                const toggling = replication.isPending && replication.variables?.username === u.username;
+                const allowed = toggling ? (replication.variables?.allow ?? false) : (u['allow-replication'] ?? false);
+                return (
+                  <tr key={u.username} className="border-b border-zinc-100 dark:border-zinc-800/70">
+                    <th scope="row" className="py-2 pr-3 font-mono font-medium">
+                      {u.username}
+                    </th>
+                    <td className="pr-3">{u.type === 'primary' ? <Badge tone="amber">admin</Badge> : <span className="text-zinc-500 dark:text-zinc-400">normal</span>}</td>
+                    <td className="pr-3">
+                      {canWrite ? (
+                        <Switch
+                          label="Allow"
+                          aria-label={`Allow replication for ${u.username}`}
+                          checked={allowed}
+                          disabled={!running || toggling}
+                          onChange={(e) => replication.mutate({ username: u.username, allow: e.target.checked })}
+                        />
+                      ) : allowed ? (
+                        <Badge tone="green">allowed</Badge>
+                      ) : (
+                        <span className="text-zinc-500 dark:text-zinc-400">no</span>
+                      )}
+                    </td>
+                    {canReveal ? (
+                      <td className="py-1.5 pr-3">
+                        <PasswordCell name={name} username={u.username} />
+                      </td>
+                    ) : null}
+                    {canWrite ? (
+                      <td className="py-1.5">
+                        <div className="flex justify-end gap-1">
+                          <Button variant="ghost" aria-label={`Reset password of ${u.username}`} disabled={!running} onClick={() => setResetting(u.username)}>
+                            Reset password
+                          </Button>
+                          {u.type === 'primary' ? null : (
+                            <Button
+                              variant="ghost"
+                              className="text-red-700 dark:text-red-400"
+                              aria-label={`Delete user ${u.username}`}
+                              disabled={!running}
+                              onClick={() => setToDelete(u.username)}
+                            >
+                              Delete
+                            </Button>
+                          )}
+                        </div>
+                      </td>
+                    ) : null}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {data && users.length === 0 ? <p className="text-sm text-zinc-500 dark:text-zinc-400">No users.</p> : null}
+      {canWrite ? (
+        <>
+          <CreateUserDialog name={name} open={creating} onClose={() => setCreating(false)} />
+          <ResetPasswordDialog name={name} username={resetting ?? ''} open={resetting !== null} onClose={() => setResetting(null)} />
+          <ConfirmDialog
+            open={toDelete !== null}
+            onClose={() => setToDelete(null)}
+            title={`Delete user ${toDelete ?? ''}`}
+            confirmLabel="Delete user"
+            onConfirm={() => remove.mutateAsync(toDelete ?? '')}
+          >
+            <p>
+              The role <span className="font-mono font-medium">{toDelete}</span> is dropped: clients connecting as it will be refused. This cannot be
+              undone.
+            </p>
+          </ConfirmDialog>
+        </>
+      ) : null}
+    </Card>
+  );
+}

@@ -1,0 +1,68 @@
+// Mutations of a service's users, and the on-demand password reveal. Passwords
+// never come from the service query: they are fetched only when asked for and
+// kept in the cache only while they are shown (gcTime 0, removed on hide).
+import { queryOptions, useMutation } from '@tanstack/react-query';
+import { useOperations } from '@/components/operations/operations-provider';
+import type { Operation } from '@/lib/schemas/operation';
+import type { CreateUser } from '@/lib/schemas/user';
+import { api, isOperation } from './api';
+import { passwordKeys, serviceKeys } from './keys';
+
+const userPath = (service: string, username: string) => `/services/${service}/users/${encodeURIComponent(username)}`;
+
+/**
+ * `viewer` names the one place showing it: each place has its own cache entry,
+ * so hiding it in one place (or closing a dialog) forgets it there, whatever
+ * else is mounted. Invalidating passwordKeys.detail refetches every shown one.
+ */
+export const passwordQuery = (service: string, username: string, viewer: string) =>
+  queryOptions({
+    queryKey: [...passwordKeys.detail(service, username), viewer],
+    queryFn: () => api<{ username: string; password: string }>('GET', `${userPath(service, username)}/password`).then((r) => r.password),
+    gcTime: 0,
+    staleTime: Infinity,
+    retry: false,
+  });
+
+export function useCreateUser(service: string) {
+  const { track } = useOperations();
+  return useMutation({
+    mutationFn: (body: CreateUser) => api<Operation>('POST', `/services/${service}/users`, body),
+    onSuccess: (op, body) => track(op, `Create user ${body.username}`, [serviceKeys.detail(service)]),
+  });
+}
+
+export function useDeleteUser(service: string) {
+  const { track } = useOperations();
+  return useMutation({
+    mutationFn: (username: string) => api<Operation>('DELETE', userPath(service, username)),
+    onSuccess: (op, username) => track(op, `Delete user ${username}`, [serviceKeys.detail(service)]),
+  });
+}
+
+export function useResetPassword(service: string, username: string) {
+  const { track } = useOperations();
+  return useMutation({
+    mutationFn: (password?: string) => api<Operation>('PUT', `${userPath(service, username)}/password`, password ? { password } : {}),
+    // a typed password must not linger in the mutation cache
+    gcTime: 0,
+    // a password shown somewhere is refetched: the old one is no longer valid
+    onSuccess: (op) => track(op, `Reset password of ${username}`, [serviceKeys.detail(service), passwordKeys.detail(service, username)]),
+  });
+}
+
+export function useSetReplication(service: string) {
+  const { track, fail } = useOperations();
+  return useMutation({
+    mutationFn: ({ username, allow }: { username: string; allow: boolean }) =>
+      api<unknown>('PUT', `${userPath(service, username)}/replication`, { 'allow-replication': allow }),
+    onSuccess: (res, { username, allow }) => {
+      const label = `${allow ? 'Allow' : 'Forbid'} replication for ${username}`;
+      // The API answers this one with the users' rights, not an operation: the
+      // change is done, so it is shown as a finished one.
+      const op: Operation = isOperation(res) ? res : { id: `replication-${username}-${Date.now()}`, state: 'success' };
+      track(op, label, [serviceKeys.detail(service)]);
+    },
+    onError: (err, { username, allow }) => fail(`${allow ? 'Allow' : 'Forbid'} replication for ${username}`, err),
+  });
+}
