@@ -11,6 +11,8 @@ import { median } from './common';
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 10;
 const flags = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
+const verbose = process.argv.includes('--verbose');
+
 async function firstLoadJs(page: Page, url: string): Promise<{ files: number; raw: number; gzip: number }> {
   await page.goto(url, { waitUntil: 'networkidle' });
   const scripts = await page.evaluate(() =>
@@ -22,6 +24,7 @@ async function firstLoadJs(page: Page, url: string): Promise<{ files: number; ra
     const body = Buffer.from(await (await fetch(src, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer());
     raw += body.length;
     gzip += gzipSync(body).length;
+    if (verbose) console.log(`  ${url} ${src.split('/').pop()} ${(gzipSync(body).length / 1024).toFixed(1)} kB gz ${/zod|ZodError/.test(body.toString()) ? '(zod)' : ''}`);
   }
   return { files: new Set(scripts).size, raw, gzip };
 }
