@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
-const alias = { '@': fileURLToPath(new URL('.', import.meta.url)) };
+const alias = {
+  '@': fileURLToPath(new URL('.', import.meta.url)),
+  'server-only': fileURLToPath(new URL('./test/server-only.ts', import.meta.url)),
+};
 
 // Two projects: fast unit tests, and engine tests that run real PostgreSQL
 // processes (slower, run one file at a time to stay within 2 cores).
