@@ -1,15 +1,20 @@
 'use client';
 // How to connect: the URI (password masked until revealed), its parts, the CA
-// certificate and a psql command. Keys without the reveal right get no
-// password in the data at all, so for them there is nothing to mask or reveal.
+// certificate and a psql command. The service data holds no password: the
+// admin's is fetched only when revealed, and forgotten when hidden. Keys
+// without the reveal right have nothing to reveal.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
+import { Card, ErrorText } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
+import { passwordQuery } from '@/lib/queries/passwords';
+import { withUriPassword } from '@/lib/schemas/redact';
 import type { ServicePg } from '@/lib/schemas/service';
 
-/** The URI with its userinfo password (if any) replaced by dots. */
-const maskPassword = (uri: string) => uri.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, '$1:•••@');
+/** The URI with dots where the password goes. */
+const maskPassword = (uri: string) => withUriPassword(uri, '').replace(/:@/, ':•••@');
 
 function psqlCommand(name: string, p: Record<string, string>): string {
   const host = p.host?.includes(':') ? `[${p.host}]` : (p.host ?? '');
@@ -24,11 +29,27 @@ const link =
 
 export function ConnectionCard({ service }: { service: ServicePg }) {
   const [revealed, setRevealed] = useState(false);
+  const qc = useQueryClient();
   const name = service.name;
   const params = service['uri-params'] ?? {};
-  const uri = service.uri ?? '';
-  const hasPassword = Boolean(params.password) && maskPassword(uri) !== uri;
-  const shown = hasPassword && !revealed ? maskPassword(uri) : uri;
+  const admin = params.user ?? '';
+  const hasPassword = useCan('reveal') && Boolean(admin);
+  const password = useQuery({ ...passwordQuery(name, admin, 'connection-card'), enabled: hasPassword && revealed });
+  const bare = service.uri ?? '';
+  const uri = revealed && password.data ? withUriPassword(bare, password.data) : bare;
+  const shown = hasPassword && !(revealed && password.data) ? maskPassword(bare) : uri;
+  // Copy hands over a working URI: with the password, fetched for the copy and not kept.
+  const copyUri = async () => {
+    if (!hasPassword) return bare;
+    const query = passwordQuery(name, admin, 'copy');
+    const pw = await qc.fetchQuery(query);
+    qc.removeQueries({ queryKey: query.queryKey });
+    return withUriPassword(bare, pw);
+  };
+  const toggle = () => {
+    if (revealed) qc.removeQueries({ queryKey: passwordQuery(name, admin, 'connection-card').queryKey });
+    setRevealed(!revealed);
+  };
   const command = psqlCommand(name, params);
   const parts: [string, string | undefined][] = [
     ['Host', params.host],
@@ -50,12 +71,13 @@ export function ConnectionCard({ service }: { service: ServicePg }) {
           </code>
           <div className="mt-2 flex flex-wrap gap-2">
             {hasPassword ? (
-              <Button variant="secondary" onClick={() => setRevealed((r) => !r)}>
+              <Button variant="secondary" onClick={toggle} aria-busy={password.isFetching || undefined}>
                 {revealed ? 'Hide password' : 'Show password'}
               </Button>
             ) : null}
-            {uri ? <CopyButton value={uri} label="Copy URI" /> : null}
+            {bare ? <CopyButton value={copyUri} label="Copy URI" /> : null}
           </div>
+          <ErrorText error={password.error} />
         </div>
 
         <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">

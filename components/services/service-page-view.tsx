@@ -1,34 +1,40 @@
 'use client';
 // One service: header, sections as links (?tab=), and each section's content.
 import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { DatabasesTab } from '@/components/databases/databases-tab';
 import { useCan } from '@/components/session/session-context';
-import { UsersTab } from '@/components/users/users-tab';
 import { StateBadge } from '@/components/ui/badge';
-import { Card, ErrorText } from '@/components/ui/card';
+import { ErrorText } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { ConsoleError } from '@/lib/queries/api';
 import { serviceQuery } from '@/lib/queries/services';
 import { ConnectionCard } from './connection-card';
-import { DeleteServiceDialog } from './delete-service-dialog';
 import { ServiceOverview } from './service-overview';
-import { ServiceSettingsForm } from './service-settings-form';
 
-const tabs = [
+// The tabs with forms load their code (forms, zod) when opened: the overview stays light.
+const DatabasesTab = lazy(() => import('@/components/databases/databases-tab').then((m) => ({ default: m.DatabasesTab })));
+const UsersTab = lazy(() => import('@/components/users/users-tab').then((m) => ({ default: m.UsersTab })));
+const SettingsTab = lazy(() => import('./service-settings-tab').then((m) => ({ default: m.ServiceSettingsTab })));
+const loadingTab = <p aria-busy="true" className="text-sm text-zinc-500 dark:text-zinc-400">Loading…</p>;
+
+const allTabs = [
   { id: 'overview', label: 'Overview' },
   { id: 'databases', label: 'Databases' },
   { id: 'users', label: 'Users' },
+  { id: 'settings', label: 'Settings' },
 ] as const;
-type Tab = (typeof tabs)[number]['id'];
+type Tab = (typeof allTabs)[number]['id'];
 
 const isNotFound = (e: unknown) => e instanceof ConsoleError && e.status === 404;
 
 export function ServicePageView({ name }: { name: string }) {
+  const canWrite = useCan('write');
   const requested = useSearchParams().get('tab');
+  // read-only keys have nothing to set
+  const tabs = allTabs.filter((t) => t.id !== 'settings' || canWrite);
   const tab: Tab = tabs.find((t) => t.id === requested)?.id ?? 'overview';
-  const canDelete = useCan('delete-service');
   const { data, error, isPending } = useQuery({
     ...serviceQuery(name),
     // a missing service stays missing: say so at once
@@ -55,7 +61,7 @@ export function ServicePageView({ name }: { name: string }) {
         </Link>
         <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
           <h1 className="text-xl font-semibold">{name}</h1>
-          <StateBadge state={data?.state} />
+          <StateBadge state={data?.state} labelled />
           {data ? (
             <span className="text-sm text-zinc-600 dark:text-zinc-400">
               {data.plan} · PostgreSQL {data.version ?? '–'}
@@ -88,23 +94,18 @@ export function ServicePageView({ name }: { name: string }) {
       </nav>
 
       <ErrorText error={error} />
-      {tab === 'databases' ? <DatabasesTab name={name} /> : null}
-      {tab === 'users' ? <UsersTab name={name} /> : null}
       {tab === 'overview' && isPending ? <p aria-busy="true" className="text-sm text-zinc-500 dark:text-zinc-400">Loading the service…</p> : null}
       {tab === 'overview' && data ? (
-        <div className="space-y-4">
-          <div className="grid items-start gap-4 lg:grid-cols-2">
-            <ServiceOverview service={data} />
-            <ConnectionCard service={data} />
-          </div>
-          <ServiceSettingsForm service={data} />
-          {canDelete ? (
-            <Card title="Delete service">
-              <DeleteServiceDialog name={name} terminationProtection={data['termination-protection'] ?? false} />
-            </Card>
-          ) : null}
+        <div className="grid items-start gap-4 lg:grid-cols-2">
+          <ServiceOverview service={data} />
+          <ConnectionCard service={data} />
         </div>
       ) : null}
+      <Suspense fallback={loadingTab}>
+        {tab === 'databases' ? <DatabasesTab name={name} /> : null}
+        {tab === 'users' ? <UsersTab name={name} /> : null}
+        {tab === 'settings' && data ? <SettingsTab service={data} /> : null}
+      </Suspense>
     </div>
   );
 }

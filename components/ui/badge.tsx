@@ -11,7 +11,13 @@ export function Badge({ tone = 'zinc', children }: { tone?: keyof typeof tones; 
   return <span className={cn('inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium', tones[tone])}>{children}</span>;
 }
 
-export function StateBadge({ state }: { state?: string }) {
+/** `labelled` adds a hidden "State:" for places where nothing else says what the badge is. */
+export function StateBadge({ state, labelled = false }: { state?: string; labelled?: boolean }) {
   const tone = state === 'running' ? 'green' : state === 'rebuilding' || state === 'rebalancing' ? 'amber' : state ? 'red' : 'zinc';
-  return <Badge tone={tone}>{state ?? 'unknown'}</Badge>;
+  return (
+    <Badge tone={tone}>
+      {labelled ? <span className="sr-only">State: </span> : null}
+      {state ?? 'unknown'}
+    </Badge>
+  );
 }

@@ -8,7 +8,7 @@ import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Input } from '@/components/ui/field';
-import { passwordQuery } from '@/lib/queries/user-mutations';
+import { passwordQuery } from '@/lib/queries/passwords';
 
 export function PasswordCell({ name, username }: { name: string; username: string }) {
   const canReveal = useCan('reveal');

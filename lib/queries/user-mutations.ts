@@ -1,28 +1,12 @@
-// Mutations of a service's users, and the on-demand password reveal. Passwords
-// never come from the service query: they are fetched only when asked for and
-// kept in the cache only while they are shown (gcTime 0, removed on hide).
-import { queryOptions, useMutation } from '@tanstack/react-query';
+// Mutations of a service's users. Passwords are revealed through passwordQuery (./passwords).
+import { useMutation } from '@tanstack/react-query';
 import { useOperations } from '@/components/operations/operations-provider';
 import type { Operation } from '@/lib/schemas/operation';
 import type { CreateUser } from '@/lib/schemas/user';
 import { api, isOperation } from './api';
 import { passwordKeys, serviceKeys } from './keys';
 
-const userPath = (service: string, username: string) => `/services/${service}/users/${encodeURIComponent(username)}`;
-
-/**
- * `viewer` names the one place showing it: each place has its own cache entry,
- * so hiding it in one place (or closing a dialog) forgets it there, whatever
- * else is mounted. Invalidating passwordKeys.detail refetches every shown one.
- */
-export const passwordQuery = (service: string, username: string, viewer: string) =>
-  queryOptions({
-    queryKey: [...passwordKeys.detail(service, username), viewer],
-    queryFn: () => api<{ username: string; password: string }>('GET', `${userPath(service, username)}/password`).then((r) => r.password),
-    gcTime: 0,
-    staleTime: Infinity,
-    retry: false,
-  });
+import { userPath } from './passwords';
 
 export function useCreateUser(service: string) {
   const { track } = useOperations();

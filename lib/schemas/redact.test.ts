@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { withUriPassword, withoutPasswords, withoutUriPassword } from './redact';
+
+const uri = 'postgres://avnadmin:s3cret-pw@127.0.0.1:25432/defaultdb?sslmode=require';
+
+describe('redact', () => {
+  it('removes every password of a service view', () => {
+    const redacted = withoutPasswords({
+      name: 'x',
+      type: 'pg',
+      plan: 'p',
+      uri,
+      'uri-params': { host: '127.0.0.1', user: 'avnadmin', password: 's3cret-pw' },
+      'connection-info': { uri: [uri], params: [{ user: 'avnadmin', password: 's3cret-pw' }] },
+      users: [{ type: 'primary', username: 'avnadmin', password: 's3cret-pw' }, { type: 'normal', username: 'app', password: 'other-pw' }],
+    });
+    expect(JSON.stringify(redacted)).not.toMatch(/s3cret-pw|other-pw/);
+    expect(redacted.uri).toBe('postgres://avnadmin@127.0.0.1:25432/defaultdb?sslmode=require');
+    expect(redacted.users).toEqual([{ type: 'primary', username: 'avnadmin' }, { type: 'normal', username: 'app' }]);
+  });
+
+  it('puts a password back, URI-encoded', () => {
+    expect(withUriPassword(withoutUriPassword(uri), 'a/b@c')).toBe('postgres://avnadmin:a%2Fb%40c@127.0.0.1:25432/defaultdb?sslmode=require');
+    expect(withoutUriPassword('postgres://avnadmin@h:1/d')).toBe('postgres://avnadmin@h:1/d');
+  });
+});
