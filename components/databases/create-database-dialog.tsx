@@ -2,7 +2,8 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { Button } from '@/components/ui/button';
+import { DialogActions } from '@/components/ui/dialog-actions';
+import { FormError } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
 import { describedBy, Field, Input, useFieldId } from '@/components/ui/field';
 import type { ConsoleError } from '@/lib/queries/api';
@@ -71,19 +72,8 @@ function CreateDatabaseForm({ name, onClose }: { name: string; onClose: () => vo
           {...register('lc-ctype', { setValueAs: optional })}
         />
       </Field>
-      {formError ? (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {formError}
-        </p>
-      ) : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={formState.isSubmitting}>
-          {formState.isSubmitting ? 'Creating…' : 'Create database'}
-        </Button>
-      </div>
+      <FormError message={formError} />
+      <DialogActions onCancel={onClose} submitting={formState.isSubmitting} label="Create database" busyLabel="Creating…" />
     </form>
   );
 }

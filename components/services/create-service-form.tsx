@@ -11,7 +11,7 @@ import { Controller, useForm } from 'react-hook-form';
 import { useOperations } from '@/components/operations/operations-provider';
 import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
-import { ErrorText } from '@/components/ui/card';
+import { ErrorText, FormError } from '@/components/ui/card';
 import { describedBy, Field, Input, Select } from '@/components/ui/field';
 import { Switch } from '@/components/ui/switch';
 import { api, ConsoleError, isOperation } from '@/lib/queries/api';
@@ -221,11 +221,7 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
         {errors.terminationProtection?.message ? <ErrorText error={errors.terminationProtection} /> : null}
       </Section>
 
-      {formError ? (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {formError}
-        </p>
-      ) : null}
+      <FormError message={formError} />
       <div className="flex items-center gap-3">
         <Button type="submit" disabled={formState.isSubmitting || leaving}>
           {formState.isSubmitting || leaving ? 'Creating…' : 'Create service'}

@@ -10,7 +10,7 @@ import { Controller, useForm, type FieldPath } from 'react-hook-form';
 import { z } from 'zod';
 import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
+import { Card, FormError } from '@/components/ui/card';
 import { describedBy, Field, Input, Select, Textarea, useFieldId } from '@/components/ui/field';
 import { Switch } from '@/components/ui/switch';
 import { ConsoleError } from '@/lib/queries/api';
@@ -184,11 +184,7 @@ function SettingsFormBody({ service }: { service: ServicePg }) {
           </div>
         </div>
 
-        {formError ? (
-          <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-            {formError}
-          </p>
-        ) : null}
+        <FormError message={formError} />
         <div className="flex items-center gap-2">
           <Button type="submit" disabled={!isDirty || isSubmitting} aria-busy={isSubmitting || undefined}>
             {isSubmitting ? 'Saving…' : 'Save changes'}

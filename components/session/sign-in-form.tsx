@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
+import { FormError } from '@/components/ui/card';
 import { describedBy, Field, Input, Select } from '@/components/ui/field';
 import { cloudZones } from '@/lib/api-v2/endpoints';
 import { api, ConsoleError } from '@/lib/queries/api';
@@ -65,11 +66,7 @@ export function SignInForm() {
           <Input {...describedBy('url', endpointErrors?.url?.message)} placeholder="https://api.example.com/v2" {...register('endpoint.url')} />
         </Field>
       ) : null}
-      {formError ? (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {formError}
-        </p>
-      ) : null}
+      <FormError message={formError} />
       <Button type="submit" className="w-full" disabled={formState.isSubmitting}>
         {formState.isSubmitting ? 'Checking the key…' : 'Sign in'}
       </Button>

@@ -22,3 +22,13 @@ export function ErrorText({ error }: { error: unknown }) {
     </p>
   );
 }
+
+/** A form-level error (one that names no field). */
+export function FormError({ message }: { message?: string | null }) {
+  if (!message) return null;
+  return (
+    <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+      {message}
+    </p>
+  );
+}

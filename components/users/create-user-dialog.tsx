@@ -1,16 +1,16 @@
 'use client';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
-import { useCan } from '@/components/session/session-context';
-import { Button } from '@/components/ui/button';
+import { DialogActions } from '@/components/ui/dialog-actions';
+import { FormError } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
 import { describedBy, Field, Input, useFieldId } from '@/components/ui/field';
 import { Switch } from '@/components/ui/switch';
 import type { ConsoleError } from '@/lib/queries/api';
 import { useCreateUser } from '@/lib/queries/user-mutations';
 import { createUserSchema, type CreateUser } from '@/lib/schemas/user';
-import { PasswordCell } from './password-cell';
+import { PasswordDone } from './password-done';
 
 export function CreateUserDialog({ name, open, onClose }: { name: string; open: boolean; onClose: () => void }) {
   return (
@@ -43,7 +43,13 @@ function CreateUserForm({ name, onClose }: { name: string; onClose: () => void }
     }
   });
 
-  if (created) return <Created name={name} username={created} onClose={onClose} />;
+  if (created) {
+    return (
+      <PasswordDone name={name} username={created} onClose={onClose}>
+        User <span className="font-mono font-medium">{created}</span> was created with a generated password.
+      </PasswordDone>
+    );
+  }
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <Field id={id} label="Username" error={error} description="Letters, digits, “_”, “-” and “.”, up to 63 characters. A password is generated.">
@@ -63,37 +69,8 @@ function CreateUserForm({ name, onClose }: { name: string; onClose: () => void }
           />
         )}
       />
-      {formError ? (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {formError}
-        </p>
-      ) : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={formState.isSubmitting}>
-          {formState.isSubmitting ? 'Creating…' : 'Create user'}
-        </Button>
-      </div>
+      <FormError message={formError} />
+      <DialogActions onCancel={onClose} submitting={formState.isSubmitting} label="Create user" busyLabel="Creating…" />
     </form>
-  );
-}
-
-/** After creation: the generated password can be revealed right here. */
-function Created({ name, username, onClose }: { name: string; username: string; onClose: () => void }) {
-  const canReveal = useCan('reveal');
-  const ref = useRef<HTMLParagraphElement>(null);
-  useEffect(() => ref.current?.focus(), []);
-  return (
-    <div className="space-y-4">
-      <p ref={ref} tabIndex={-1} role="status" className="text-sm outline-none">
-        User <span className="font-mono font-medium">{username}</span> was created with a generated password.
-      </p>
-      {canReveal ? <PasswordCell name={name} username={username} /> : null}
-      <div className="flex justify-end">
-        <Button onClick={onClose}>Done</Button>
-      </div>
-    </div>
   );
 }

@@ -1,16 +1,16 @@
 'use client';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
-import { useCan } from '@/components/session/session-context';
-import { Button } from '@/components/ui/button';
+import { DialogActions } from '@/components/ui/dialog-actions';
+import { FormError } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
 import { describedBy, Field, Input, useFieldId } from '@/components/ui/field';
 import type { ConsoleError } from '@/lib/queries/api';
 import { useResetPassword } from '@/lib/queries/user-mutations';
 import { passwordSchema } from '@/lib/schemas/common';
-import { PasswordCell } from './password-cell';
+import { PasswordDone } from './password-done';
 
 // The password is checked only when the user chose to type one.
 const resetFormSchema = z
@@ -54,7 +54,13 @@ function ResetPasswordForm({ name, username, onClose }: { name: string; username
     }
   });
 
-  if (done) return <Done name={name} username={username} onClose={onClose} />;
+  if (done) {
+    return (
+      <PasswordDone name={name} username={username} onClose={onClose}>
+        The password of <span className="font-mono font-medium">{username}</span> was reset.
+      </PasswordDone>
+    );
+  }
   const radio = 'h-4 w-4 accent-blue-600';
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
@@ -85,38 +91,8 @@ function ResetPasswordForm({ name, username, onClose }: { name: string; username
           />
         </Field>
       ) : null}
-      {formError ? (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {formError}
-        </p>
-      ) : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="danger" disabled={formState.isSubmitting}>
-          {formState.isSubmitting ? 'Resetting…' : 'Reset password'}
-        </Button>
-      </div>
+      <FormError message={formError} />
+      <DialogActions onCancel={onClose} submitting={formState.isSubmitting} label="Reset password" busyLabel="Resetting…" danger />
     </form>
-  );
-}
-
-/** After the reset: the new password can be revealed right here. */
-function Done({ name, username, onClose }: { name: string; username: string; onClose: () => void }) {
-  const canReveal = useCan('reveal');
-  const ref = useRef<HTMLParagraphElement>(null);
-  useEffect(() => ref.current?.focus(), []);
-  return (
-    <div className="space-y-4">
-      <p ref={ref} tabIndex={-1} role="status" className="text-sm outline-none">
-        The password of <span className="font-mono font-medium">{username}</span> was reset.
-        {canReveal ? ' Reveal it to hand it to its clients.' : null}
-      </p>
-      {canReveal ? <PasswordCell name={name} username={username} /> : null}
-      <div className="flex justify-end">
-        <Button onClick={onClose}>Done</Button>
-      </div>
-    </div>
   );
 }
