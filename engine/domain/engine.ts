@@ -6,6 +6,7 @@ import type { EngineConfig } from '../config';
 import { installedMajors, reachableBinaries, type Binaries } from '../runtime/binaries';
 import { InstanceRuntime, type InstanceSpec } from '../runtime/instance';
 import { lookupUser, run, type RunAs } from '../runtime/process';
+import { SparePool } from '../runtime/spares';
 import { removeAbandonedBuilds } from '../runtime/templates';
 import { ensureCa, type Pem } from '../runtime/tls';
 import { openDb, type Db } from '../store/db';
@@ -28,6 +29,7 @@ export interface Engine {
   ca: Pem;
   /** Background operations still running; awaited before the engine stops. */
   inflight: Set<Promise<void>>;
+  spares: SparePool;
   spec(svc: ServiceRecord): InstanceSpec;
   serviceRoot(svc: ServiceRecord): string;
 }
@@ -54,7 +56,7 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   const store = openStore(config.dataDir);
   // Traversable, not listable: the unprivileged user reaches its instance directories only.
   chmodSync(config.dataDir, 0o711);
-  for (const d of ['services', 'templates']) {
+  for (const d of ['services', 'templates', 'spares']) {
     mkdirSync(join(config.dataDir, d), { recursive: true, mode: 0o711 });
     chmodSync(join(config.dataDir, d), 0o711);
   }
@@ -87,7 +89,10 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   };
   const runtime = new InstanceRuntime(runAs);
   await removeAbandonedBuilds(runtime, join(config.dataDir, 'templates'));
-  return { config, ...store, runtime, runAs, binaries, ca, inflight: new Set(), spec, serviceRoot };
+  const inflight = new Set<Promise<void>>();
+  const spares = new SparePool(runtime, join(config.dataDir, 'spares'), inflight);
+  spares.removeUnfinished();
+  return { config, ...store, runtime, runAs, binaries, ca, inflight, spares, spec, serviceRoot };
 }
 
 /** On first start: an admin key, written to DIR/credentials.json (0600). */

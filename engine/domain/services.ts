@@ -93,8 +93,9 @@ export async function materialize(engine: Engine, name: string): Promise<void> {
   if (!existsSync(copied)) {
     await engine.runtime.stop(spec, 'immediate').catch(() => undefined);
     const template = await ensureTemplate(engine.runtime, join(engine.config.dataDir, 'templates'), spec.binaries);
-    await engine.runtime.copyCluster(template, spec.root);
+    if (!engine.spares.take(spec.binaries.version, spec.root)) await engine.runtime.copyCluster(template, spec.root);
     writeFileSync(copied, new Date().toISOString());
+    engine.spares.refill(spec.binaries.version, template);
   }
   const tls = await issueServerCert(engine.ca, [...new Set([engine.config.pgHost, 'localhost', '127.0.0.1', '::1'])]);
   for (let attempt = 1; ; attempt++) {

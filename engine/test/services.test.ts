@@ -1,5 +1,6 @@
 // Services on real PostgreSQL: create, read, update, delete, over signed HTTP.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation } from '@/lib/schemas/operation';
 import type { ServiceCommon, ServicePg } from '@/lib/schemas/service';
@@ -118,7 +119,7 @@ describe('bad input', () => {
     ['multi-node plan on update', 'PUT', '/dbaas-postgres/alpha', { plan: 'premium-4' }, 400, 'plan'],
   ];
 
-  it.each(cases)('%s: %s %s → %i naming the field', async (_what, method, path, body, status, field) => {
+  it.each(cases)('%s: %s %s is refused, naming the field', async (_what, method, path, body, status, field) => {
     const res = await t.call<{ message: string; field?: string }>(method, path, body);
     expect(res.status).toBe(status);
     expect(res.body.field).toBe(field);
@@ -231,9 +232,14 @@ describe('delete', () => {
     // the postmaster removes its pid file just before it exits
     await expect.poll(() => { try { process.kill(Number(pid), 0); return 'alive'; } catch { return 'gone'; } }, { timeout: 5000 }).toBe('gone');
     await expect(queryAs(t, beta, 'SELECT 1')).rejects.toThrow();
-    // the name is free again
+    // the name is free again; the create takes the spare cluster made after the first one
+    const spareDir = join(t.dataDir, 'spares', t.engine.binaries.get('15')?.version ?? '');
+    const readySpares = () => (existsSync(spareDir) ? readdirSync(spareDir).filter((n) => existsSync(join(spareDir, n, 'ready'))) : []);
+    await expect.poll(readySpares, { timeout: 30_000 }).toHaveLength(1);
+    const [spare] = readySpares();
     const again = await t.createService('beta', { version: '15' });
     expect(again.state).toBe('running');
+    expect(existsSync(join(spareDir, spare ?? ''))).toBe(false);
     const del = await t.call<Operation>('DELETE', '/dbaas-postgres/beta');
     expect((await t.waitOperation(del.body.id)).state).toBe('success');
   });
