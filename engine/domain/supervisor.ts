@@ -5,6 +5,8 @@ import type { Engine } from './engine';
 import { applyDatabase, dropDatabase } from './databases';
 import { applyConfig, materialize, requireService } from './services';
 import { applyUser, dropUser } from './roles';
+import { paths } from '../runtime/instance';
+import { LogWatch } from '../runtime/log-watch';
 import type { OperationRow } from '../store/operations';
 
 type Resume = (engine: Engine, op: OperationRow, params: Record<string, string>) => Promise<void>;
@@ -41,6 +43,7 @@ export class Supervisor {
   private timer: NodeJS.Timeout | null = null;
   private busy = new Set<string>();
   private lastPid = new Map<string, number>();
+  private logs = new LogWatch();
 
   constructor(private readonly engine: Engine, private readonly intervalMs = 1000) {}
 
@@ -89,9 +92,19 @@ export class Supervisor {
     const { engine } = this;
     for (const svc of engine.services.list()) {
       if (svc.phase !== 'running' || this.busy.has(svc.name) || engine.operations.pendingFor(svc.name)) continue;
-      const pid = engine.runtime.pid(engine.serviceRoot(svc));
+      const root = engine.serviceRoot(svc);
+      const pid = engine.runtime.pid(root);
       if (pid !== null) {
+        if (!this.lastPid.has(svc.name)) this.logs.skipToEnd(paths(root).log);
         this.lastPid.set(svc.name, pid);
+        for (const crash of this.logs.crashes(paths(root).log)) {
+          engine.services.notify(svc.name, {
+            level: 'warning',
+            type: 'service_backend_crashed',
+            message: `A PostgreSQL server process (pid ${crash.pid}) was terminated by signal ${crash.signal}; PostgreSQL ended every session and recovered`,
+            metadata: { 'backend-pid': crash.pid, signal: crash.signal, 'postmaster-pid': pid },
+          });
+        }
         continue;
       }
       const last = this.lastPid.get(svc.name) ?? engine.runtime.recordedPid(engine.serviceRoot(svc)) ?? undefined;

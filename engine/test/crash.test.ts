@@ -161,6 +161,27 @@ describe('a postmaster killed with SIGKILL, an engine restarted', () => {
     expect(notes.indexOf(restarted as (typeof notes)[number])).toBeLessThan(notes.indexOf(exited as (typeof notes)[number]));
   }, 180_000);
 
+  it('a backend killed with SIGKILL: PostgreSQL recovers on its own, the same postmaster runs, and notifications say so', async () => {
+    const svc = await t.getService('kill9');
+    const postmaster = postmasterOf(t, 'kill9');
+    const victim = await connect(t, svc);
+    const backend = Number((await victim.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
+    process.kill(backend, 'SIGKILL');
+    await victim.end().catch(() => undefined);
+
+    const note = await until('the backend crash notification', async () => {
+      const n = (await t.getService('kill9')).notifications ?? [];
+      return n.find((x) => x.type === 'service_backend_crashed') ?? null;
+    }, 30_000, 200);
+    expect(note.level).toBe('warning');
+    expect(note.message).toContain(`pid ${backend}`);
+    expect(note.metadata).toMatchObject({ 'backend-pid': backend, signal: 9, 'postmaster-pid': postmaster });
+    // the postmaster did not stop: it reset the sessions and recovered
+    expect(postmasterOf(t, 'kill9')).toBe(postmaster);
+    const rows = await until('a connection after the recovery', () => queryAs(t, svc, 'SELECT count(*)::int AS n FROM survivors'), 30_000, 300);
+    expect(rows).toEqual([{ n: 1 }]);
+  }, 120_000);
+
   it('adopts running instances on an engine restart: same postmaster, open connections keep working', async () => {
     const svc = await t.createService('adopted');
     const client = await connect(t, svc);
