@@ -6,13 +6,11 @@ import { DialogActions } from '@/components/ui/dialog-actions';
 import { FormError } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
 import { describedBy, Field, Input, useFieldId } from '@/components/ui/field';
-import type { ConsoleError } from '@/lib/queries/api';
+import { fieldError } from '@/lib/queries/api';
 import { useCreateDatabase } from '@/lib/queries/database-mutations';
 import { createDatabaseSchema, type CreateDatabase } from '@/lib/schemas/database';
 
 const fields = ['database-name', 'lc-collate', 'lc-ctype'] as const;
-type FieldName = (typeof fields)[number];
-const isField = (f?: string): f is FieldName => (fields as readonly string[]).includes(f ?? '');
 
 /** An empty optional input means "not given", not an empty locale. */
 const optional = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
@@ -41,10 +39,10 @@ function CreateDatabaseForm({ name, onClose }: { name: string; onClose: () => vo
       await create.mutateAsync(values);
       onClose();
     } catch (err) {
-      const e = err as ConsoleError;
       // the engine names the field at fault: duplicates, unknown locales
-      if (isField(e.field)) setError(e.field, { message: e.message.replace(`${e.field}: `, '') }, { shouldFocus: true });
-      else setFormError(e.message);
+      const f = fieldError(err, fields);
+      if (f) setError(f.field, { message: f.message }, { shouldFocus: true });
+      else setFormError((err as Error).message);
     }
   });
 

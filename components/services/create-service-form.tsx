@@ -19,7 +19,7 @@ import { serviceKeys } from '@/lib/queries/keys';
 import { serviceTypeQuery, type ServiceType } from '@/lib/queries/services';
 import { maintenanceDows } from '@/lib/schemas/common';
 import { pgVersions } from '@/lib/schemas/service';
-import { formFieldFor, serviceFormSchema, toCreateServiceBody, type ServiceForm } from '@/lib/schemas/service-form';
+import { blankServiceForm, formFieldFor, serviceFormSchema, toCreateServiceBody, type ServiceForm } from '@/lib/schemas/service-form';
 import { CidrListInput } from './cidr-list-input';
 import { defaultPlan, PlanPicker } from './plan-picker';
 
@@ -79,18 +79,7 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
   const { register, control, handleSubmit, setError, formState } = useForm<ServiceForm>({
     resolver: zodResolver(serviceFormSchema),
     mode: 'onChange',
-    defaultValues: {
-      name: '',
-      plan: defaultPlan(type.plans),
-      version: pgVersions.find((v) => v === type['default-version']),
-      adminUsername: '',
-      adminPassword: '',
-      ipFilter: '',
-      backupTime: '',
-      maintenanceDow: '',
-      maintenanceTime: '',
-      terminationProtection: false,
-    },
+    defaultValues: blankServiceForm(defaultPlan(type.plans), pgVersions.find((v) => v === type['default-version'])),
   });
   const errors = formState.errors;
 

@@ -7,7 +7,7 @@ import { FormError } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
 import { describedBy, Field, Input, useFieldId } from '@/components/ui/field';
 import { Switch } from '@/components/ui/switch';
-import type { ConsoleError } from '@/lib/queries/api';
+import { fieldError } from '@/lib/queries/api';
 import { useCreateUser } from '@/lib/queries/user-mutations';
 import { createUserSchema, type CreateUser } from '@/lib/schemas/user';
 import { PasswordDone } from './password-done';
@@ -37,9 +37,9 @@ function CreateUserForm({ name, onClose }: { name: string; onClose: () => void }
       await create.mutateAsync(values);
       setCreated(values.username);
     } catch (err) {
-      const e = err as ConsoleError;
-      if (e.field === 'username') setError('username', { message: e.message.replace('username: ', '') }, { shouldFocus: true });
-      else setFormError(e.message);
+      const f = fieldError(err, ['username'] as const);
+      if (f) setError(f.field, { message: f.message }, { shouldFocus: true });
+      else setFormError((err as Error).message);
     }
   });
 

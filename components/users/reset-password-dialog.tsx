@@ -7,7 +7,7 @@ import { DialogActions } from '@/components/ui/dialog-actions';
 import { FormError } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
 import { describedBy, Field, Input, useFieldId } from '@/components/ui/field';
-import type { ConsoleError } from '@/lib/queries/api';
+import { fieldError } from '@/lib/queries/api';
 import { useResetPassword } from '@/lib/queries/user-mutations';
 import { passwordSchema } from '@/lib/schemas/common';
 import { PasswordDone } from './password-done';
@@ -48,9 +48,9 @@ function ResetPasswordForm({ name, username, onClose }: { name: string; username
       await reset.mutateAsync(values.mode === 'custom' ? values.password : undefined);
       setDone(true);
     } catch (err) {
-      const e = err as ConsoleError;
-      if (e.field === 'password') setError('password', { message: e.message.replace('password: ', '') }, { shouldFocus: true });
-      else setFormError(e.message);
+      const f = fieldError(err, ['password'] as const);
+      if (f) setError(f.field, { message: f.message }, { shouldFocus: true });
+      else setFormError((err as Error).message);
     }
   });
 

@@ -121,8 +121,8 @@ export async function materialize(engine: Engine, name: string): Promise<void> {
   engine.services.update(name, { phase: 'running' });
 }
 
-/** Removes every trace of a service: processes, files, records. */
-async function discard(engine: Engine, name: string): Promise<void> {
+/** Removes every trace of a service: processes, files, records. Safe to run again. */
+export async function discard(engine: Engine, name: string): Promise<void> {
   const svc = engine.services.get(name);
   if (!svc) return;
   const spec = engine.spec(svc);

@@ -3,7 +3,7 @@
 // cut off, and restarts a postmaster that dies (recording it in notifications).
 import type { Engine } from './engine';
 import { applyDatabase, dropDatabase } from './databases';
-import { applyConfig, materialize, requireService } from './services';
+import { applyConfig, discard, materialize, requireService } from './services';
 import { applyUser, dropUser } from './roles';
 import { paths } from '../runtime/instance';
 import { LogWatch } from '../runtime/log-watch';
@@ -19,14 +19,7 @@ const resumeUser: Resume = async (e, op, p) => {
 /** How each kind of operation is finished after a crash: by running it again. */
 const resumers: Record<string, Resume> = {
   'create-service': (e, op) => materialize(e, op.service),
-  'delete-service': async (e, op) => {
-    const svc = e.services.get(op.service);
-    if (!svc) return;
-    const spec = e.spec(svc);
-    await e.runtime.stop(spec, 'fast').catch(() => e.runtime.stop(spec, 'immediate'));
-    e.runtime.remove(spec.root);
-    e.services.remove(op.service);
-  },
+  'delete-service': (e, op) => discard(e, op.service),
   'update-service': (e, op, p) => applyConfig(e, op.service, p.restart === 'true'),
   'create-database': (e, op, p) => applyDatabase(e, op.service, p.name ?? ''),
   'delete-database': (e, op, p) => dropDatabase(e, op.service, p.name ?? ''),
@@ -50,7 +43,8 @@ export class Supervisor {
   /** Adopt or start what should run, then finish interrupted operations. */
   async recover(): Promise<void> {
     const { engine } = this;
-    const pending = new Set(engine.operations.allPending().map((o) => o.service));
+    const interrupted = engine.operations.allPending();
+    const pending = new Set(interrupted.map((o) => o.service));
     for (const svc of engine.services.list()) {
       if (pending.has(svc.name) || svc.phase === 'creating' || svc.phase === 'deleting') continue;
       const pid = engine.runtime.pid(engine.serviceRoot(svc));
@@ -61,7 +55,7 @@ export class Supervisor {
         await this.restart(svc.name, 'was not running when the engine started; started it');
       }
     }
-    for (const op of engine.operations.allPending()) {
+    for (const op of interrupted) {
       const resume = resumers[op.command];
       const params = Object.fromEntries(Object.entries(JSON.parse(op.params) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
       try {
@@ -71,7 +65,7 @@ export class Supervisor {
         console.log(`finished ${op.command} ${op.service} after an interruption`);
       } catch (err) {
         const message = `interrupted by an engine restart and could not be finished: ${(err as Error).message}`;
-        if (op.command === 'create-service') await resumers['delete-service']?.(engine, op, params).catch(() => undefined);
+        if (op.command === 'create-service') await discard(engine, op.service).catch(() => undefined);
         engine.operations.finish(op.id, 'failure', 'interrupted', message);
         console.error(`${op.command} ${op.service}: ${message}`);
       }
@@ -95,7 +89,6 @@ export class Supervisor {
       const root = engine.serviceRoot(svc);
       const pid = engine.runtime.pid(root);
       if (pid !== null) {
-        if (!this.lastPid.has(svc.name)) this.logs.skipToEnd(paths(root).log);
         this.lastPid.set(svc.name, pid);
         for (const crash of this.logs.crashes(paths(root).log)) {
           engine.services.notify(svc.name, {

@@ -1,6 +1,6 @@
 // One PostgreSQL instance on this machine: its files, configuration the
 // engine owns, and its process (started detached so it outlives the engine).
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Binaries } from './binaries';
@@ -212,9 +212,6 @@ export class InstanceRuntime {
     rmSync(root, { recursive: true, force: true });
   }
 
-  exists(root: string): boolean {
-    return existsSync(join(paths(root).data, 'PG_VERSION'));
-  }
 }
 
 function hbaText(ipFilter: string[]): string {

@@ -12,7 +12,6 @@ describe('LogWatch', () => {
     const file = join(dir, 'a.log');
     writeFileSync(file, 'LOG:  server process (PID 1) was terminated by signal 9: Killed\n');
     const w = new LogWatch();
-    w.skipToEnd(file);
     expect(w.crashes(file)).toEqual([]);
     appendFileSync(file, 'LOG:  server process (PID 42) was terminated by signal 9: Killed\nLOG:  checkpoint\n');
     appendFileSync(file, 'LOG:  client backend (PID 43) was terminated by signal 11: Segmentation fault\n');
@@ -24,7 +23,7 @@ describe('LogWatch', () => {
     const file = join(dir, 'b.log');
     writeFileSync(file, '');
     const w = new LogWatch();
-    w.skipToEnd(file);
+    expect(w.crashes(file)).toEqual([]);
     appendFileSync(file, 'LOG:  client backend (PID 7) was termin');
     expect(w.crashes(file)).toEqual([]);
     appendFileSync(file, 'ated by signal 9: Killed\n');

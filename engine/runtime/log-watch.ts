@@ -21,13 +21,10 @@ interface Position {
 export class LogWatch {
   private positions = new Map<string, Position>();
 
-  /** Starts watching at the current end of the log: what happened before is not news. */
-  skipToEnd(file: string): void {
-    const { id, size } = statOf(file);
-    this.positions.set(file, { id, offset: size });
-  }
-
-  /** Backend crashes logged since the last call (at most 256 KiB are read per call). */
+  /**
+   * Backend crashes logged since the last call (at most 256 KiB are read per call).
+   * The first call on a log only notes where it ends: what happened before is not news.
+   */
   crashes(file: string): BackendCrash[] {
     const { id, size } = statOf(file);
     const known = this.positions.get(file);

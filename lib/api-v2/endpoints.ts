@@ -20,9 +20,3 @@ export const endpointChoiceSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type EndpointChoice = z.infer<typeof endpointChoiceSchema>;
-
-export function describeEndpoint(choice: EndpointChoice): string {
-  if (choice.kind === 'local') return 'Local engine';
-  if (choice.kind === 'zone') return `Cloud zone ${choice.zone}`;
-  return choice.url;
-}

@@ -2,21 +2,10 @@
 // failure reasons), an HTTP status derived from it, and optionally the field
 // at fault. The wire shape is {"message": ...} plus code/field/request-id.
 import { z } from 'zod';
+import { operationReasons } from '../schemas/operation';
 
-export const reasons = [
-  'busy',
-  'conflict',
-  'fault',
-  'forbidden',
-  'incorrect',
-  'interrupted',
-  'not-found',
-  'partial',
-  'unavailable',
-  'unknown',
-  'unsupported',
-  'too-large',
-] as const;
+/** The API's operation failure reasons, and `too-large` for a body over the limit (HTTP 413). */
+export const reasons = [...operationReasons, 'too-large'] as const;
 export type Reason = (typeof reasons)[number];
 
 const statusByReason: Record<Reason, number> = {

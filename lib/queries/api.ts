@@ -33,3 +33,9 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 
 export const isOperation = (x: unknown): x is Operation =>
   typeof x === 'object' && x !== null && 'id' in x && 'state' in x;
+
+/** When the server's error names one of `fields`: that field, and the reason without its "field: " prefix. */
+export function fieldError<F extends string>(err: unknown, fields: readonly F[]): { field: F; message: string } | null {
+  if (!(err instanceof ConsoleError) || !(fields as readonly string[]).includes(err.field ?? '')) return null;
+  return { field: err.field as F, message: err.message.replace(`${err.field}: `, '') };
+}

@@ -1,20 +1,9 @@
 // The create form's values → the API body, and API error fields → form fields.
 import { describe, expect, it } from 'vitest';
 import { createServiceSchema } from './service';
-import { formFieldFor, serviceFormSchema, toCreateServiceBody, type ServiceForm } from './service-form';
+import { blankServiceForm, formFieldFor, serviceFormSchema, toCreateServiceBody, type ServiceForm } from './service-form';
 
-const base: ServiceForm = {
-  name: 'web',
-  plan: 'startup-4',
-  version: '17',
-  adminUsername: '',
-  adminPassword: '',
-  ipFilter: '',
-  backupTime: '',
-  maintenanceDow: '',
-  maintenanceTime: '',
-  terminationProtection: false,
-};
+const base: ServiceForm = { ...blankServiceForm('startup-4', '17'), name: 'web', version: '17' };
 
 describe('toCreateServiceBody', () => {
   it('sends only what was set', () => {

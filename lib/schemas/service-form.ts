@@ -42,6 +42,22 @@ export const serviceFormSchema = z
   });
 export type ServiceForm = z.infer<typeof serviceFormSchema>;
 
+/** The form as it opens: everything blank but the plan and version the service type suggests. */
+export function blankServiceForm(plan: string, version: ServiceForm['version'] | undefined): Omit<ServiceForm, 'version'> & { version?: ServiceForm['version'] } {
+  return {
+    name: '',
+    plan,
+    version,
+    adminUsername: '',
+    adminPassword: '',
+    ipFilter: '',
+    backupTime: '',
+    maintenanceDow: '',
+    maintenanceTime: '',
+    terminationProtection: false,
+  };
+}
+
 const canonicalCidr = (text: string) => {
   const r = parseCidr(text);
   return r.ok ? r.cidr : text;

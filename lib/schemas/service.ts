@@ -114,5 +114,3 @@ export const servicePgSchema = serviceCommonSchema.extend({
   backups: z.array(z.record(z.string(), z.unknown())).optional(),
 });
 export type ServicePg = z.infer<typeof servicePgSchema>;
-
-export const serviceListSchema = z.object({ 'dbaas-services': z.array(serviceCommonSchema) });

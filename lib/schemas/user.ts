@@ -11,9 +11,3 @@ export type CreateUser = z.infer<typeof createUserSchema>;
 export const resetPasswordSchema = z.strictObject({ password: passwordSchema.optional() });
 
 export const allowReplicationSchema = z.strictObject({ 'allow-replication': z.boolean() });
-
-export const userSecretsSchema = z.object({ username: z.string(), password: z.string() });
-
-export const usersReplicationSchema = z.object({
-  users: z.array(z.object({ username: z.string(), 'allow-replication': z.boolean().optional() })),
-});
