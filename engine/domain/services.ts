@@ -77,6 +77,8 @@ function recordService(engine: Engine, name: string, body: CreateService, at: { 
       maintenance: body.maintenance ?? { dow: 'sunday', time: '04:00:00' },
       backupSchedule: body['backup-schedule'] ?? { 'backup-hour': 3, 'backup-minute': 0 },
       terminationProtection: body['termination-protection'] ?? false,
+      settings: {},
+      pgbouncerPort: null,
     });
     const password = body['admin-password'] ?? generatePassword();
     engine.services.addUser(name, { username: at.admin, type: 'primary', passwordSealed: engine.box.seal(password), allowReplication: true });

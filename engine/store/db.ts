@@ -66,6 +66,20 @@ const migrations: string[] = [
      metadata TEXT NOT NULL,
      created_at TEXT NOT NULL
    );`,
+  // Issue 4: settings as set through the API, a PgBouncer per service, connection pools.
+  `ALTER TABLE services ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+   ALTER TABLE services ADD COLUMN pgbouncer_port INTEGER;
+   CREATE UNIQUE INDEX services_pgbouncer_port ON services(pgbouncer_port);
+   CREATE TABLE connection_pools (
+     service TEXT NOT NULL REFERENCES services(name) ON DELETE CASCADE,
+     name TEXT NOT NULL,
+     database TEXT NOT NULL,
+     mode TEXT NOT NULL CHECK (mode IN ('session','transaction','statement')),
+     size INTEGER NOT NULL,
+     username TEXT,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (service, name)
+   );`,
 ];
 
 export function openDb(file: string): Db {

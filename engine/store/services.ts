@@ -2,6 +2,8 @@
 import type { Db } from './db';
 import { now } from './db';
 import type { BackupSchedule, Maintenance } from '@/lib/schemas/common';
+import type { PoolMode } from '@/lib/schemas/pool';
+import type { ServiceSettings } from '@/lib/schemas/settings';
 
 export type Phase = 'creating' | 'running' | 'updating' | 'deleting';
 
@@ -17,8 +19,20 @@ export interface ServiceRecord {
   maintenance: Maintenance;
   backupSchedule: BackupSchedule;
   terminationProtection: boolean;
+  /** Settings as set through the API (pg-settings, pgbouncer-settings, ...). */
+  settings: ServiceSettings;
+  /** PgBouncer's client port; null until one is allocated. */
+  pgbouncerPort: number | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface PoolRecord {
+  name: string;
+  database: string;
+  mode: PoolMode;
+  size: number;
+  username: string | null;
 }
 
 export interface UserRecord {
@@ -45,7 +59,7 @@ export interface NotificationRecord {
 interface ServiceRow {
   name: string; id: string; plan: string; major: string; phase: Phase; port: number; admin_username: string;
   ip_filter: string; maintenance: string; backup_schedule: string; termination_protection: number;
-  created_at: string; updated_at: string;
+  settings: string; pgbouncer_port: number | null; created_at: string; updated_at: string;
 }
 
 const toService = (r: ServiceRow): ServiceRecord => ({
@@ -60,6 +74,8 @@ const toService = (r: ServiceRow): ServiceRecord => ({
   maintenance: JSON.parse(r.maintenance) as Maintenance,
   backupSchedule: JSON.parse(r.backup_schedule) as BackupSchedule,
   terminationProtection: r.termination_protection === 1,
+  settings: JSON.parse(r.settings) as ServiceSettings,
+  pgbouncerPort: r.pgbouncer_port,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -80,7 +96,8 @@ export class ServiceStore {
   }
 
   usedPorts(): Set<number> {
-    return new Set((this.db.prepare('SELECT port FROM services').all() as { port: number }[]).map((r) => r.port));
+    const rows = this.db.prepare('SELECT port, pgbouncer_port FROM services').all() as { port: number; pgbouncer_port: number | null }[];
+    return new Set(rows.flatMap((r) => (r.pgbouncer_port === null ? [r.port] : [r.port, r.pgbouncer_port])));
   }
 
   insert(s: Omit<ServiceRecord, 'createdAt' | 'updatedAt'>): void {
@@ -88,14 +105,17 @@ export class ServiceStore {
     this.db
       .prepare(
         `INSERT INTO services (name, id, plan, major, phase, port, admin_username, ip_filter, maintenance, backup_schedule,
-           termination_protection, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           termination_protection, settings, pgbouncer_port, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(s.name, s.id, s.plan, s.major, s.phase, s.port, s.adminUsername, JSON.stringify(s.ipFilter),
-        JSON.stringify(s.maintenance), JSON.stringify(s.backupSchedule), s.terminationProtection ? 1 : 0, t, t);
+        JSON.stringify(s.maintenance), JSON.stringify(s.backupSchedule), s.terminationProtection ? 1 : 0,
+        JSON.stringify(s.settings), s.pgbouncerPort, t, t);
   }
 
-  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'phase' | 'port' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection'>>): void {
+  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'phase' | 'port' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection' | 'settings' | 'pgbouncerPort'>>): void {
     const cols: Record<string, unknown> = {};
+    if (patch.settings !== undefined) cols.settings = JSON.stringify(patch.settings);
+    if (patch.pgbouncerPort !== undefined) cols.pgbouncer_port = patch.pgbouncerPort;
     if (patch.port !== undefined) cols.port = patch.port;
     if (patch.plan !== undefined) cols.plan = patch.plan;
     if (patch.phase !== undefined) cols.phase = patch.phase;
@@ -131,6 +151,31 @@ export class ServiceStore {
 
   removeDatabase(service: string, name: string): void {
     this.db.prepare('DELETE FROM databases WHERE service = ? AND name = ?').run(service, name);
+  }
+
+  // Connection pools
+  pools(service: string): PoolRecord[] {
+    return (this.db.prepare('SELECT name, database, mode, size, username FROM connection_pools WHERE service = ? ORDER BY created_at, name').all(service) as
+      PoolRecord[]);
+  }
+
+  pool(service: string, name: string): PoolRecord | undefined {
+    return this.db.prepare('SELECT name, database, mode, size, username FROM connection_pools WHERE service = ? AND name = ?').get(service, name) as
+      PoolRecord | undefined;
+  }
+
+  addPool(service: string, p: PoolRecord): void {
+    this.db.prepare('INSERT INTO connection_pools (service, name, database, mode, size, username, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(service, p.name, p.database, p.mode, p.size, p.username, now());
+  }
+
+  updatePool(service: string, p: PoolRecord): void {
+    this.db.prepare('UPDATE connection_pools SET database = ?, mode = ?, size = ?, username = ? WHERE service = ? AND name = ?')
+      .run(p.database, p.mode, p.size, p.username, service, p.name);
+  }
+
+  removePool(service: string, name: string): void {
+    this.db.prepare('DELETE FROM connection_pools WHERE service = ? AND name = ?').run(service, name);
   }
 
   // Users

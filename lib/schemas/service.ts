@@ -1,25 +1,32 @@
 // Request and response shapes of /v2/dbaas-postgres/{name} and /v2/dbaas-service.
 import { z } from 'zod';
 import { backupScheduleSchema, ipFilterSchema, maintenanceSchema, passwordSchema, usernameSchema } from './common';
+import { connectionPoolSchema } from './pool';
+import { settingsValuesSchema, sharedBuffersPercentageSchema, workMemSchema } from './settings';
 
 export const pgVersions = ['13', '14', '15', '16', '17', '18'] as const;
 
 /** Fields of the public API that later engine work brings; refused by name until then. */
 export const unsupportedServiceFields = [
-  'pg-settings',
-  'pgbouncer-settings',
-  'pglookout-settings',
   'pgaudit-settings',
+  // no TimescaleDB binaries are installed
   'timescaledb-settings',
-  'shared-buffers-percentage',
-  'work-mem',
-  'variant',
   'synchronous-replication',
   'fork-from-service',
   'recovery-backup-time',
   'migration',
   'integrations',
 ] as const;
+
+function settingsFields() {
+  return {
+    'pg-settings': settingsValuesSchema.optional(),
+    'pgbouncer-settings': settingsValuesSchema.optional(),
+    'pglookout-settings': settingsValuesSchema.optional(),
+    'shared-buffers-percentage': sharedBuffersPercentageSchema.optional(),
+    'work-mem': workMemSchema.optional(),
+  };
+}
 
 export const createServiceSchema = z.strictObject({
   plan: z.string().min(1, 'must not be empty').max(128),
@@ -30,6 +37,8 @@ export const createServiceSchema = z.strictObject({
   'termination-protection': z.boolean().optional(),
   maintenance: maintenanceSchema.optional(),
   'backup-schedule': backupScheduleSchema.optional(),
+  ...settingsFields(),
+  variant: z.enum(['aiven', 'timescale']).optional(),
 });
 export type CreateService = z.infer<typeof createServiceSchema>;
 
@@ -40,6 +49,7 @@ export const updateServiceSchema = z.strictObject({
   'termination-protection': z.boolean().optional(),
   maintenance: maintenanceSchema.optional(),
   'backup-schedule': backupScheduleSchema.optional(),
+  ...settingsFields(),
 });
 export type UpdateService = z.infer<typeof updateServiceSchema>;
 
@@ -110,7 +120,12 @@ export const servicePgSchema = serviceCommonSchema.extend({
   'backup-schedule': z.object({ 'backup-hour': z.number().optional(), 'backup-minute': z.number().optional() }).optional(),
   'max-connections': z.number().optional(),
   'prometheus-uri': z.record(z.string(), z.unknown()).optional(),
-  'connection-pools': z.array(z.record(z.string(), z.unknown())).optional(),
+  'connection-pools': z.array(connectionPoolSchema).optional(),
+  'pg-settings': settingsValuesSchema.optional(),
+  'pgbouncer-settings': settingsValuesSchema.optional(),
+  'pglookout-settings': settingsValuesSchema.optional(),
+  'shared-buffers-percentage': z.number().optional(),
+  'work-mem': z.number().optional(),
   backups: z.array(z.record(z.string(), z.unknown())).optional(),
 });
 export type ServicePg = z.infer<typeof servicePgSchema>;
