@@ -32,7 +32,9 @@ describe('createServiceSchema', () => {
     [{ plan: 'x', 'ip-filter': ['10.0.0.0/8', 'nope'] }, 'ip-filter[1]'],
     [{ plan: 'x', maintenance: { dow: 'monday', time: '3:00' } }, 'maintenance.time'],
     [{ plan: 'x', 'backup-schedule': { 'backup-minute': 60 } }, 'backup-schedule.backup-minute'],
-    [{ plan: 'x', 'pg-settings': {} }, 'pg-settings'],
+    [{ plan: 'x', 'pg-settings': 'on' }, 'pg-settings'],
+    [{ plan: 'x', 'work-mem': 2048 }, 'work-mem'],
+    [{ plan: 'x', 'shared-buffers-percentage': 10 }, 'shared-buffers-percentage'],
   ])('%j is refused naming %s', (body, field) => {
     expect(fieldOf(createServiceSchema.safeParse(body))).toBe(field);
   });
