@@ -16,6 +16,7 @@ import { ServiceOverview } from './service-overview';
 // The tabs with forms load their code (forms, zod) when opened: the overview stays light.
 const DatabasesTab = lazy(() => import('@/components/databases/databases-tab').then((m) => ({ default: m.DatabasesTab })));
 const UsersTab = lazy(() => import('@/components/users/users-tab').then((m) => ({ default: m.UsersTab })));
+const PoolsTab = lazy(() => import('@/components/pools/pools-tab').then((m) => ({ default: m.PoolsTab })));
 const SettingsTab = lazy(() => import('./service-settings-tab').then((m) => ({ default: m.ServiceSettingsTab })));
 const loadingTab = <p aria-busy="true" className="text-sm text-zinc-500 dark:text-zinc-400">Loading…</p>;
 
@@ -23,6 +24,7 @@ const allTabs = [
   { id: 'overview', label: 'Overview' },
   { id: 'databases', label: 'Databases' },
   { id: 'users', label: 'Users' },
+  { id: 'pools', label: 'Pools' },
   { id: 'settings', label: 'Settings' },
 ] as const;
 type Tab = (typeof allTabs)[number]['id'];
@@ -104,6 +106,7 @@ export function ServicePageView({ name }: { name: string }) {
       <Suspense fallback={loadingTab}>
         {tab === 'databases' ? <DatabasesTab name={name} /> : null}
         {tab === 'users' ? <UsersTab name={name} /> : null}
+        {tab === 'pools' ? <PoolsTab name={name} /> : null}
         {tab === 'settings' && data ? <SettingsTab service={data} /> : null}
       </Suspense>
     </div>

@@ -13,10 +13,19 @@ describe('redact', () => {
       'uri-params': { host: '127.0.0.1', user: 'avnadmin', password: 's3cret-pw' },
       'connection-info': { uri: [uri], params: [{ user: 'avnadmin', password: 's3cret-pw' }] },
       users: [{ type: 'primary', username: 'avnadmin', password: 's3cret-pw' }, { type: 'normal', username: 'app', password: 'other-pw' }],
+      'connection-pools': [
+        { name: 'web', database: 'defaultdb', mode: 'transaction', size: 10, username: 'app', 'connection-uri': 'postgres://app:other-pw@127.0.0.1:26432/web?sslmode=require' },
+        { name: 'any', database: 'defaultdb', mode: 'session', size: 5, 'connection-uri': 'postgres://127.0.0.1:26432/any?sslmode=require' },
+      ],
     });
     expect(JSON.stringify(redacted)).not.toMatch(/s3cret-pw|other-pw/);
     expect(redacted.uri).toBe('postgres://avnadmin@127.0.0.1:25432/defaultdb?sslmode=require');
     expect(redacted.users).toEqual([{ type: 'primary', username: 'avnadmin' }, { type: 'normal', username: 'app' }]);
+    expect(redacted['connection-pools']?.map((p) => p['connection-uri'])).toEqual([
+      'postgres://app@127.0.0.1:26432/web?sslmode=require',
+      'postgres://127.0.0.1:26432/any?sslmode=require',
+    ]);
+    expect(redacted['connection-pools']?.[0]).toMatchObject({ name: 'web', database: 'defaultdb', mode: 'transaction', size: 10, username: 'app' });
   });
 
   it('puts a password back, URI-encoded', () => {

@@ -23,6 +23,9 @@ export function withoutPasswords(service: ServicePg): ServicePg {
         }
       : {}),
     users: service.users?.map(({ password: _p, ...user }) => user),
+    ...(service['connection-pools']
+      ? { 'connection-pools': service['connection-pools'].map((pool) => ({ ...pool, 'connection-uri': withoutUriPassword(pool['connection-uri']) })) }
+      : {}),
   };
 }
 

@@ -1,0 +1,61 @@
+'use client';
+// A pool's connection URI: shown without its password, copyable, and, for keys
+// that may reveal, with the pool user's password revealed on demand through the
+// same reveal as the users tab (fetched when asked, forgotten when hidden).
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useCan } from '@/components/session/session-context';
+import { Button } from '@/components/ui/button';
+import { ErrorText } from '@/components/ui/card';
+import { CopyButton } from '@/components/ui/copy-button';
+import { passwordQuery } from '@/lib/queries/passwords';
+import { withUriPassword } from '@/lib/schemas/redact';
+import type { ConnectionPool } from '@/lib/schemas/pool';
+
+/** The user a URI connects as, if it names one. */
+export function uriUser(uri: string): string {
+  try {
+    return decodeURIComponent(new URL(uri).username);
+  } catch {
+    return '';
+  }
+}
+
+export function PoolUri({ name, pool }: { name: string; pool: ConnectionPool }) {
+  const bare = pool['connection-uri'];
+  const user = uriUser(bare);
+  const canReveal = useCan('reveal') && Boolean(user);
+  const qc = useQueryClient();
+  const viewer = useId();
+  const query = passwordQuery(name, user, viewer);
+  const [revealed, setRevealed] = useState(false);
+  const password = useQuery({ ...query, enabled: canReveal && revealed });
+  const full = revealed && password.data !== undefined ? withUriPassword(bare, password.data) : null;
+
+  const toggle = () => {
+    if (revealed) qc.removeQueries({ queryKey: query.queryKey, exact: true });
+    setRevealed(!revealed);
+  };
+
+  return (
+    <div role="group" aria-label={`Connection URI of pool ${pool.name}`} className="min-w-64 space-y-1">
+      <code className="block rounded-md bg-zinc-100 px-2 py-1 font-mono text-xs break-all dark:bg-zinc-900">
+        {full ?? bare}
+      </code>
+      <div className="flex flex-wrap gap-1">
+        <CopyButton value={full ?? bare} label="Copy" ariaLabel={`Copy connection URI of pool ${pool.name}${full ? ' with password' : ''}`} />
+        {canReveal ? (
+          <Button
+            variant="ghost"
+            onClick={toggle}
+            aria-label={`${revealed ? 'Hide' : 'Reveal'} password in connection URI of pool ${pool.name}`}
+            aria-busy={password.isFetching || undefined}
+          >
+            {revealed ? 'Hide password' : 'Reveal password'}
+          </Button>
+        ) : null}
+      </div>
+      {revealed ? <ErrorText error={password.error} /> : null}
+    </div>
+  );
+}
