@@ -7,6 +7,7 @@ import { DEFAULT_DATABASE } from '../runtime/templates';
 import { quoteIdent, quoteLiteral } from '../runtime/sql-text';
 import type { Engine } from './engine';
 import { beginOperation, runNow } from './operations';
+import { requireUnpooled } from './pools';
 import { databaseExists } from './roles';
 import { requireRunning } from './users';
 
@@ -62,6 +63,7 @@ export async function deleteDatabase(engine: Engine, service: string, name: stri
     throw new ApiError('forbidden', `database ${name} is ${name === DEFAULT_DATABASE ? 'the default database' : 'a system database'} and cannot be deleted`);
   }
   if (!engine.services.database(service, name)) throw new ApiError('not-found', `database ${name} not found`);
+  requireUnpooled(engine, service, { database: name });
   const op = beginOperation(engine, service, 'delete-database', { name });
   return runNow(engine, op, () => dropDatabase(engine, service, name));
 }

@@ -16,6 +16,7 @@ import { beginOperation, runLater, runNow } from './operations';
 import { generatePassword } from './passwords';
 import { findPlan, isAuthorized, plans } from './plans';
 import { allocatePort } from './ports';
+import { stopBouncer, syncBouncer } from './pools';
 import { applyUser, roleExists } from './roles';
 
 export function requireService(engine: Engine, name: string): ServiceRecord {
@@ -54,7 +55,12 @@ export async function createService(engine: Engine, name: string, body: CreateSe
   const { port, release } = await allocatePort(engine.config.pgHost, engine.config.pgPortBase, engine.services.usedPorts());
   let op: OperationRow;
   try {
-    op = recordService(engine, name, body, { major, admin, port });
+    const bouncer = engine.pgbouncer ? await allocatePort(engine.config.pgHost, engine.config.pgPortBase, new Set([...engine.services.usedPorts(), port])) : null;
+    try {
+      op = recordService(engine, name, body, { major, admin, port, pgbouncerPort: bouncer?.port ?? null });
+    } finally {
+      bouncer?.release();
+    }
   } finally {
     release();
   }
@@ -62,7 +68,7 @@ export async function createService(engine: Engine, name: string, body: CreateSe
 }
 
 /** Writes the service, its admin, its default database and the pending operation, all or nothing. */
-function recordService(engine: Engine, name: string, body: CreateService, at: { major: string; admin: string; port: number }): OperationRow {
+function recordService(engine: Engine, name: string, body: CreateService, at: { major: string; admin: string; port: number; pgbouncerPort: number | null }): OperationRow {
   return engine.db.transaction(() => {
     if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
     engine.services.insert({
@@ -78,7 +84,7 @@ function recordService(engine: Engine, name: string, body: CreateService, at: { 
       backupSchedule: body['backup-schedule'] ?? { 'backup-hour': 3, 'backup-minute': 0 },
       terminationProtection: body['termination-protection'] ?? false,
       settings: {},
-      pgbouncerPort: null,
+      pgbouncerPort: at.pgbouncerPort,
     });
     const password = body['admin-password'] ?? generatePassword();
     engine.services.addUser(name, { username: at.admin, type: 'primary', passwordSealed: engine.box.seal(password), allowReplication: true });
@@ -120,6 +126,7 @@ export async function materialize(engine: Engine, name: string): Promise<void> {
     await engine.runtime.query(spec, `ALTER ROLE ${quoteIdent(TEMPLATE_ADMIN)} RENAME TO ${quoteIdent(svc.adminUsername)}`);
   }
   for (const user of engine.services.users(name)) await applyUser(engine, svc, user);
+  await syncBouncer(engine, name, { start: true });
   engine.services.update(name, { phase: 'running' });
 }
 
@@ -128,6 +135,7 @@ export async function discard(engine: Engine, name: string): Promise<void> {
   const svc = engine.services.get(name);
   if (!svc) return;
   const spec = engine.spec(svc);
+  await stopBouncer(engine, svc);
   await engine.runtime.stop(spec, 'fast').catch(() => engine.runtime.stop(spec, 'immediate'));
   engine.runtime.remove(spec.root);
   engine.services.remove(name);
@@ -184,4 +192,6 @@ export async function applyConfig(engine: Engine, name: string, restart: boolean
   } else {
     await engine.runtime.reload(spec);
   }
+  // ip-filter and pgbouncer-settings reach PgBouncer's files too
+  await syncBouncer(engine, name, { start: true });
 }

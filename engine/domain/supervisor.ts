@@ -4,6 +4,7 @@
 import type { Engine } from './engine';
 import { applyDatabase, dropDatabase } from './databases';
 import { applyConfig, discard, materialize, requireService } from './services';
+import { bouncerRunning, stopBouncer, syncBouncer } from './pools';
 import { applyUser, dropUser } from './roles';
 import { paths } from '../runtime/instance';
 import { LogWatch } from '../runtime/log-watch';
@@ -29,7 +30,12 @@ const resumers: Record<string, Resume> = {
   'delete-user': async (e, op, p) => {
     await dropUser(e, requireService(e, op.service), p.username ?? '');
     e.services.removeUser(op.service, p.username ?? '');
+    await syncBouncer(e, op.service);
   },
+  // The store was written first: PgBouncer's files are rewritten from it.
+  'create-connection-pool': (e, op) => syncBouncer(e, op.service, { start: true }),
+  'update-connection-pool': (e, op) => syncBouncer(e, op.service, { start: true }),
+  'delete-connection-pool': (e, op) => syncBouncer(e, op.service, { start: true }),
 };
 
 export class Supervisor {
@@ -54,6 +60,7 @@ export class Supervisor {
       } else {
         await this.restart(svc.name, 'was not running when the engine started; started it');
       }
+      if (!bouncerRunning(engine, svc)) await this.restartBouncer(svc.name, 'was not running when the engine started; started it');
     }
     for (const op of interrupted) {
       const resume = resumers[op.command];
@@ -90,6 +97,10 @@ export class Supervisor {
       const pid = engine.runtime.pid(root);
       if (pid !== null) {
         this.lastPid.set(svc.name, pid);
+        if (!bouncerRunning(engine, svc)) {
+          engine.services.notify(svc.name, { level: 'warning', type: 'service_pgbouncer_exited', message: 'PgBouncer stopped unexpectedly; restarting it', metadata: {} });
+          await this.restartBouncer(svc.name, 'was restarted after it stopped unexpectedly');
+        }
         for (const crash of this.logs.crashes(paths(root).log)) {
           engine.services.notify(svc.name, {
             level: 'warning',
@@ -136,11 +147,26 @@ export class Supervisor {
     }
   }
 
+  private async restartBouncer(name: string, what: string): Promise<void> {
+    const { engine } = this;
+    if (!engine.pgbouncer) return;
+    this.busy.add(name);
+    try {
+      await syncBouncer(engine, name, { start: true });
+      engine.services.notify(name, { level: 'notice', type: 'service_pgbouncer_restarted', message: `PgBouncer ${what}`, metadata: {} });
+    } catch (err) {
+      engine.services.notify(name, { level: 'warning', type: 'service_pgbouncer_restart_failed', message: `PgBouncer could not be started: ${(err as Error).message}`.slice(0, 1024), metadata: {} });
+    } finally {
+      this.busy.delete(name);
+    }
+  }
+
   /** SIGTERM: let running operations finish, then stop every instance cleanly. */
   async stopAll(): Promise<void> {
     this.stop();
     await Promise.allSettled([...this.engine.inflight]);
     for (const svc of this.engine.services.list()) {
+      await stopBouncer(this.engine, svc).catch((err: Error) => console.error(`stopping PgBouncer of ${svc.name}: ${err.message}`));
       await this.engine.runtime.stop(this.engine.spec(svc), 'fast').catch((err: Error) => console.error(`stopping ${svc.name}: ${err.message}`));
     }
   }

@@ -6,6 +6,7 @@ import type { ServiceRecord, UserRecord } from '../store/services';
 import type { Engine } from './engine';
 import { beginOperation, runNow } from './operations';
 import { generatePassword } from './passwords';
+import { RESERVED_USERNAMES, requireUnpooled, syncBouncer } from './pools';
 import { applyUser, dropUser, roleExists } from './roles';
 import { requireService } from './services';
 
@@ -31,6 +32,7 @@ export async function createUser(engine: Engine, service: string, body: CreateUs
   if (username === 'postgres' || username.startsWith('pg_')) {
     throw new ApiError('incorrect', `username: "${username}" is reserved by PostgreSQL`, 'username');
   }
+  if (RESERVED_USERNAMES.has(username)) throw new ApiError('incorrect', `username: "${username}" is reserved by the engine`, 'username');
   if (engine.services.user(service, username) || (await roleExists(engine, svc, username))) {
     throw new ApiError('conflict', `user ${username} already exists`, 'username');
   }
@@ -49,6 +51,7 @@ export async function createUser(engine: Engine, service: string, body: CreateUs
       engine.services.removeUser(service, username);
       throw err;
     }
+    await syncBouncer(engine, service);
   });
 }
 
@@ -57,10 +60,12 @@ export async function deleteUser(engine: Engine, service: string, username: stri
   const svc = requireRunning(engine, service);
   const user = requireUser(engine, service, username);
   if (user.type === 'primary') throw new ApiError('forbidden', `user ${username} is the service's admin and cannot be deleted`);
+  requireUnpooled(engine, service, { username });
   const op = beginOperation(engine, service, 'delete-user', { username });
   return runNow(engine, op, async () => {
     await dropUser(engine, svc, username);
     engine.services.removeUser(service, username);
+    await syncBouncer(engine, service);
   });
 }
 
@@ -101,4 +106,6 @@ async function applyOrRevert(engine: Engine, svc: ServiceRecord, before: UserRec
     engine.services.updateUser(svc.name, before.username, { passwordSealed: before.passwordSealed, allowReplication: before.allowReplication });
     throw err;
   }
+  // PgBouncer checks passwords against the verifiers PostgreSQL now has
+  await syncBouncer(engine, svc.name);
 }

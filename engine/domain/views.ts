@@ -4,6 +4,7 @@ import { DEFAULT_DATABASE } from '../runtime/templates';
 import type { ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
 import { findPlan, maxConnections } from './plans';
+import { poolsView } from './pools';
 
 const GiB = 1024 ** 3;
 
@@ -65,7 +66,10 @@ export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean)
     uri,
     'uri-params': params,
     'connection-info': { uri: [uri], params: [params] },
-    components: [{ component: 'pg', host, port: svc.port, route: 'dynamic', usage: 'primary' }],
+    components: [
+      { component: 'pg', host, port: svc.port, route: 'dynamic', usage: 'primary' },
+      ...(svc.pgbouncerPort !== null ? [{ component: 'pgbouncer', host, port: svc.pgbouncerPort, route: 'dynamic' as const, usage: 'primary' as const }] : []),
+    ],
     'node-states': [{ name: `${svc.name}-1`, state: live.node, role: 'master' }],
     databases: engine.services.databases(svc.name).map((d) => d.name),
     users: users.map((u) => ({
@@ -82,7 +86,7 @@ export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean)
     },
     'max-connections': plan ? maxConnections(plan) : undefined,
     'prometheus-uri': {},
-    'connection-pools': [],
+    'connection-pools': poolsView(engine, svc, reveal),
     backups: [],
   };
 }

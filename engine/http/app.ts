@@ -5,6 +5,7 @@ import { ApiError } from '@/lib/api-v2/errors';
 import type { Engine } from '../domain/engine';
 import { databaseRoutes } from './databases';
 import { metaRoutes } from './meta';
+import { poolRoutes } from './pools';
 import { serviceRoutes } from './services';
 import { userRoutes } from './users';
 
@@ -39,6 +40,6 @@ export function build(engine: Engine, opts: { log?: (line: string) => void } = {
     reply.code(404).send({ message: `no such endpoint: ${request.method} ${(request.raw.url ?? '').split('?')[0]}`, code: 'not-found' });
   });
 
-  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes]) routes(app, engine);
+  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes]) routes(app, engine);
   return app;
 }

@@ -35,7 +35,7 @@ export const paths = (root: string) => ({
 });
 
 export class InstanceRuntime {
-  constructor(private readonly runAs: RunAs | null) {}
+  constructor(readonly runAs: RunAs | null) {}
 
   /** Creates a directory owned by the unprivileged user, readable by nobody else. */
   ownedDir(dir: string): void {
@@ -44,7 +44,8 @@ export class InstanceRuntime {
     if (this.runAs) chownSync(dir, this.runAs.uid, this.runAs.gid);
   }
 
-  private writeOwned(file: string, text: string, mode = 0o600): void {
+  /** Writes a file owned by the unprivileged user, atomically. */
+  writeOwned(file: string, text: string, mode = 0o600): void {
     writeFileSync(`${file}.tmp`, text, { mode });
     if (this.runAs) chownSync(`${file}.tmp`, this.runAs.uid, this.runAs.gid);
     // rename keeps the switch atomic: postgres never reads a half-written file
@@ -217,8 +218,10 @@ export class InstanceRuntime {
 function hbaText(ipFilter: string[]): string {
   const lines = [
     '# Written by the pgdeck engine; edits are overwritten.',
-    '# The engine manages the instance as its superuser over a Unix socket in a 0700 directory.',
-    `local all ${SUPERUSER} trust`,
+    '# The engine (as the superuser) and the service\'s PgBouncer (as the pooled users, which',
+    '# authenticated their clients already) connect over the Unix socket in a 0700 directory',
+    '# that only the unprivileged user can enter.',
+    'local all all trust',
     '# Clients: TLS only, SCRAM passwords, from the service ip-filter.',
     ...ipFilter.flatMap((cidr) => [`hostssl all all ${cidr} scram-sha-256`, `hostssl replication all ${cidr} scram-sha-256`]),
   ];

@@ -1,0 +1,258 @@
+// One PgBouncer per service: its files (pgbouncer.ini, hba.conf, userlist.txt,
+// all written by the engine) and its process, run as the unprivileged user,
+// daemonized so it outlives the engine, reloaded by SIGHUP.
+//
+// Clients reach it over TLS only (the service's certificate from the engine's
+// CA), authenticate with SCRAM against the verifiers PostgreSQL stores, and
+// are let in by hba lines built from the service's ip-filter and each pool's
+// user. PgBouncer reaches PostgreSQL over the instance's Unix socket, in a
+// 0700 directory only the unprivileged user (and root) can enter.
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { PoolMode } from '@/lib/schemas/pool';
+import type { SettingsValues } from '@/lib/schemas/settings';
+import { paths, type InstanceRuntime } from './instance';
+import type { PgBouncerBinary } from './pgbouncer-binary';
+import { run } from './process';
+
+export interface BouncerPool {
+  name: string;
+  database: string;
+  mode: PoolMode;
+  size: number;
+  /** Server connections run as this user, and only this user may use the pool; null: whoever logs in. */
+  username: string | null;
+}
+
+export interface BouncerSpec {
+  /** The service's root: PgBouncer's files go to root/pgbouncer, PostgreSQL's socket is root/run. */
+  root: string;
+  listen: string;
+  port: number;
+  /** PostgreSQL's port (names its Unix socket). */
+  pgPort: number;
+  ipFilter: string[];
+  pools: BouncerPool[];
+  /** username → SCRAM verifier, as PostgreSQL stores it. */
+  users: Map<string, string>;
+  /** pgbouncer-settings as set through the API. */
+  settings: SettingsValues;
+  /** What a client may hold open at once, over all pools. */
+  maxClientConn: number;
+}
+
+export const bouncerPaths = (root: string) => {
+  const dir = join(root, 'pgbouncer');
+  return {
+    dir,
+    ini: join(dir, 'pgbouncer.ini'),
+    hba: join(dir, 'hba.conf'),
+    users: join(dir, 'userlist.txt'),
+    pid: join(dir, 'pgbouncer.pid'),
+    log: join(dir, 'pgbouncer.log'),
+  };
+};
+
+// Names reach ini, hba and connection-string syntax; the API's name rules already
+// keep them to these characters, and this refuses anything else outright.
+const SAFE_NAME = /^[A-Za-z0-9_][-._A-Za-z0-9]*$/;
+const SAFE_PATH = /^\/[-._A-Za-z0-9/]*$/;
+
+function safe(value: string, what: string, pattern = SAFE_NAME): string {
+  if (!pattern.test(value)) throw new Error(`${what} "${value}" cannot be written into PgBouncer's configuration`);
+  return value;
+}
+
+/** The engine's own PgBouncer admin: the admin console over the private Unix socket only. */
+export const BOUNCER_ADMIN = 'pgdeck_admin';
+
+const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : fallback);
+
+/** pgbouncer.ini: [databases] from the pools (and `*` when autodb is on), [pgbouncer] from the settings. */
+export function iniText(spec: BouncerSpec): string {
+  const p = bouncerPaths(spec.root);
+  const socket = safe(paths(spec.root).run, 'socket directory', SAFE_PATH);
+  const s = spec.settings;
+  const server = `host=${socket} port=${spec.pgPort}`;
+  const databases = spec.pools.map((pool) =>
+    [
+      `${safe(pool.name, 'pool name')} = ${server} dbname=${safe(pool.database, 'database')}`,
+      pool.username ? `user=${safe(pool.username, 'username')}` : '',
+      `pool_mode=${pool.mode} pool_size=${pool.size} max_db_connections=${pool.size}`,
+    ].filter(Boolean).join(' '),
+  );
+  const autodbSize = num(s.autodb_pool_size, 0);
+  if (autodbSize > 0) {
+    const mode = typeof s.autodb_pool_mode === 'string' ? s.autodb_pool_mode : 'transaction';
+    databases.push(`* = ${server} pool_mode=${safe(mode, 'autodb_pool_mode')} pool_size=${autodbSize} max_db_connections=${num(s.autodb_max_db_connections, 0)}`);
+  }
+  const ignore = Array.isArray(s.ignore_startup_parameters) ? s.ignore_startup_parameters : ['extra_float_digits'];
+  const settings: [string, string | number][] = [
+    ['listen_addr', spec.listen],
+    ['listen_port', spec.port],
+    // the Unix socket is in a 0700 directory: for the engine's admin console only
+    ['unix_socket_dir', p.dir],
+    ['unix_socket_mode', '0700'],
+    ['admin_users', BOUNCER_ADMIN],
+    ['pidfile', p.pid],
+    ['logfile', p.log],
+    ['auth_type', 'hba'],
+    ['auth_hba_file', p.hba],
+    ['auth_file', p.users],
+    ['client_tls_sslmode', 'require'],
+    ['client_tls_cert_file', join(paths(spec.root).data, 'server.crt')],
+    ['client_tls_key_file', join(paths(spec.root).data, 'server.key')],
+    ['client_tls_protocols', 'tlsv1.2,tlsv1.3'],
+    ['server_tls_sslmode', 'disable'],
+    ['max_client_conn', spec.maxClientConn],
+    ['default_pool_size', 10],
+    ['min_pool_size', num(s.min_pool_size, 0)],
+    ['server_idle_timeout', num(s.server_idle_timeout, 600)],
+    ['server_lifetime', num(s.server_lifetime, 3600)],
+    ['server_reset_query', 'DISCARD ALL'],
+    ['server_reset_query_always', s.server_reset_query_always === true ? 1 : 0],
+    ['autodb_idle_timeout', num(s.autodb_idle_timeout, 3600)],
+    ['ignore_startup_parameters', ignore.map((x) => safe(String(x), 'ignore_startup_parameters')).join(',')],
+    ['application_name_add_host', 0],
+    ['log_connections', 0],
+    ['log_disconnections', 0],
+    ['stats_period', 60],
+  ];
+  if (typeof s.max_prepared_statements === 'number') settings.push(['max_prepared_statements', num(s.max_prepared_statements, 0)]);
+  return [
+    '; Written by the pgdeck engine; edits are overwritten.',
+    '[databases]',
+    ...databases,
+    '',
+    '[pgbouncer]',
+    ...settings.map(([k, v]) => `${k} = ${v}`),
+    '',
+  ].join('\n');
+}
+
+/**
+ * Who may use which pool, from where: TLS only, SCRAM, from the ip-filter.
+ * A pool with a user admits that user only; hba takes the first line that matches.
+ */
+export function hbaText(spec: BouncerSpec): string {
+  const anywhere = ['0.0.0.0/0', '::/0'];
+  const lines = [
+    '# Written by the pgdeck engine; edits are overwritten.',
+    `local pgbouncer ${BOUNCER_ADMIN} trust`,
+    ...anywhere.flatMap((cidr) => [`host all ${BOUNCER_ADMIN} ${cidr} reject`, `host pgbouncer all ${cidr} reject`]),
+  ];
+  for (const pool of spec.pools) {
+    const name = safe(pool.name, 'pool name');
+    const user = pool.username ? safe(pool.username, 'username') : 'all';
+    for (const cidr of spec.ipFilter) lines.push(`hostssl ${name} ${user} ${cidr} scram-sha-256`);
+    for (const cidr of anywhere) lines.push(`host ${name} all ${cidr} reject`);
+  }
+  if (num(spec.settings.autodb_pool_size, 0) > 0) {
+    for (const cidr of spec.ipFilter) lines.push(`hostssl all all ${cidr} scram-sha-256`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function userlistText(users: Map<string, string>): string {
+  const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
+  // the admin logs in by `trust` over the private socket only; no password can match ''
+  const all = [...users].filter(([u]) => u !== BOUNCER_ADMIN).concat([[BOUNCER_ADMIN, '']]);
+  return `${all.map(([u, v]) => `${q(safe(u, 'username'))} ${q(v)}`).join('\n')}\n`;
+}
+
+export class BouncerRuntime {
+  constructor(private readonly instances: InstanceRuntime, private readonly binary: PgBouncerBinary) {}
+
+  get version(): string {
+    return this.binary.version;
+  }
+
+  writeConfig(spec: BouncerSpec): void {
+    const p = bouncerPaths(spec.root);
+    this.instances.ownedDir(p.dir);
+    this.instances.writeOwned(p.users, userlistText(spec.users));
+    this.instances.writeOwned(p.hba, hbaText(spec));
+    this.instances.writeOwned(p.ini, iniText(spec));
+  }
+
+  /** The pid of the PgBouncer serving this service's ini, else null. */
+  pid(root: string): number | null {
+    const p = bouncerPaths(root);
+    try {
+      const pid = Number(readFileSync(p.pid, 'utf8').trim());
+      if (!Number.isInteger(pid) || pid <= 0) return null;
+      // a reused pid belongs to another program, or to another service's PgBouncer
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return readlinkSync(`/proc/${pid}/exe`) === this.binary.bin && cmdline.includes(p.ini) ? pid : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Starts PgBouncer (daemonized) unless it runs, and waits until it accepts TCP connections. */
+  async start(spec: BouncerSpec, timeoutMs = 15_000): Promise<void> {
+    const p = bouncerPaths(spec.root);
+    if (this.pid(spec.root) === null) {
+      await run(this.binary.bin, ['-d', '-q', p.ini], { runAs: this.instances.runAs, cwd: p.dir, timeoutMs });
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.pid(spec.root) !== null && (await accepts(spec.listen, spec.port))) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`PgBouncer did not start on port ${spec.port}; log: ${this.logTail(spec.root)}`);
+  }
+
+  /**
+   * Rereads pgbouncer.ini, hba.conf and userlist.txt (admin console RELOAD, done
+   * when it answers): client connections stay open. False when it does not run.
+   */
+  async reload(spec: BouncerSpec): Promise<boolean> {
+    if (this.pid(spec.root) === null) return false;
+    await this.admin(spec, 'RELOAD');
+    return true;
+  }
+
+  /** A command on PgBouncer's admin console (SHOW POOLS, RELOAD...), as the engine's admin. */
+  async admin<R extends pg.QueryResultRow = pg.QueryResultRow>(spec: BouncerSpec, command: string): Promise<R[]> {
+    const client = new pg.Client({ host: bouncerPaths(spec.root).dir, port: spec.port, user: BOUNCER_ADMIN, database: 'pgbouncer', connectionTimeoutMillis: 5000 });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      return (await client.query<R>(command)).rows;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  /** Immediate shutdown (SIGTERM); waits until the process is gone. */
+  async stop(root: string, timeoutMs = 10_000): Promise<void> {
+    const pid = this.pid(root);
+    if (pid === null) return;
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + timeoutMs;
+    while (this.pid(root) !== null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (this.pid(root) !== null) process.kill(pid, 'SIGKILL');
+  }
+
+  logTail(root: string, lines = 5): string {
+    const log = bouncerPaths(root).log;
+    if (!existsSync(log)) return '(no log)';
+    return readFileSync(log, 'utf8').trim().split('\n').slice(-lines).join(' | ');
+  }
+}
+
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.setTimeout(1000, () => done(false));
+  });
+}
