@@ -1,5 +1,6 @@
 'use client';
 // The settings tab: what can be changed on a service, and deleting it.
+import { DatabaseSettingsCard } from '@/components/settings/database-settings-card';
 import { useCan } from '@/components/session/session-context';
 import { Card } from '@/components/ui/card';
 import type { ServicePg } from '@/lib/schemas/service';
@@ -11,6 +12,7 @@ export function ServiceSettingsTab({ service }: { service: ServicePg }) {
   return (
     <div className="space-y-4">
       <ServiceSettingsForm service={service} />
+      <DatabaseSettingsCard service={service} />
       {canDelete ? (
         <Card title="Delete service">
           <DeleteServiceDialog name={service.name} terminationProtection={service['termination-protection'] ?? false} />

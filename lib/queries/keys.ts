@@ -9,6 +9,10 @@ export const serviceTypeKeys = {
   pg: () => ['service-types', 'pg'] as const,
 };
 
+export const settingsKeys = {
+  pg: () => ['settings', 'pg'] as const,
+};
+
 export const operationKeys = {
   detail: (id: string) => ['operations', id] as const,
 };

@@ -1,0 +1,61 @@
+'use client';
+// Before applying: each change as key, old → new, the ones that restart the
+// database marked, with a warning when any does.
+import { Badge } from '@/components/ui/badge';
+import { Dialog } from '@/components/ui/dialog';
+import { DialogActions } from '@/components/ui/dialog-actions';
+import { formSections } from '@/lib/settings-form/fields';
+import type { SettingChange } from '@/lib/settings-form/changes';
+import { formatValue } from '@/lib/settings-form/values';
+
+const sectionTitle = (c: SettingChange) => formSections.find((s) => s.apiField === c.path[0])?.title ?? 'PostgreSQL';
+
+interface Props {
+  open: boolean;
+  changes: SettingChange[];
+  applying: boolean;
+  onCancel: () => void;
+  onApply: () => void;
+}
+
+export function SettingsReviewDialog({ open, changes, applying, onCancel, onApply }: Props) {
+  const restarts = changes.filter((c) => c.restart);
+  return (
+    <Dialog open={open} onClose={onCancel} title="Review changes">
+      <form
+        className="space-y-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onApply();
+        }}
+      >
+        {restarts.length > 0 ? (
+          <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40">
+            <strong>Applying restarts the database.</strong> {restarts.length === 1 ? 'One change needs' : `${restarts.length} changes need`} a PostgreSQL restart: open connections are dropped and the
+            service is briefly unavailable.
+          </p>
+        ) : (
+          <p className="text-sm text-zinc-600 dark:text-zinc-300">These changes are applied with a reload; connections stay open.</p>
+        )}
+        <ul aria-label="Changes" className="max-h-80 divide-y divide-zinc-200 overflow-y-auto rounded-md border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
+          {changes.map((c) => (
+            <li key={c.field.id} className="space-y-0.5 px-3 py-2 text-sm">
+              <div className="flex flex-wrap items-center gap-2">
+                <span className="text-xs text-zinc-500 dark:text-zinc-400">{sectionTitle(c)}</span>
+                <code className="font-mono font-medium break-all">{c.field.key}</code>
+                {c.restart ? <Badge tone="amber">restarts the database</Badge> : null}
+              </div>
+              <div className="break-all">
+                <span>{formatValue(c.field, c.old)}</span>
+                <span aria-hidden> → </span>
+                <span className="sr-only"> changes to </span>
+                <span className="font-medium">{formatValue(c.field, c.new)}</span>
+              </div>
+            </li>
+          ))}
+        </ul>
+        <DialogActions onCancel={onCancel} submitting={applying} label={restarts.length > 0 ? 'Apply and restart' : 'Apply changes'} busyLabel="Applying…" />
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,190 @@
+// Settings schema → field descriptors: what each setting is (kind, bounds,
+// unit, default, restart), where its value lives in the API body, and which
+// of them the service's major has. Tolerates a cloud zone's answer (no `x-`
+// extensions, `type` as an array, ranges as `anyOf`).
+import type { SettingSchema, SettingsSectionName } from '@/lib/schemas/settings';
+import { sharedBuffersPercentageSchema, workMemSchema } from '@/lib/schemas/settings';
+import { isObject } from './values';
+
+export type FieldKind = 'select' | 'switch' | 'integer' | 'number' | 'text' | 'multi';
+export type EnumValue = string | number | boolean;
+
+export interface NumberRange {
+  min?: number;
+  max?: number;
+}
+
+export interface SettingField {
+  /** The form's name for it: no dots, which react-hook-form would read as nesting (keys like `pg_stat_statements.track` have them). */
+  id: string;
+  /** Where the value sits in the API body: `['pg-settings', 'autovacuum', 'autovacuum_naptime']`, `['work-mem']`. */
+  path: string[];
+  /** `path` as the API names it in errors: `pg-settings.autovacuum.autovacuum_naptime`. */
+  apiField: string;
+  /** The key inside its section (`autovacuum.autovacuum_naptime`): what search matches and the review lists. */
+  key: string;
+  name: string;
+  kind: FieldKind;
+  title?: string;
+  description?: string;
+  options?: EnumValue[];
+  /** Allowed ranges: one for plain bounds, several when the schema gives alternatives (`0`, or `5000–10800000`). */
+  ranges?: NumberRange[];
+  unit?: string;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  maxItems?: number;
+  default?: unknown;
+  restart: boolean;
+  /** Whether it can be put back to its default (a `null` in the body); the two top-level fields cannot. */
+  clearable: boolean;
+}
+
+export interface SettingGroup {
+  key: string;
+  name: string;
+  title?: string;
+  description?: string;
+  nodes: SettingNode[];
+}
+
+export type SettingNode = { field: SettingField } | { group: SettingGroup };
+
+/** The sections the console edits, in order, with the API field each one's values travel in. */
+export const formSections = [
+  { name: 'pg', title: 'PostgreSQL', apiField: 'pg-settings' },
+  { name: 'pgbouncer', title: 'PgBouncer', apiField: 'pgbouncer-settings' },
+  { name: 'pglookout', title: 'Failover', apiField: 'pglookout-settings' },
+] as const satisfies readonly { name: SettingsSectionName; title: string; apiField: string }[];
+export type FormSectionName = (typeof formSections)[number]['name'];
+
+/** The schema's one type: `["integer", "null"]` counts as `integer`. */
+export function typeOf(s: { type?: unknown }): string | undefined {
+  if (Array.isArray(s.type)) return s.type.find((t): t is string => typeof t === 'string' && t !== 'null');
+  return typeof s.type === 'string' ? s.type : undefined;
+}
+
+const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+
+/** Whether the service's major has this key (`x-pg-versions` lists the majors that do; absent means all). */
+export function inMajor(s: SettingSchema, major: string | undefined): boolean {
+  const versions = s['x-pg-versions'];
+  return !major || !Array.isArray(versions) || versions.map(String).includes(major);
+}
+
+function rangesOf(s: SettingSchema & { anyOf?: unknown }): NumberRange[] | undefined {
+  const own: NumberRange = { min: num(s.minimum), max: num(s.maximum) };
+  const alternatives = Array.isArray(s.anyOf) ? s.anyOf.filter(isObject).map((b) => ({ min: num(b.minimum) ?? own.min, max: num(b.maximum) ?? own.max })) : [];
+  if (alternatives.length > 0) return alternatives;
+  return own.min === undefined && own.max === undefined ? undefined : [own];
+}
+
+function kindOf(s: SettingSchema): FieldKind | undefined {
+  const type = typeOf(s);
+  if (type === 'array') return isObject(s.items) && Array.isArray(s.items.enum) ? 'multi' : undefined;
+  if (Array.isArray(s.enum) && s.enum.length > 0) return 'select';
+  switch (type) {
+    case 'boolean':
+      return 'switch';
+    case 'integer':
+      return 'integer';
+    case 'number':
+      return 'number';
+    case 'string':
+      return 'text';
+    default:
+      return undefined;
+  }
+}
+
+const text = (x: unknown) => (typeof x === 'string' && x.trim() !== '' ? x : undefined);
+
+/** One property's descriptor, or undefined for a kind the form cannot edit (it is then left as it is). */
+export function describeField(s: SettingSchema, path: string[], sectionKey: string[], id: string, clearable = true): SettingField | undefined {
+  const kind = kindOf(s);
+  if (!kind) return undefined;
+  const name = path[path.length - 1] ?? '';
+  return {
+    id,
+    path,
+    apiField: path.join('.'),
+    key: sectionKey.join('.'),
+    name,
+    kind,
+    title: text(s.title),
+    description: text(s.description),
+    options: kind === 'multi' ? (s.items?.enum ?? []) : kind === 'select' ? s.enum : undefined,
+    ranges: kind === 'integer' || kind === 'number' ? rangesOf(s) : undefined,
+    unit: text(s['x-unit']),
+    pattern: text(s.pattern),
+    minLength: num(s.minLength),
+    maxLength: num(s.maxLength),
+    maxItems: num(s.maxItems),
+    default: s.default,
+    restart: s['x-requires-restart'] === true,
+    clearable,
+  };
+}
+
+/** The fields and groups of one section for a major, in the schema's order; empty groups left out. */
+export function describeSection(section: { properties?: Record<string, unknown> }, apiField: string, major: string | undefined, nextId: () => string): SettingNode[] {
+  const walk = (props: Record<string, unknown>, within: string[]): SettingNode[] => {
+    const nodes: SettingNode[] = [];
+    for (const [name, raw] of Object.entries(props)) {
+      if (!isObject(raw)) continue;
+      const s = raw as unknown as SettingSchema;
+      if (!inMajor(s, major)) continue;
+      const key = [...within, name];
+      if (typeOf(s) === 'object') {
+        const children = walk(isObject(s.properties) ? s.properties : {}, key);
+        if (children.length > 0) nodes.push({ group: { key: key.join('.'), name, title: text(s.title), description: text(s.description), nodes: children } });
+        continue;
+      }
+      const field = describeField(s, [apiField, ...key], key, nextId());
+      if (field) nodes.push({ field });
+    }
+    return nodes;
+  };
+  return walk(isObject(section.properties) ? section.properties : {}, []);
+}
+
+/** The two top-level memory settings, with the bounds the shared schemas enforce. */
+export function memoryFields(nextId: () => string): SettingField[] {
+  const bounds = (s: typeof workMemSchema): NumberRange => ({ min: s.minValue ?? undefined, max: s.maxValue ?? undefined });
+  const sharedBuffers: SettingSchema = {
+    type: 'integer',
+    title: 'Shared buffers',
+    description: 'Memory for PostgreSQL’s shared buffer cache, as a share of the plan’s memory.',
+    'x-unit': '%',
+    'x-requires-restart': true,
+  };
+  const workMem: SettingSchema = {
+    type: 'integer',
+    title: 'Work memory',
+    description: 'Memory each sort or hash operation may use before spilling to disk.',
+    'x-unit': 'MB',
+  };
+  const fields = [
+    { ...describeField(sharedBuffers, ['shared-buffers-percentage'], ['shared-buffers-percentage'], nextId(), false)!, ranges: [bounds(sharedBuffersPercentageSchema)] },
+    { ...describeField(workMem, ['work-mem'], ['work-mem'], nextId(), false)!, ranges: [bounds(workMemSchema)] },
+  ];
+  return fields;
+}
+
+/** Every field under some nodes, depth first. */
+export function fieldsOf(nodes: SettingNode[]): SettingField[] {
+  return nodes.flatMap((n) => ('field' in n ? [n.field] : fieldsOf(n.group.nodes)));
+}
+
+/** The nodes whose key contains `query` (case-insensitive); a group matching by its own key keeps all its fields. */
+export function filterNodes(nodes: SettingNode[], query: string): SettingNode[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return nodes;
+  return nodes.flatMap((n): SettingNode[] => {
+    if ('field' in n) return n.field.key.toLowerCase().includes(q) ? [n] : [];
+    if (n.group.key.toLowerCase().includes(q)) return [n];
+    const inner = filterNodes(n.group.nodes, q);
+    return inner.length > 0 ? [{ group: { ...n.group, nodes: inner } }] : [];
+  });
+}

@@ -1,0 +1,50 @@
+// One entry point for the forms: the settings document and a major in, the
+// sections to render, every field, and the checks of edited values out.
+import { z } from 'zod';
+import { sharedBuffersPercentageSchema, workMemSchema } from '@/lib/schemas/settings';
+import { describeSection, formSections, memoryFields, fieldsOf, type FormSectionName, type SettingField, type SettingNode } from './fields';
+import { sectionValidator, validateValues, type SettingIssue } from './validate';
+import { isObject, type BodyValues } from './values';
+
+export interface FormSection {
+  name: FormSectionName;
+  title: string;
+  nodes: SettingNode[];
+}
+
+export interface SettingsModel {
+  /** Sections with at least one field, in display order. */
+  sections: FormSection[];
+  fields: SettingField[];
+  validate(edited: BodyValues, current: BodyValues): SettingIssue[];
+}
+
+/** A settings document as any upstream answers it (checked in shape by settingsDocumentSchema). */
+export interface SettingsDocumentLike {
+  settings: { [section: string]: unknown };
+}
+
+
+/** The forms of a settings document for a major (undefined: every key), the two memory fields at the top of PostgreSQL's section. */
+export function buildSettingsModel(doc: SettingsDocumentLike, major: string | undefined): SettingsModel {
+  let n = 0;
+  const nextId = () => `setting${n++}`;
+  const shape: Record<string, z.ZodType> = {};
+  const sections: FormSection[] = [];
+  for (const s of formSections) {
+    const schema = doc.settings[s.name];
+    const nodes: SettingNode[] = s.name === 'pg' ? memoryFields(nextId).map((field) => ({ field })) : [];
+    if (isObject(schema)) {
+      nodes.push(...describeSection(schema, s.apiField, major, nextId));
+      shape[s.apiField] = sectionValidator(schema, major);
+    }
+    if (fieldsOf(nodes).length > 0) sections.push({ name: s.name, title: s.title, nodes });
+  }
+  const fields = sections.flatMap((s) => fieldsOf(s.nodes));
+  // the memory fields keep the shared schemas' own bounds
+  const validator = z.object(shape).extend({
+    'shared-buffers-percentage': sharedBuffersPercentageSchema.optional(),
+    'work-mem': workMemSchema.optional(),
+  });
+  return { sections, fields, validate: (edited, current) => validateValues(validator, fields, edited, current) };
+}

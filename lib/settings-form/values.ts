@@ -1,0 +1,110 @@
+// What the inputs hold (drafts) and what the API carries (values), and the
+// way between them. A draft is text for number, string and enum inputs ('' =
+// not set), true/false/null for a switch, a list or null for a multi-select.
+import type { SettingField } from './fields';
+
+export type Draft = string | boolean | string[] | null;
+export type Drafts = Record<string, Draft>;
+/** A body fragment as the API shapes it: `{'pg-settings': {autovacuum: {...}}, 'work-mem': 8}`. */
+export type BodyValues = { [key: string]: unknown };
+
+/** A plain JSON object (not an array, not null). */
+export const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Equal as the API sees it: by JSON, unset and null alike. */
+export const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+export function getPath(values: unknown, path: readonly string[]): unknown {
+  let at: unknown = values;
+  for (const key of path) {
+    if (!isObject(at) || !Object.hasOwn(at, key)) return undefined;
+    at = at[key];
+  }
+  return at;
+}
+
+/** Sets `value` at `path`, creating the groups on the way (own properties only, whatever the key). */
+export function setPath(values: BodyValues, path: readonly string[], value: unknown): void {
+  let at: Record<string, unknown> = values;
+  path.forEach((key, i) => {
+    if (i === path.length - 1) {
+      Object.defineProperty(at, key, { value, enumerable: true, writable: true, configurable: true });
+      return;
+    }
+    if (!isObject(at[key]) || !Object.hasOwn(at, key)) Object.defineProperty(at, key, { value: {}, enumerable: true, writable: true, configurable: true });
+    at = at[key] as Record<string, unknown>;
+  });
+}
+
+/** The input's content for a value the API reports (undefined: not set). */
+export function toDraft(field: SettingField, value: unknown): Draft {
+  switch (field.kind) {
+    case 'switch':
+      return typeof value === 'boolean' ? value : null;
+    case 'multi':
+      return Array.isArray(value) ? value.map(String) : null;
+    default:
+      return value === undefined || value === null ? '' : String(value);
+  }
+}
+
+/**
+ * The value an input's content stands for: undefined when blank. Text that is
+ * no number stays text, so the validator refuses it by type and says so.
+ */
+export function fromDraft(field: SettingField, draft: Draft | undefined): unknown {
+  if (draft === undefined || draft === null || draft === '') return undefined;
+  switch (field.kind) {
+    case 'integer':
+    case 'number': {
+      const t = String(draft).trim();
+      const n = Number(t);
+      return t !== '' && Number.isFinite(n) ? n : t;
+    }
+    case 'select':
+      return field.options?.find((o) => String(o) === draft) ?? draft;
+    case 'multi':
+      return Array.isArray(draft) ? draft.map((d) => field.options?.find((o) => String(o) === d) ?? d) : undefined;
+    default:
+      return draft;
+  }
+}
+
+/** The drafts the form opens with: what the service reports, field by field. */
+export function draftsOf(fields: SettingField[], current: BodyValues): Drafts {
+  return Object.fromEntries(fields.map((f) => [f.id, toDraft(f, getPath(current, f.path))]));
+}
+
+/** The values the drafts stand for, nested as the API takes them; blanks left out. */
+export function valuesOf(fields: SettingField[], drafts: Drafts): BodyValues {
+  const values: BodyValues = {};
+  for (const f of fields) {
+    const v = fromDraft(f, drafts[f.id]);
+    if (v !== undefined) setPath(values, f.path, v);
+  }
+  return values;
+}
+
+/** How a value reads in hints and the review: the unit after numbers, "default" when unset. */
+export function formatValue(field: SettingField, value: unknown): string {
+  if (value === undefined || value === null) return 'default';
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(', ');
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (typeof value === 'number' && field.unit) return `${value} ${unitLabel(field.unit)}`;
+  return typeof value === 'string' && value === '' ? '""' : String(value);
+}
+
+/** `8kB` means "in 8 kB pages". */
+export const unitLabel = (unit: string) => (unit === '8kB' ? '× 8 kB' : unit);
+
+/** The settings part of a service as the API reports it. */
+export function settingsOfService(service: Record<string, unknown>): BodyValues {
+  const out: BodyValues = {};
+  for (const k of ['pg-settings', 'pgbouncer-settings', 'pglookout-settings', 'shared-buffers-percentage', 'work-mem']) {
+    if (service[k] !== undefined && service[k] !== null) out[k] = service[k];
+  }
+  return out;
+}
+
+/** The major of a version as services report it (`16`, `16.4`). */
+export const majorOf = (version: string | undefined) => version?.split('.')[0] || undefined;
