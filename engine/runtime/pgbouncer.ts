@@ -195,7 +195,12 @@ export class BouncerRuntime {
   async start(spec: BouncerSpec, timeoutMs = 15_000): Promise<void> {
     const p = bouncerPaths(spec.root);
     if (this.pid(spec.root) === null) {
-      await run(this.binary.bin, ['-d', '-q', p.ini], { runAs: this.instances.runAs, cwd: p.dir, timeoutMs });
+      // one file descriptor per client: the soft limit goes up to the hard one (often 1024 → 1048576)
+      await run('/bin/sh', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', this.binary.bin, '-d', '-q', p.ini], {
+        runAs: this.instances.runAs,
+        cwd: p.dir,
+        timeoutMs,
+      });
     }
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {

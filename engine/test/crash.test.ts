@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Operation } from '@/lib/schemas/operation';
 import type { ServicePg } from '@/lib/schemas/service';
+import { bouncer } from '../domain/pools';
 import { connect, makeDataDir, queryAs, removeDataDir, startEngine, type TestEngine } from './harness';
 import { killProcessesUnder, processesUnder, runningPostmasters, sleep, spawnEngine, until, type EngineProcess, type ProcInfo } from './engine-process';
 
@@ -89,13 +90,17 @@ function postmasterOf(t: TestEngine, name: string): number | null {
 
 /**
  * Processes under the data directory that no running service owns: anything
- * but the postmaster of a running service and that postmaster's children.
+ * but the postmaster of a running service, that postmaster's children, and
+ * the service's PgBouncer.
  */
 function orphans(t: TestEngine): ProcInfo[] {
   const owners = new Set<number>();
   for (const svc of t.engine.services.list()) {
-    const pid = t.engine.runtime.pid(t.engine.serviceRoot(svc));
+    const root = t.engine.serviceRoot(svc);
+    const pid = t.engine.runtime.pid(root);
     if (pid !== null && svc.phase === 'running') owners.add(pid);
+    const pgbouncer = bouncer(t.engine)?.pid(root) ?? null;
+    if (pgbouncer !== null && svc.phase === 'running') owners.add(pgbouncer);
   }
   return processesUnder(t.dataDir).filter((p) => !owners.has(p.pid) && !owners.has(p.ppid));
 }

@@ -49,7 +49,13 @@ describe('create and read', () => {
       users: [{ type: 'primary', username: 'boss', password: 'correct-horse-battery', 'allow-replication': true }],
     });
     expect(svc.uri).toBe(`postgres://boss:correct-horse-battery@127.0.0.1:${svc['uri-params']?.port}/defaultdb?sslmode=require`);
-    expect(svc.components).toEqual([{ component: 'pg', host: '127.0.0.1', port: Number(svc['uri-params']?.port), route: 'dynamic', usage: 'primary' }]);
+    const bouncerPort = svc.components?.find((c) => c.component === 'pgbouncer')?.port;
+    expect(svc.components).toEqual([
+      { component: 'pg', host: '127.0.0.1', port: Number(svc['uri-params']?.port), route: 'dynamic', usage: 'primary' },
+      { component: 'pgbouncer', host: '127.0.0.1', port: bouncerPort, route: 'dynamic', usage: 'primary' },
+    ]);
+    expect(bouncerPort).not.toBe(Number(svc['uri-params']?.port));
+    expect(svc['connection-pools']).toEqual([]);
     expect(svc['connection-info']?.uri).toEqual([svc.uri]);
     expect(Date.parse(svc['created-at'] ?? '')).toBeGreaterThan(0);
   });
