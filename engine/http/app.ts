@@ -7,6 +7,7 @@ import { databaseRoutes } from './databases';
 import { metaRoutes } from './meta';
 import { poolRoutes } from './pools';
 import { serviceRoutes } from './services';
+import { settingsRoutes } from './settings';
 import { userRoutes } from './users';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -40,6 +41,6 @@ export function build(engine: Engine, opts: { log?: (line: string) => void } = {
     reply.code(404).send({ message: `no such endpoint: ${request.method} ${(request.raw.url ?? '').split('?')[0]}`, code: 'not-found' });
   });
 
-  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes]) routes(app, engine);
+  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes]) routes(app, engine);
   return app;
 }

@@ -2,7 +2,7 @@
 // admin role and database, stop cleanly. New services copy it, which is
 // faster than running initdb for each of them.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Binaries } from './binaries';
 import type { InstanceRuntime, InstanceSpec } from './instance';
@@ -11,18 +11,40 @@ import { quoteIdent } from './sql-text';
 export const TEMPLATE_ADMIN = 'avnadmin';
 export const DEFAULT_DATABASE = 'defaultdb';
 
+/** What the template's own server reports in pg_settings, kept beside it: the settings schema is built from it. */
+export const PG_SETTINGS_FILE = 'pg_settings.json';
+
+export interface PgSettingRow {
+  name: string;
+  setting: string;
+  unit: string | null;
+  vartype: 'bool' | 'enum' | 'integer' | 'real' | 'string';
+  min_val: string | null;
+  max_val: string | null;
+  enumvals: string[] | null;
+  context: string;
+  short_desc: string;
+  boot_val: string | null;
+}
+
 const building = new Map<string, Promise<string>>();
 
 /** The root of the template cluster for these binaries, built on first use. */
 export function ensureTemplate(runtime: InstanceRuntime, templatesDir: string, b: Binaries): Promise<string> {
   const root = join(templatesDir, b.version);
-  if (existsSync(join(root, 'ready'))) return Promise.resolve(root);
+  // A template from an older engine has no pg_settings.json: build it again.
+  if (existsSync(join(root, 'ready')) && existsSync(join(root, PG_SETTINGS_FILE))) return Promise.resolve(root);
   let pending = building.get(root);
   if (!pending) {
     pending = build(runtime, root, b).finally(() => building.delete(root));
     building.set(root, pending);
   }
   return pending;
+}
+
+/** The pg_settings rows a template's server reported when it was built. */
+export function readPgSettings(templateRoot: string): PgSettingRow[] {
+  return JSON.parse(readFileSync(join(templateRoot, PG_SETTINGS_FILE), 'utf8')) as PgSettingRow[];
 }
 
 /**
@@ -42,6 +64,9 @@ async function build(runtime: InstanceRuntime, root: string, b: Binaries): Promi
     await runtime.query(spec, `CREATE ROLE ${admin} LOGIN CREATEDB CREATEROLE REPLICATION`);
     await runtime.query(spec, `GRANT pg_monitor, pg_signal_backend TO ${admin}`);
     await runtime.query(spec, `CREATE DATABASE ${quoteIdent(DEFAULT_DATABASE)} OWNER ${admin}`);
+    const rows = await runtime.query<PgSettingRow>(spec,
+      'SELECT name, setting, unit, vartype, min_val, max_val, enumvals, context, short_desc, boot_val FROM pg_settings ORDER BY name');
+    writeFileSync(join(work, PG_SETTINGS_FILE), `${JSON.stringify(rows, null, 1)}\n`);
   } finally {
     await runtime.stop(spec);
   }

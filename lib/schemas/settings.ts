@@ -17,6 +17,8 @@ export interface SettingSchema {
   maxLength?: number;
   maxItems?: number;
   items?: SettingSchema;
+  /** Ranges a value must fall in one of (wal_sender_timeout: 0, or at least 5000). */
+  anyOf?: SettingSchema[];
   properties?: Record<string, SettingSchema>;
   additionalProperties?: boolean;
   default?: unknown;

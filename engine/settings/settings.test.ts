@@ -1,0 +1,161 @@
+// The settings document built from small hand-made pg_settings, the checks
+// against it, merging, and the postgresql.conf values rendered from it.
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '@/lib/api-v2/errors';
+import type { SettingSchema, SettingsSection } from '@/lib/schemas/settings';
+import { findPlan } from '../domain/plans';
+import type { PgSettingRow } from '../runtime/templates';
+import { pgbouncerSection } from './other-sections';
+import { pgSection } from './pg-section';
+import { renderPgSettings } from './render';
+import { checkSection, mergeValues } from './validate';
+
+const row = (name: string, vartype: PgSettingRow['vartype'], more: Partial<PgSettingRow> = {}): PgSettingRow => ({
+  name, vartype, setting: '0', unit: null, min_val: null, max_val: null, enumvals: null, context: 'sighup', short_desc: `pg says: ${name}`, boot_val: null, ...more,
+});
+
+const common: PgSettingRow[] = [
+  row('deadlock_timeout', 'integer', { unit: 'ms', min_val: '1', max_val: '2147483647', setting: '1000', context: 'superuser' }),
+  row('max_prepared_transactions', 'integer', { min_val: '0', max_val: '262143', context: 'postmaster' }),
+  row('autovacuum_naptime', 'integer', { unit: 's', min_val: '1', max_val: '2147483', setting: '60' }),
+  row('bgwriter_flush_after', 'integer', { unit: '8kB', min_val: '0', max_val: '256', setting: '64' }),
+  row('max_stack_depth', 'integer', { unit: 'kB', min_val: '100', max_val: '2147483647', setting: '2048', context: 'superuser' }),
+  row('log_error_verbosity', 'enum', { enumvals: ['terse', 'default', 'verbose'], setting: 'default' }),
+  row('default_toast_compression', 'enum', { enumvals: ['pglz'], setting: 'pglz', context: 'user' }),
+  row('track_io_timing', 'bool', { setting: 'off' }),
+  row('jit', 'bool', { setting: 'on', context: 'user' }),
+  row('TimeZone', 'string', { setting: 'UTC', context: 'user' }),
+  row('wal_sender_timeout', 'integer', { unit: 'ms', min_val: '0', max_val: '2147483647', setting: '60000' }),
+];
+const pg17 = { major: '17', rows: common };
+const pg18 = { major: '18', rows: [...common, row('io_method', 'enum', { enumvals: ['sync', 'worker'], setting: 'worker', context: 'postmaster' })] };
+
+const doc = pgSection([pg17, pg18]);
+const prop = (path: string): SettingSchema | undefined => {
+  const [a, b] = path.split('.') as [string, string?];
+  return b ? doc.properties[a]?.properties?.[b] : doc.properties[a];
+};
+
+describe('the pg section', () => {
+  it('groups keys as the public API does and leaves out what no major has', () => {
+    expect(Object.keys(doc.properties).sort()).toEqual(
+      ['autovacuum', 'bg-writer', 'wal', 'deadlock_timeout', 'default_toast_compression', 'io_method', 'jit', 'log_error_verbosity',
+        'max_prepared_transactions', 'max_stack_depth', 'timezone', 'track_io_timing'].sort(),
+    );
+    expect(Object.keys(doc.properties.autovacuum?.properties ?? {})).toEqual(['autovacuum_naptime']);
+    expect(doc.additionalProperties).toBe(false);
+    expect(doc.properties.wal).toMatchObject({ type: 'object', additionalProperties: false });
+  });
+
+  it('marks restarts from pg_settings.context and the majors of version-specific keys', () => {
+    expect(prop('max_prepared_transactions')?.['x-requires-restart']).toBe(true);
+    expect(prop('deadlock_timeout')?.['x-requires-restart']).toBe(false);
+    expect(prop('io_method')?.['x-pg-versions']).toEqual(['18']);
+    expect(prop('deadlock_timeout')).not.toHaveProperty('x-pg-versions');
+  });
+
+  it('takes the stricter of PostgreSQL\'s and the public bounds, in the API unit', () => {
+    expect(prop('deadlock_timeout')).toMatchObject({ type: 'integer', minimum: 500, maximum: 1800000, 'x-unit': 'ms', default: 1000, description: 'pg says: deadlock_timeout' });
+    expect(prop('bg-writer.bgwriter_flush_after')).toMatchObject({ minimum: 0, maximum: 256, 'x-unit': '8kB' });
+    expect(prop('autovacuum.autovacuum_naptime')).toMatchObject({ minimum: 1, maximum: 86400, 'x-unit': 's' });
+    // PostgreSQL counts kB, the API bytes
+    expect(prop('max_stack_depth')).toMatchObject({ minimum: 2097152, maximum: 6291456, 'x-unit': 'B', default: 2097152 });
+    expect(prop('default_toast_compression')?.enum).toEqual(['pglz']);
+  });
+
+  it('keeps the public spelling where the API differs from PostgreSQL', () => {
+    expect(prop('log_error_verbosity')).toMatchObject({ type: 'string', enum: ['DEFAULT', 'TERSE', 'VERBOSE'], default: 'DEFAULT' });
+    expect(prop('track_io_timing')).toMatchObject({ type: 'string', enum: ['off', 'on'], default: 'off' });
+    expect(prop('jit')).toMatchObject({ type: 'boolean', default: true });
+  });
+
+  it('lists max_prepared_statements only for a PgBouncer that has it', () => {
+    expect(pgbouncerSection('1.18.0').properties).not.toHaveProperty('max_prepared_statements');
+    expect(pgbouncerSection('1.21.0').properties.max_prepared_statements).toMatchObject({ minimum: 0, maximum: 3000, 'x-requires-restart': false });
+  });
+});
+
+const check = (values: Record<string, unknown>, section: SettingsSection = pgSection([pg17])) => {
+  try {
+    checkSection({ field: 'pg-settings', section, unsupported: (p) => (p === 'io_method' ? 'PostgreSQL 17 has no io_method parameter' : null) }, values);
+    return null;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ApiError);
+    const e = err as ApiError;
+    return { reason: e.reason, field: e.field, message: e.message };
+  }
+};
+
+describe('checking values', () => {
+  it.each([
+    [{ autovacuum: { autovacuum_naptime: 86401 } }, 'incorrect', 'pg-settings.autovacuum.autovacuum_naptime', 'must be at most 86400'],
+    [{ deadlock_timeout: 499 }, 'incorrect', 'pg-settings.deadlock_timeout', 'must be at least 500'],
+    [{ deadlock_timeout: '1s' }, 'incorrect', 'pg-settings.deadlock_timeout', 'must be a whole number'],
+    [{ deadlock_timeout: 1000.5 }, 'incorrect', 'pg-settings.deadlock_timeout', 'must be a whole number'],
+    [{ jit: 'on' }, 'incorrect', 'pg-settings.jit', 'must be true or false'],
+    [{ log_error_verbosity: 'default' }, 'incorrect', 'pg-settings.log_error_verbosity', 'must be one of "DEFAULT", "TERSE", "VERBOSE"'],
+    [{ timezone: 'Europe/Zürich;' }, 'incorrect', 'pg-settings.timezone', 'must match ^[\\w/]*$'],
+    [{ wal: { wal_sender_timeout: 10 } }, 'incorrect', 'pg-settings.wal.wal_sender_timeout', 'must be 0 or between 5000 and 10800000'],
+    [{ autovacuum: 5 }, 'incorrect', 'pg-settings.autovacuum', 'must be an object'],
+    [{ no_such_thing: 1 }, 'incorrect', 'pg-settings.no_such_thing', 'unknown setting'],
+    [{ io_method: 'sync' }, 'unsupported', 'pg-settings.io_method', 'PostgreSQL 17 has no io_method parameter'],
+  ])('%j → %s %s', (values, reason, field, why) => {
+    expect(check(values)).toEqual({ reason, field, message: `${field}: ${why}` });
+  });
+
+  it('passes valid values and null removals', () => {
+    expect(check({ deadlock_timeout: 500, wal: { wal_sender_timeout: 0 }, autovacuum: { autovacuum_naptime: null }, jit: null })).toBeNull();
+    expect(check({ io_method: 'sync' }, pgSection([pg18]))).toBeNull();
+  });
+
+  it('checks array items and their count', () => {
+    const section = pgbouncerSection('1.18.0');
+    const c = (v: unknown) => check({ ignore_startup_parameters: v }, section)?.message;
+    expect(c(['search_path'])).toBeUndefined();
+    expect(c(['search_path', 'application_name'])).toBe('pg-settings.ignore_startup_parameters: [1] must be one of "extra_float_digits", "search_path"');
+  });
+});
+
+describe('merging', () => {
+  it('merges groups key by key; null removes a key and an emptied group', () => {
+    const stored = { deadlock_timeout: 700, autovacuum: { autovacuum_naptime: 30, autovacuum_max_workers: 4 } };
+    expect(mergeValues(stored, { autovacuum: { autovacuum_naptime: null }, jit: false })).toEqual({
+      deadlock_timeout: 700, jit: false, autovacuum: { autovacuum_max_workers: 4 },
+    });
+    expect(mergeValues(stored, { autovacuum: { autovacuum_naptime: null, autovacuum_max_workers: null }, deadlock_timeout: null })).toEqual({});
+  });
+});
+
+describe('rendering into postgresql.conf', () => {
+  it('writes units explicitly, PostgreSQL\'s spellings, and the memory fields from the plan', () => {
+    const plan = findPlan('hobbyist-2');
+    if (!plan) throw new Error('no hobbyist-2 plan');
+    expect(renderPgSettings({
+      'pg-settings': {
+        deadlock_timeout: 500,
+        max_stack_depth: 2097152,
+        log_error_verbosity: 'VERBOSE',
+        log_line_prefix: "'pid=%p,user=%u,db=%d,app=%a,client=%h '",
+        track_io_timing: 'on',
+        jit: false,
+        timezone: 'Europe/Helsinki',
+        autovacuum: { autovacuum_naptime: 30 },
+        'bg-writer': { bgwriter_flush_after: 64 },
+      },
+      'shared-buffers-percentage': 40,
+      'work-mem': 8,
+    }, plan)).toEqual({
+      deadlock_timeout: '500ms',
+      max_stack_depth: '2097152B',
+      log_error_verbosity: 'verbose',
+      log_line_prefix: 'pid=%p,user=%u,db=%d,app=%a,client=%h ',
+      track_io_timing: 'on',
+      jit: false,
+      timezone: 'Europe/Helsinki',
+      autovacuum_naptime: '30s',
+      bgwriter_flush_after: '512kB',
+      shared_buffers: '819MB',
+      work_mem: '8MB',
+    });
+  });
+});
