@@ -6,10 +6,11 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type ReactNode } from 'react';
-import { Controller, useForm } from 'react-hook-form';
+import { useRef, useState, type ReactNode } from 'react';
+import { Controller, useForm, useWatch } from 'react-hook-form';
 import { useOperations } from '@/components/operations/operations-provider';
 import { useCan } from '@/components/session/session-context';
+import { AdvancedSettingsSection, type AdvancedSettingsHandle } from '@/components/settings/advanced-settings-section';
 import { Button } from '@/components/ui/button';
 import { ErrorText, FormError } from '@/components/ui/card';
 import { describedBy, Field, Input, Select } from '@/components/ui/field';
@@ -18,7 +19,7 @@ import { api, ConsoleError, isOperation } from '@/lib/queries/api';
 import { serviceKeys } from '@/lib/queries/keys';
 import { serviceTypeQuery, type ServiceType } from '@/lib/queries/services';
 import { maintenanceDows } from '@/lib/schemas/common';
-import { pgVersions } from '@/lib/schemas/service';
+import { pgVersions, type CreateService } from '@/lib/schemas/service';
 import { blankServiceForm, formFieldFor, serviceFormSchema, toCreateServiceBody, type ServiceForm } from '@/lib/schemas/service-form';
 import { CidrListInput } from './cidr-list-input';
 import { defaultPlan, PlanPicker } from './plan-picker';
@@ -82,16 +83,22 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
     defaultValues: blankServiceForm(defaultPlan(type.plans), pgVersions.find((v) => v === type['default-version'])),
   });
   const errors = formState.errors;
+  const version = useWatch({ control, name: 'version' });
+  const advanced = useRef<AdvancedSettingsHandle | null>(null);
 
   const onSubmit = handleSubmit(async (values) => {
     setFormError(null);
+    // the advanced settings only when some were changed (null: invalid, shown there)
+    const settings = advanced.current ? await advanced.current.collect() : {};
+    if (!settings) return;
     try {
-      const op = await api<unknown>('POST', `/services/${values.name}`, toCreateServiceBody(values));
+      const op = await api<unknown>('POST', `/services/${values.name}`, { ...toCreateServiceBody(values), ...settings } as CreateService);
       if (isOperation(op)) track(op, `Create ${values.name}`, [serviceKeys.list()]);
       setLeaving(true);
       router.push(`/services/${values.name}`);
     } catch (err) {
       const e = err instanceof ConsoleError ? err : undefined;
+      if (e && advanced.current?.showError(e.field, e.message)) return;
       // the API names no field when the name is taken; it still belongs beside the name
       const field = e?.code === 'conflict' ? 'name' : formFieldFor(e?.field);
       if (field) setError(field, { message: (err as Error).message }, { shouldFocus: true });
@@ -209,6 +216,8 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
         />
         {errors.terminationProtection?.message ? <ErrorText error={errors.terminationProtection} /> : null}
       </Section>
+
+      <AdvancedSettingsSection version={version} handle={advanced} />
 
       <FormError message={formError} />
       <div className="flex items-center gap-3">

@@ -10,7 +10,6 @@ import { useForm, useWatch } from 'react-hook-form';
 import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
 import { Card, ErrorText, FormError } from '@/components/ui/card';
-import { Input } from '@/components/ui/field';
 import { fieldError } from '@/lib/queries/api';
 import { useUpdateService } from '@/lib/queries/service-mutations';
 import { serviceQuery } from '@/lib/queries/services';
@@ -20,6 +19,7 @@ import { buildPatch, diff, type SettingChange } from '@/lib/settings-form/change
 import { buildSettingsModel, type SettingsModel } from '@/lib/settings-form/model';
 import { draftsOf, majorOf, settingsOfService, valuesOf, type Drafts } from '@/lib/settings-form/values';
 import { SettingsFields } from './settings-fields';
+import { SettingsSearch } from './settings-search';
 import { settingsResolver } from './settings-resolver';
 import { SettingsReviewDialog } from './settings-review-dialog';
 
@@ -30,7 +30,7 @@ export function DatabaseSettingsCard({ service }: { service: ServicePg }) {
   const model = useMemo(() => (schema.data ? buildSettingsModel(schema.data, major) : null), [schema.data, major]);
   if (!canWrite) return null;
   return (
-    <Card title="Database settings">
+    <Card title="Database configuration">
       {schema.error ? (
         <div className="space-y-2">
           <ErrorText error={schema.error} />
@@ -107,12 +107,7 @@ function SettingsForm({ service, model }: { service: ServicePg; model: SettingsM
   return (
     <>
       <form onSubmit={onSave} noValidate className="space-y-5">
-        <div className="max-w-sm">
-          <label htmlFor="settings-search" className="sr-only">
-            Search settings by name
-          </label>
-          <Input id="settings-search" type="search" placeholder="Search settings by name…" value={query} onChange={(e) => setQuery(e.target.value)} autoComplete="off" spellCheck={false} />
-        </div>
+        <SettingsSearch value={query} onChange={setQuery} />
         <SettingsFields model={model} control={control} errors={errors} current={currentDrafts} query={query} />
         <FormError message={formError} />
         <div className="flex flex-wrap items-center gap-2">

@@ -46,10 +46,7 @@ export function SettingsReviewDialog({ open, changes, applying, onCancel, onAppl
                 {c.restart ? <Badge tone="amber">restarts the database</Badge> : null}
               </div>
               <div className="break-all">
-                <span>{formatValue(c.field, c.old)}</span>
-                <span aria-hidden> → </span>
-                <span className="sr-only"> changes to </span>
-                <span className="font-medium">{formatValue(c.field, c.new)}</span>
+                {formatValue(c.field, c.old)} → <span className="font-medium">{formatValue(c.field, c.new)}</span>
               </div>
             </li>
           ))}
