@@ -1,25 +1,21 @@
 'use client';
 // The generated settings fields for a service being created, for the chosen
 // version. Nothing is set yet, so whatever the user fills in is the change.
-import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useForm } from 'react-hook-form';
-import { Button } from '@/components/ui/button';
-import { ErrorText } from '@/components/ui/card';
-import { settingsSchemaQuery } from '@/lib/queries/settings';
 import { buildPatch, diff } from '@/lib/settings-form/changes';
-import { buildSettingsModel, type SettingsModel } from '@/lib/settings-form/model';
+import type { SettingsModel } from '@/lib/settings-form/model';
 import { valuesOf, type BodyValues, type Drafts } from '@/lib/settings-form/values';
 import type { AdvancedSettingsHandle } from './advanced-settings-section';
 import { SettingsFields } from './settings-fields';
 import { SettingsSearch } from './settings-search';
 import { settingsResolver } from './settings-resolver';
+import { useSettingsModel } from './use-settings-model';
 
 const NOTHING_SET: BodyValues = {};
 
 export function CreateSettingsFields({ version, handle, reveal }: { version: string | undefined; handle: RefObject<AdvancedSettingsHandle | null>; reveal: () => void }) {
-  const schema = useQuery(settingsSchemaQuery());
-  const model = useMemo(() => (schema.data ? buildSettingsModel(schema.data, version) : null), [schema.data, version]);
+  const { model, placeholder } = useSettingsModel(version);
   const modelRef = useRef<SettingsModel | null>(model);
   const [resolver] = useState(() => settingsResolver(modelRef, { current: NOTHING_SET }));
   const { control, trigger, getValues, setError, formState } = useForm<Drafts>({ resolver, defaultValues: {}, mode: 'onChange' });
@@ -55,17 +51,7 @@ export function CreateSettingsFields({ version, handle, reveal }: { version: str
     };
   }, [handle, trigger, getValues, setError, reveal]);
 
-  if (schema.error) {
-    return (
-      <div className="space-y-2">
-        <ErrorText error={schema.error} />
-        <Button variant="secondary" onClick={() => void schema.refetch()}>
-          Try again
-        </Button>
-      </div>
-    );
-  }
-  if (!model) return <p aria-busy="true" className="text-sm text-zinc-500 dark:text-zinc-400">Loading the settings schema…</p>;
+  if (!model) return placeholder;
   return (
     <div className="space-y-5">
       <SettingsSearch value={query} onChange={setQuery} />

@@ -4,47 +4,32 @@
 // something changed and opens a review of the diff; Apply sends only the
 // changed keys; a 400 naming a key is shown beside it; after success the form
 // shows what the server now reports.
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
-import { Card, ErrorText, FormError } from '@/components/ui/card';
+import { Card, FormError } from '@/components/ui/card';
 import { fieldError } from '@/lib/queries/api';
 import { useUpdateService } from '@/lib/queries/service-mutations';
 import { serviceQuery } from '@/lib/queries/services';
-import { settingsSchemaQuery } from '@/lib/queries/settings';
 import type { ServicePg, UpdateService } from '@/lib/schemas/service';
 import { buildPatch, diff, type SettingChange } from '@/lib/settings-form/changes';
-import { buildSettingsModel, type SettingsModel } from '@/lib/settings-form/model';
+import type { SettingsModel } from '@/lib/settings-form/model';
 import { draftsOf, majorOf, settingsOfService, valuesOf, type Drafts } from '@/lib/settings-form/values';
 import { SettingsFields } from './settings-fields';
 import { SettingsSearch } from './settings-search';
 import { settingsResolver } from './settings-resolver';
 import { SettingsReviewDialog } from './settings-review-dialog';
+import { useSettingsModel } from './use-settings-model';
 
 export function DatabaseSettingsCard({ service }: { service: ServicePg }) {
   const canWrite = useCan('write');
-  const schema = useQuery({ ...settingsSchemaQuery(), enabled: canWrite });
-  const major = majorOf(service.version);
-  const model = useMemo(() => (schema.data ? buildSettingsModel(schema.data, major) : null), [schema.data, major]);
+  const { model, placeholder } = useSettingsModel(majorOf(service.version), canWrite);
   if (!canWrite) return null;
   return (
     <Card title="Database configuration">
-      {schema.error ? (
-        <div className="space-y-2">
-          <ErrorText error={schema.error} />
-          <Button variant="secondary" onClick={() => void schema.refetch()}>
-            Try again
-          </Button>
-        </div>
-      ) : !model ? (
-        <p aria-busy="true" className="text-sm text-zinc-500 dark:text-zinc-400">
-          Loading the settings schema…
-        </p>
-      ) : (
-        <SettingsForm service={service} model={model} />
-      )}
+      {model ? <SettingsForm service={service} model={model} /> : placeholder}
     </Card>
   );
 }
