@@ -101,12 +101,20 @@ function kindOf(s: SettingSchema): FieldKind | undefined {
 const text = (x: unknown) => (typeof x === 'string' && x.trim() !== '' ? x : undefined);
 
 /** One property's descriptor, or undefined for a kind the form cannot edit (it is then left as it is). */
-export function describeField(s: SettingSchema, path: string[], sectionKey: string[], id: string, clearable = true): SettingField | undefined {
+/**
+ * The form name of a path: stable across majors (so a draft keeps its field
+ * when the create form's version changes) and free of what react-hook-form
+ * reads as structure (`.`, `[`, `]`, quotes).
+ */
+export const fieldId = (path: readonly string[]) =>
+  `setting:${path.map((p) => encodeURIComponent(p).replace(/[.'!()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/')}`;
+
+export function describeField(s: SettingSchema, path: string[], sectionKey: string[], clearable = true): SettingField | undefined {
   const kind = kindOf(s);
   if (!kind) return undefined;
   const name = path[path.length - 1] ?? '';
   return {
-    id,
+    id: fieldId(path),
     path,
     apiField: path.join('.'),
     key: sectionKey.join('.'),
@@ -128,7 +136,7 @@ export function describeField(s: SettingSchema, path: string[], sectionKey: stri
 }
 
 /** The fields and groups of one section for a major, in the schema's order; empty groups left out. */
-export function describeSection(section: { properties?: Record<string, unknown> }, apiField: string, major: string | undefined, nextId: () => string): SettingNode[] {
+export function describeSection(section: { properties?: unknown }, apiField: string, major: string | undefined): SettingNode[] {
   const walk = (props: Record<string, unknown>, within: string[]): SettingNode[] => {
     const nodes: SettingNode[] = [];
     for (const [name, raw] of Object.entries(props)) {
@@ -141,7 +149,7 @@ export function describeSection(section: { properties?: Record<string, unknown> 
         if (children.length > 0) nodes.push({ group: { key: key.join('.'), name, title: text(s.title), description: text(s.description), nodes: children } });
         continue;
       }
-      const field = describeField(s, [apiField, ...key], key, nextId());
+      const field = describeField(s, [apiField, ...key], key);
       if (field) nodes.push({ field });
     }
     return nodes;
@@ -150,7 +158,7 @@ export function describeSection(section: { properties?: Record<string, unknown> 
 }
 
 /** The two top-level memory settings, with the bounds the shared schemas enforce. */
-export function memoryFields(nextId: () => string): SettingField[] {
+export function memoryFields(): SettingField[] {
   const bounds = (s: typeof workMemSchema): NumberRange => ({ min: s.minValue ?? undefined, max: s.maxValue ?? undefined });
   const sharedBuffers: SettingSchema = {
     type: 'integer',
@@ -166,8 +174,8 @@ export function memoryFields(nextId: () => string): SettingField[] {
     'x-unit': 'MB',
   };
   const fields = [
-    { ...describeField(sharedBuffers, ['shared-buffers-percentage'], ['shared-buffers-percentage'], nextId(), false)!, ranges: [bounds(sharedBuffersPercentageSchema)] },
-    { ...describeField(workMem, ['work-mem'], ['work-mem'], nextId(), false)!, ranges: [bounds(workMemSchema)] },
+    { ...describeField(sharedBuffers, ['shared-buffers-percentage'], ['shared-buffers-percentage'], false)!, ranges: [bounds(sharedBuffersPercentageSchema)] },
+    { ...describeField(workMem, ['work-mem'], ['work-mem'], false)!, ranges: [bounds(workMemSchema)] },
   ];
   return fields;
 }

@@ -27,15 +27,13 @@ export interface SettingsDocumentLike {
 
 /** The forms of a settings document for a major (undefined: every key), the two memory fields at the top of PostgreSQL's section. */
 export function buildSettingsModel(doc: SettingsDocumentLike, major: string | undefined): SettingsModel {
-  let n = 0;
-  const nextId = () => `setting${n++}`;
   const shape: Record<string, z.ZodType> = {};
   const sections: FormSection[] = [];
   for (const s of formSections) {
     const schema = doc.settings[s.name];
-    const nodes: SettingNode[] = s.name === 'pg' ? memoryFields(nextId).map((field) => ({ field })) : [];
+    const nodes: SettingNode[] = s.name === 'pg' ? memoryFields().map((field) => ({ field })) : [];
     if (isObject(schema)) {
-      nodes.push(...describeSection(schema, s.apiField, major, nextId));
+      nodes.push(...describeSection(schema, s.apiField, major));
       shape[s.apiField] = sectionValidator(schema, major);
     }
     if (fieldsOf(nodes).length > 0) sections.push({ name: s.name, title: s.title, nodes });

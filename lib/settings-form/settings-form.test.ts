@@ -3,7 +3,7 @@
 // and the body a save sends.
 import { describe, expect, it } from 'vitest';
 import { buildPatch, diff } from './changes';
-import { filterNodes, type SettingField } from './fields';
+import { fieldId, filterNodes, type SettingField } from './fields';
 import { buildSettingsModel, type SettingsDocumentLike } from './model';
 import { validatingSchema } from './validate';
 import { draftsOf, valuesOf, type BodyValues } from './values';
@@ -77,6 +77,13 @@ describe('fields', () => {
     expect(field(fields, 'tuning.tuning_delay')).toMatchObject({ unit: 'ms', path: ['pg-settings', 'tuning', 'tuning_delay'], apiField: 'pg-settings.tuning.tuning_delay' });
     expect(field(fields, 'work-mem')).toMatchObject({ ranges: [{ min: 1, max: 1024 }], unit: 'MB', clearable: false });
     expect(field(fields, 'shared-buffers-percentage')).toMatchObject({ ranges: [{ min: 20, max: 60 }], restart: true });
+  });
+
+  it('names each field for the form by its path alone, with nothing react-hook-form reads as nesting', () => {
+    const id17 = field(buildSettingsModel(doc, '17').fields, 'ext.role').id;
+    expect(field(buildSettingsModel(doc, '18').fields, 'ext.role').id).toBe(id17);
+    expect(id17).not.toMatch(/[.[\]'"]/);
+    expect(fieldId(['a.b'])).not.toBe(fieldId(['a', 'b']));
   });
 
   it('filters by key name, keeping the group around a match', () => {
