@@ -15,6 +15,7 @@ import { KeyStore } from '../store/keys';
 import { OperationStore } from '../store/operations';
 import { SecretBox } from '../store/secret-box';
 import { ServiceStore, type ServiceRecord } from '../store/services';
+import { renderPgSettings } from '../settings/render';
 import { findPlan, planSettings } from './plans';
 
 export interface Engine {
@@ -88,7 +89,7 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
       port: svc.port,
       listen: config.pgHost,
       binaries: b,
-      settings: planSettings(plan),
+      settings: { ...planSettings(plan), ...renderPgSettings(svc.settings, plan) },
       ipFilter: svc.ipFilter,
     };
   };

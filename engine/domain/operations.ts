@@ -33,24 +33,25 @@ function failureOf(err: unknown): { reason: string; message: string } {
 }
 
 /** Short operations: done before answering; an error becomes the HTTP error. */
-export async function runNow(engine: Engine, op: OperationRow, work: () => Promise<void>): Promise<Operation> {
+export async function runNow(engine: Engine, op: OperationRow, work: () => Promise<void | string>): Promise<Operation> {
+  let message: string | void;
   try {
-    await work();
+    message = await work();
   } catch (err) {
     const f = failureOf(err);
     engine.operations.finish(op.id, 'failure', f.reason, f.message);
     throw err instanceof ApiError ? err : new ApiError('fault', `${op.command} failed: ${f.message}`);
   }
-  engine.operations.finish(op.id, 'success');
+  engine.operations.finish(op.id, 'success', undefined, message || undefined);
   return toApiOperation(engine.operations.get(op.id) as OperationRow, engine);
 }
 
-/** Long operations: answered pending, finished in the background. */
-export function runLater(engine: Engine, op: OperationRow, work: () => Promise<void>, onFailure?: () => Promise<void>): Operation {
+/** Long operations: answered pending, finished in the background; `work` may say what it did (the operation's message). */
+export function runLater(engine: Engine, op: OperationRow, work: () => Promise<void | string>, onFailure?: () => Promise<void>): Operation {
   const task = (async () => {
     try {
-      await work();
-      engine.operations.finish(op.id, 'success');
+      const message = await work();
+      engine.operations.finish(op.id, 'success', undefined, message || undefined);
     } catch (err) {
       const f = failureOf(err);
       console.error(`operation ${op.id} (${op.command} ${op.service}) failed: ${f.message}`);

@@ -18,6 +18,8 @@ import { findPlan, isAuthorized, plans } from './plans';
 import { allocatePort } from './ports';
 import { stopBouncer, syncBouncer } from './pools';
 import { applyUser, roleExists } from './roles';
+import { checkedConfig, reloadConfig } from '../settings/apply';
+import { checkSettings, mergeSettings, restartingChanges } from '../settings/service-settings';
 
 export function requireService(engine: Engine, name: string): ServiceRecord {
   const svc = engine.services.get(name);
@@ -51,6 +53,7 @@ export async function createService(engine: Engine, name: string, body: CreateSe
   if (admin === 'postgres' || admin.startsWith('pg_')) {
     throw new ApiError('incorrect', `admin-username: "${admin}" is reserved by PostgreSQL`, 'admin-username');
   }
+  await checkSettings(engine, major, body);
   if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
   const { port, release } = await allocatePort(engine.config.pgHost, engine.config.pgPortBase, engine.services.usedPorts());
   let op: OperationRow;
@@ -83,7 +86,7 @@ function recordService(engine: Engine, name: string, body: CreateService, at: { 
       maintenance: body.maintenance ?? { dow: 'sunday', time: '04:00:00' },
       backupSchedule: body['backup-schedule'] ?? { 'backup-hour': 3, 'backup-minute': 0 },
       terminationProtection: body['termination-protection'] ?? false,
-      settings: {},
+      settings: mergeSettings({}, body),
       pgbouncerPort: at.pgbouncerPort,
     });
     const password = body['admin-password'] ?? generatePassword();
@@ -159,38 +162,56 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
     throw new ApiError('unsupported', `version: upgrading from ${svc.major} to ${body.version} is not supported by this engine yet`, 'version');
   }
   if (body.plan !== undefined) checkPlan(body.plan);
+  await checkSettings(engine, svc.major, body);
   const planChanges = body.plan !== undefined && body.plan !== svc.plan;
   const filter = body['ip-filter'] && canonicalFilter(body['ip-filter']);
-  const op = beginOperation(engine, name, 'update-service', { restart: planChanges });
+  const settings = mergeSettings(svc.settings, body);
+  const settingsChange = JSON.stringify(settings) !== JSON.stringify(svc.settings);
+  const restartFor = await restartingChanges(engine, svc.major, engine.spec(svc).settings, engine.spec({ ...svc, plan: body.plan ?? svc.plan, settings }).settings);
+  const restart = planChanges || restartFor.length > 0;
+  const op = beginOperation(engine, name, 'update-service', { restart });
   engine.services.update(name, {
     plan: body.plan,
     ipFilter: filter,
     maintenance: body.maintenance,
     backupSchedule: body['backup-schedule'],
     terminationProtection: body['termination-protection'],
-    ...(planChanges ? { phase: 'updating' as const } : {}),
+    settings,
+    ...(restart ? { phase: 'updating' as const } : {}),
   });
-  if (planChanges) {
-    const previous = svc.plan;
-    return runLater(engine, op, () => applyConfig(engine, name, true), async () => {
-      engine.services.update(name, { plan: previous });
+  const restore = () => engine.services.update(name, { plan: svc.plan, settings: svc.settings, phase: svc.phase });
+  if (planChanges || settingsChange) {
+    // PostgreSQL's own verdict before anything is reloaded: a value it refuses leaves everything as it was
+    const refused = await checkedConfig(engine, requireService(engine, name));
+    if (refused) {
+      restore();
+      engine.runtime.writeConfig(engine.spec(requireService(engine, name)));
+      return runNow(engine, op, () => Promise.reject(refused));
+    }
+  }
+  if (restart) {
+    const applied = async () => {
+      await applyConfig(engine, name, true);
+      return restartFor.length ? `restarted PostgreSQL to apply ${restartFor.join(', ')}` : undefined;
+    };
+    return runLater(engine, op, applied, async () => {
+      restore();
       await applyConfig(engine, name, true);
     });
   }
-  return runNow(engine, op, () => (filter ? applyConfig(engine, name, false) : Promise.resolve()));
+  return runNow(engine, op, () => (filter || settingsChange ? applyConfig(engine, name, false) : Promise.resolve()));
 }
 
-/** Rewrites the configuration from the store; reload, or restart when memory settings changed. */
+/** Rewrites the configuration from the store and reloads; restarts when asked or when PostgreSQL says a changed parameter needs it. */
 export async function applyConfig(engine: Engine, name: string, restart: boolean): Promise<void> {
   const svc = requireService(engine, name);
   const spec = engine.spec(svc);
   engine.runtime.writeConfig(spec);
-  if (restart) {
+  const pending = engine.runtime.pid(spec.root) === null ? [] : await reloadConfig(engine.runtime, spec);
+  if (restart || pending.length) {
     await engine.runtime.stop(spec, 'fast');
     await engine.runtime.start(spec);
     engine.services.update(name, { phase: 'running' });
-  } else {
-    await engine.runtime.reload(spec);
   }
   // ip-filter and pgbouncer-settings reach PgBouncer's files too
   await syncBouncer(engine, name, { start: true });

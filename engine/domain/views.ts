@@ -87,6 +87,7 @@ export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean)
     'max-connections': plan ? maxConnections(plan) : undefined,
     'prometheus-uri': {},
     'connection-pools': poolsView(engine, svc, reveal),
+    ...svc.settings,
     backups: [],
   };
 }

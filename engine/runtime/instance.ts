@@ -106,7 +106,7 @@ export class InstanceRuntime {
       this.writeOwned(join(p.data, 'server.key'), tls.key, 0o600);
     }
     this.writeOwned(join(p.data, 'postgresql.conf'), `# Written by the pgdeck engine; edits are overwritten.\n${conf}\n`);
-    this.writeOwned(join(p.data, 'pg_hba.conf'), hbaText(spec.ipFilter));
+    this.writeOwned(join(p.data, 'pg_hba.conf'), hbaText(spec.ipFilter, spec.settings.password_encryption === 'md5' ? 'md5' : 'scram-sha-256'));
   }
 
   /** The pid in postmaster.pid, whether or not that process still lives (a killed postmaster leaves it). */
@@ -215,7 +215,8 @@ export class InstanceRuntime {
 
 }
 
-function hbaText(ipFilter: string[]): string {
+// md5 (set through password_encryption) still accepts SCRAM verifiers; scram-sha-256 refuses md5 ones.
+function hbaText(ipFilter: string[], method: 'md5' | 'scram-sha-256'): string {
   const lines = [
     '# Written by the pgdeck engine; edits are overwritten.',
     '# The engine (as the superuser) and the service\'s PgBouncer (as the pooled users, which',
@@ -223,7 +224,7 @@ function hbaText(ipFilter: string[]): string {
     '# that only the unprivileged user can enter.',
     'local all all trust',
     '# Clients: TLS only, SCRAM passwords, from the service ip-filter.',
-    ...ipFilter.flatMap((cidr) => [`hostssl all all ${cidr} scram-sha-256`, `hostssl replication all ${cidr} scram-sha-256`]),
+    ...ipFilter.flatMap((cidr) => [`hostssl all all ${cidr} ${method}`, `hostssl replication all ${cidr} ${method}`]),
   ];
   return `${lines.join('\n')}\n`;
 }
