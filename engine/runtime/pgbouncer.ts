@@ -9,6 +9,7 @@
 // 0700 directory only the unprivileged user (and root) can enter.
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { PoolMode } from '@/lib/schemas/pool';
@@ -204,7 +205,11 @@ export class BouncerRuntime {
     }
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.pid(spec.root) !== null && (await accepts(spec.listen, spec.port))) return;
+      const pid = this.pid(spec.root);
+      if (pid !== null && (await accepts(spec.listen, spec.port))) {
+        prioritize(pid);
+        return;
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`PgBouncer did not start on port ${spec.port}; log: ${this.logTail(spec.root)}`);
@@ -246,6 +251,22 @@ export class BouncerRuntime {
     const log = bouncerPaths(root).log;
     if (!existsSync(log)) return '(no log)';
     return readFileSync(log, 'utf8').trim().split('\n').slice(-lines).join(' | ');
+  }
+}
+
+/**
+ * PgBouncer is one thread multiplexing every client of the service onto the
+ * backends; under CPU contention the scheduler would give it the share of one
+ * process among dozens, and everything behind it would wait. As root, the
+ * engine raises its priority a little above the backends it feeds.
+ */
+export const BOUNCER_NICE = -5;
+
+function prioritize(pid: number): void {
+  try {
+    setPriority(pid, BOUNCER_NICE);
+  } catch {
+    // not root: it keeps the default priority
   }
 }
 
