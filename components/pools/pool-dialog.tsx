@@ -1,6 +1,6 @@
 'use client';
-// One form creates a pool or edits one: the name is chosen once, at creation;
-// an edit sends only what changed.
+// One form creates a pool or edits one: the name is chosen once, at creation
+// (an edit keeps it as an unshown value); an edit sends only what changed.
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -13,7 +13,8 @@ import { useCreatePool, useUpdatePool } from '@/lib/queries/pool-mutations';
 import { createPoolSchema, DEFAULT_POOL_MODE, DEFAULT_POOL_SIZE, type ConnectionPool, type CreatePool, type UpdatePool } from '@/lib/schemas/pool';
 import { PoolFields } from './pool-fields';
 
-const fields = ['name', 'database-name', 'username', 'mode', 'size'] as const;
+const editable = ['database-name', 'username', 'mode', 'size'] as const;
+const fields = ['name', ...editable] as const;
 
 interface Props {
   name: string;
@@ -65,7 +66,7 @@ function PoolForm({ name, databases, users, onClose, pool }: Props) {
       onClose();
     } catch (err) {
       // the engine names the field at fault: a duplicate name, an unknown database or user
-      const f = fieldError(err, fields);
+      const f = fieldError(err, pool ? editable : fields);
       if (f) setError(f.field, { message: f.message }, { shouldFocus: true });
       else setFormError((err as Error).message);
     }
@@ -73,14 +74,11 @@ function PoolForm({ name, databases, users, onClose, pool }: Props) {
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <Field
-        id={id}
-        label="Name"
-        error={errors.name?.message}
-        description={pool ? 'A pool keeps its name.' : 'Clients connect to the pool by this name, in place of a database name. Letters, digits, “_” and “-”.'}
-      >
-        <Input {...describedBy(id, errors.name?.message)} autoComplete="off" spellCheck={false} readOnly={Boolean(pool)} {...register('name')} />
-      </Field>
+      {pool ? null : (
+        <Field id={id} label="Name" error={errors.name?.message} description="Clients connect to the pool by this name, in place of a database name. Letters, digits, “_” and “-”.">
+          <Input {...describedBy(id, errors.name?.message)} autoComplete="off" spellCheck={false} {...register('name')} />
+        </Field>
+      )}
       <PoolFields
         databases={withCurrent(databases, pool?.database)}
         users={withCurrent(users, pool?.username)}
