@@ -1,7 +1,7 @@
 // The engine's state and machinery in one object: store, secrets, runtime,
 // binaries, CA. Built once by `openEngine`, shared by the HTTP layer and CLI.
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { EngineConfig } from '../config';
 import { installedMajors, reachableBinaries, type Binaries } from '../runtime/binaries';
 import { InstanceRuntime, type InstanceSpec } from '../runtime/instance';
@@ -56,6 +56,11 @@ function resolveRunAs(name: string): RunAs | null {
 }
 
 export async function openEngine(config: EngineConfig): Promise<Engine> {
+  // PostgreSQL's and PgBouncer's Unix sockets live in DATA/services/<uuid>/run/: a socket path holds 107 bytes
+  const socketPath = join(resolve(config.dataDir), 'services', '00000000-0000-0000-0000-000000000000', 'run', '.s.PGSQL.65535');
+  if (Buffer.byteLength(socketPath) > 107) {
+    throw new Error(`the data directory ${config.dataDir} is too long for Unix socket paths (${Buffer.byteLength(socketPath)} > 107 bytes below it): choose a shorter --data`);
+  }
   const runAs = resolveRunAs(config.runAsUser);
   const store = openStore(config.dataDir);
   // Traversable, not listable: the unprivileged user reaches its instance directories only.

@@ -93,8 +93,9 @@ export function iniText(spec: BouncerSpec): string {
   const settings: [string, string | number][] = [
     ['listen_addr', spec.listen],
     ['listen_port', spec.port],
-    // the Unix socket is in a 0700 directory: for the engine's admin console only
-    ['unix_socket_dir', p.dir],
+    // the Unix socket sits beside PostgreSQL's, in its 0700 directory (a short path: sockets allow 107 bytes),
+    // for the engine's admin console only
+    ['unix_socket_dir', socket],
     ['unix_socket_mode', '0700'],
     ['admin_users', BOUNCER_ADMIN],
     ['pidfile', p.pid],
@@ -227,7 +228,7 @@ export class BouncerRuntime {
 
   /** A command on PgBouncer's admin console (SHOW POOLS, RELOAD...), as the engine's admin. */
   async admin<R extends pg.QueryResultRow = pg.QueryResultRow>(spec: BouncerSpec, command: string): Promise<R[]> {
-    const client = new pg.Client({ host: bouncerPaths(spec.root).dir, port: spec.port, user: BOUNCER_ADMIN, database: 'pgbouncer', connectionTimeoutMillis: 5000 });
+    const client = new pg.Client({ host: paths(spec.root).run, port: spec.port, user: BOUNCER_ADMIN, database: 'pgbouncer', connectionTimeoutMillis: 5000 });
     client.on('error', () => undefined);
     await client.connect();
     try {

@@ -196,6 +196,8 @@ describe('a postmaster killed with SIGKILL, an engine restarted', () => {
       const pid = postmasterOf(t, 'adopted');
       const kill9Pid = postmasterOf(t, 'kill9');
       expect(pid).toBeTypeOf('number');
+      const bouncerPid = bouncer(t.engine)?.pid(t.engine.serviceRoot(t.engine.services.get('adopted') ?? fail('adopted is not in the store')));
+      expect(bouncerPid).toBeTypeOf('number');
       const notesBefore = (await t.getService('adopted')).notifications ?? [];
 
       // The engine goes away without stopping its instances (as a crash or an upgrade would)...
@@ -209,6 +211,8 @@ describe('a postmaster killed with SIGKILL, an engine restarted', () => {
 
       expect(postmasterOf(t, 'adopted')).toBe(pid);
       expect(postmasterOf(t, 'kill9')).toBe(kill9Pid);
+      // PgBouncer is adopted too
+      expect(bouncer(t.engine)?.pid(root)).toBe(bouncerPid);
       const again = await t.getService('adopted');
       expect(again.state).toBe('running');
       // The database never stopped: the connection made before the restart still works.
