@@ -14,12 +14,12 @@ import type { ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
 import { beginOperation, runLater, runNow } from './operations';
 import { generatePassword } from './passwords';
-import { findPlan, isAuthorized, plans } from './plans';
+import { findPlan, isAuthorized, plans, type Plan } from './plans';
 import { allocatePort } from './ports';
 import { stopBouncer, syncBouncer } from './pools';
 import { applyUser, roleExists } from './roles';
 import { checkedConfig, reloadConfig } from '../settings/apply';
-import { checkSettings, mergeSettings, restartingChanges } from '../settings/service-settings';
+import { checkNewSettings, checkSettings, mergeSettings, restartingChanges } from '../settings/service-settings';
 
 export function requireService(engine: Engine, name: string): ServiceRecord {
   const svc = engine.services.get(name);
@@ -53,7 +53,7 @@ export async function createService(engine: Engine, name: string, body: CreateSe
   if (admin === 'postgres' || admin.startsWith('pg_')) {
     throw new ApiError('incorrect', `admin-username: "${admin}" is reserved by PostgreSQL`, 'admin-username');
   }
-  await checkSettings(engine, major, body);
+  await checkNewSettings(engine, major, findPlan(body.plan) as Plan, body);
   if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
   const { port, release } = await allocatePort(engine.config.pgHost, engine.config.pgPortBase, engine.services.usedPorts());
   let op: OperationRow;

@@ -1,9 +1,12 @@
 // Configuration meeting a running PostgreSQL: whether it accepts the file as
 // written (asked before any reload, so a refused value is never half-applied),
 // the reload itself, and which parameters wait for a restart.
+import { join } from 'node:path';
 import { ApiError } from '@/lib/api-v2/errors';
 import type { Engine } from '../domain/engine';
-import type { InstanceRuntime, InstanceSpec } from '../runtime/instance';
+import { paths, type ConfValue, type InstanceRuntime, type InstanceSpec } from '../runtime/instance';
+import { CommandError, run } from '../runtime/process';
+import { ensureTemplate } from '../runtime/templates';
 import type { ServiceRecord } from '../store/services';
 import { pgKeys } from './pg-keys';
 
@@ -50,4 +53,30 @@ export async function checkedConfig(engine: Engine, svc: ServiceRecord): Promise
   const spec = engine.spec(svc);
   engine.runtime.writeConfig(spec);
   return engine.runtime.pid(spec.root) === null ? null : refusal(engine.runtime, spec);
+}
+
+/**
+ * Before a service runs there is no server to ask: `postgres -C` loads the
+ * template's configuration with these values on its command line and exits,
+ * refusing what PostgreSQL's own checks refuse (a time zone it does not know,
+ * a stack depth above what the OS stack limit allows).
+ */
+export async function refusalBeforeStart(engine: Engine, major: string, conf: Record<string, ConfValue>): Promise<ApiError | null> {
+  const b = engine.binaries.get(major);
+  if (!b || !Object.keys(conf).length) return null;
+  const template = await ensureTemplate(engine.runtime, join(engine.config.dataDir, 'templates'), b);
+  const text = (v: ConfValue) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v));
+  const args = ['-D', paths(template).data, '-C', 'server_version', ...Object.entries(conf).flatMap(([k, v]) => ['-c', `${k}=${text(v)}`])];
+  try {
+    await run(join(b.bin, 'postgres'), args, { runAs: engine.runAs, cwd: template, timeoutMs: 30_000 });
+    return null;
+  } catch (err) {
+    const out = err instanceof CommandError ? err.output : '';
+    const fatal = /FATAL:\s+(.*)/.exec(out)?.[1];
+    const name = fatal && /parameter "([^"]+)"/.exec(fatal)?.[1];
+    if (!fatal || !name) throw err;
+    const detail = /DETAIL:\s+(.*)/.exec(out)?.[1];
+    const field = fieldOf(name);
+    return new ApiError('incorrect', `${field}: PostgreSQL does not accept it: ${fatal}${detail ? ` ${detail}` : ''}`, field);
+  }
 }

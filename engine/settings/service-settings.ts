@@ -5,10 +5,13 @@ import { ApiError } from '@/lib/api-v2/errors';
 import type { CreateService } from '@/lib/schemas/service';
 import type { ServiceSettings } from '@/lib/schemas/settings';
 import type { Engine } from '../domain/engine';
+import type { Plan } from '../domain/plans';
 import type { ConfValue } from '../runtime/instance';
+import { refusalBeforeStart } from './apply';
 import { majorRows, settingsDocument } from './catalog';
 import { PREPARED_STATEMENTS_SINCE } from './other-sections';
 import { pgKeys, unsupportedPgKeys } from './pg-keys';
+import { renderPgSettings } from './render';
 import { checkSection, mergeValues } from './validate';
 
 type SettingsField = 'pg-settings' | 'pgbouncer-settings' | 'pglookout-settings';
@@ -49,6 +52,13 @@ export async function checkSettings(engine: Engine, major: string, body: Setting
   if (bouncer) checkSection({ field: 'pgbouncer-settings', section: doc.pgbouncer, unsupported: (p) => bouncerUnsupported(engine, p) }, bouncer);
   const lookout = body['pglookout-settings'];
   if (lookout) checkSection({ field: 'pglookout-settings', section: doc.pglookout, unsupported: () => null }, lookout);
+}
+
+/** At create: the checks of checkSettings, then PostgreSQL's own verdict on the values, since no server of the service runs yet to ask. */
+export async function checkNewSettings(engine: Engine, major: string, plan: Plan, body: SettingsBody): Promise<void> {
+  await checkSettings(engine, major, body);
+  const refused = await refusalBeforeStart(engine, major, renderPgSettings(mergeSettings({}, body), plan));
+  if (refused) throw refused;
 }
 
 /** The stored settings with the body's merged in: groups key by key, `null` back to the default. */

@@ -123,6 +123,8 @@ describe('applying settings', () => {
     expect(hba).toMatch(/^hostssl all all 0\.0\.0\.0\/0 md5$/m);
     expect(hba).not.toMatch(/scram-sha-256$/m);
     expect(await show(svc17, 'password_encryption')).toBe('md5');
+    // the admin's password was stored as a SCRAM verifier: md5 lines still take it
+    expect(await queryAs(t, svc17, 'SELECT current_user AS u')).toEqual([{ u: 'avnadmin' }]);
     await put('set17', { 'pg-settings': { password_encryption: null } });
     expect(await show(svc17, 'password_encryption')).toBe('scram-sha-256');
   });
@@ -167,6 +169,17 @@ describe('invalid settings are refused, nothing stored or applied', () => {
     const res = await t.call('POST', '/dbaas-postgres/bad', { plan: 'hobbyist-2', version: '17', 'pg-settings': { wal: { wal_sender_timeout: 10 } } });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'incorrect', field: 'pg-settings.wal.wal_sender_timeout', message: 'pg-settings.wal.wal_sender_timeout: must be 0 or between 5000 and 10800000' });
+    expect(t.engine.services.get('bad')).toBeUndefined();
+  });
+
+  it('a value PostgreSQL refuses at create is a 400 too, before any service exists', async () => {
+    const res = await t.call('POST', '/dbaas-postgres/bad', { plan: 'hobbyist-2', version: '17', 'pg-settings': { timezone: 'Nowhere/Atlantis' } });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      code: 'incorrect',
+      field: 'pg-settings.timezone',
+      message: 'pg-settings.timezone: PostgreSQL does not accept it: invalid value for parameter "TimeZone": "Nowhere/Atlantis"',
+    });
     expect(t.engine.services.get('bad')).toBeUndefined();
   });
 });
