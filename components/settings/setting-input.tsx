@@ -15,7 +15,13 @@ const hintClass = 'text-xs text-zinc-500 dark:text-zinc-400';
 
 function rangeText(f: SettingField): string | undefined {
   if (f.ranges) {
-    const parts = f.ranges.map((r) => (r.min !== undefined && r.min === r.max ? `${r.min}` : r.min !== undefined && r.max !== undefined ? `${r.min}–${r.max}` : r.min !== undefined ? `≥ ${r.min}` : `≤ ${r.max}`));
+    const parts = f.ranges.map(({ min, max: upTo }) => {
+      // a bound as large as a number can be says "no limit"
+      const max = upTo !== undefined && upTo >= Number.MAX_SAFE_INTEGER ? undefined : upTo;
+      if (min !== undefined && min === max) return `${min}`;
+      if (min !== undefined && max !== undefined) return `${min}–${max}`;
+      return min !== undefined ? `≥ ${min}` : max !== undefined ? `≤ ${max}` : 'any';
+    });
     return `${parts.join(' or ')}${f.unit ? ` ${unitLabel(f.unit)}` : ''}`;
   }
   if (f.kind === 'text' && (f.maxLength !== undefined || f.pattern)) {
