@@ -4,6 +4,7 @@ import { loadConfig } from './config';
 import { ensureBootstrapKey, openEngine } from './domain/engine';
 import { Supervisor } from './domain/supervisor';
 import { build } from './http/app';
+import { settingsDocument } from './settings/catalog';
 
 async function main(args: string[]): Promise<number> {
   if (args[0] === 'keys') return keysCommand(args.slice(1));
@@ -18,6 +19,13 @@ async function main(args: string[]): Promise<number> {
   console.log(`pgdeck engine: API at ${config.publicUrl} (zone ${config.zone}), data in ${config.dataDir}`);
   console.log(`PostgreSQL ${[...engine.binaries.values()].map((b) => b.version).join(', ')} available`);
   if (credentials) console.log(`admin API key and secret: ${credentials}`);
+  // The settings document needs every major's template: built now, in the background, not on the first request.
+  const warm = settingsDocument(engine).then(
+    () => undefined,
+    (err: Error) => console.error(`settings document: ${err.message}`),
+  );
+  engine.inflight.add(warm);
+  void warm.finally(() => engine.inflight.delete(warm));
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -169,6 +169,10 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
   const settingsChange = JSON.stringify(settings) !== JSON.stringify(svc.settings);
   const restartFor = await restartingChanges(engine, svc.major, engine.spec(svc).settings, engine.spec({ ...svc, plan: body.plan ?? svc.plan, settings }).settings);
   const restart = planChanges || restartFor.length > 0;
+  // The checks above awaited: a change that landed meanwhile would be lost by merging into the older settings.
+  if (requireService(engine, name).updatedAt !== svc.updatedAt) {
+    throw new ApiError('busy', `service ${name} changed while this request was being checked; retry`);
+  }
   const op = beginOperation(engine, name, 'update-service', { restart });
   engine.services.update(name, {
     plan: body.plan,
