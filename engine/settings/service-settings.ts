@@ -15,7 +15,10 @@ import { renderPgSettings } from './render';
 import { checkSection, mergeValues } from './validate';
 
 type SettingsField = 'pg-settings' | 'pgbouncer-settings' | 'pglookout-settings';
-export type SettingsBody = Partial<Pick<CreateService, SettingsField | 'shared-buffers-percentage' | 'work-mem' | 'variant'>>;
+export type SettingsBody = Partial<Pick<CreateService, SettingsField | 'variant'>> & {
+  'shared-buffers-percentage'?: number | null;
+  'work-mem'?: number | null;
+};
 
 const valueFields: SettingsField[] = ['pg-settings', 'pgbouncer-settings', 'pglookout-settings'];
 const pathOf = (k: { key: string; group?: string }) => (k.group ? `${k.group}.${k.key}` : k.key);
@@ -71,8 +74,11 @@ export function mergeSettings(stored: ServiceSettings, body: SettingsBody): Serv
     if (Object.keys(merged).length) out[field] = merged;
     else delete out[field];
   }
-  if (body['shared-buffers-percentage'] !== undefined) out['shared-buffers-percentage'] = body['shared-buffers-percentage'];
-  if (body['work-mem'] !== undefined) out['work-mem'] = body['work-mem'];
+  for (const field of ['shared-buffers-percentage', 'work-mem'] as const) {
+    const value = body[field];
+    if (value === null) delete out[field];
+    else if (value !== undefined) out[field] = value;
+  }
   return out;
 }
 

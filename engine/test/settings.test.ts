@@ -116,6 +116,16 @@ describe('applying settings', () => {
     expect((await t.getService('set18'))['pg-settings']).toEqual({ deadlock_timeout: 900, max_prepared_transactions: 5 });
   });
 
+  it('null puts work-mem back to the plan\'s own value', async () => {
+    const planWorkMem = await show(svc17, 'work_mem');
+    expect((await put('set17', { 'work-mem': 8 })).body.state).toBe('success');
+    expect(await show(svc17, 'work_mem')).toBe('8MB');
+    expect((await t.getService('set17'))['work-mem']).toBe(8);
+    expect((await put('set17', { 'work-mem': null })).body.state).toBe('success');
+    expect(await show(svc17, 'work_mem')).toBe(planWorkMem);
+    expect((await t.getService('set17'))['work-mem']).toBeUndefined();
+  });
+
   it('md5 password encryption lets clients in with md5 or their SCRAM verifiers', async () => {
     const res = await put('set17', { 'pg-settings': { password_encryption: 'md5' } });
     expect(res.body.state).toBe('success');

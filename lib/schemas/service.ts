@@ -18,13 +18,14 @@ export const unsupportedServiceFields = [
   'integrations',
 ] as const;
 
-function settingsFields() {
+/** On update, `null` puts a setting back to its default. */
+function settingsFields(update = false) {
   return {
     'pg-settings': settingsValuesSchema.optional(),
     'pgbouncer-settings': settingsValuesSchema.optional(),
     'pglookout-settings': settingsValuesSchema.optional(),
-    'shared-buffers-percentage': sharedBuffersPercentageSchema.optional(),
-    'work-mem': workMemSchema.optional(),
+    'shared-buffers-percentage': update ? sharedBuffersPercentageSchema.nullable().optional() : sharedBuffersPercentageSchema.optional(),
+    'work-mem': update ? workMemSchema.nullable().optional() : workMemSchema.optional(),
   };
 }
 
@@ -49,7 +50,7 @@ export const updateServiceSchema = z.strictObject({
   'termination-protection': z.boolean().optional(),
   maintenance: maintenanceSchema.optional(),
   'backup-schedule': backupScheduleSchema.optional(),
-  ...settingsFields(),
+  ...settingsFields(true),
 });
 export type UpdateService = z.infer<typeof updateServiceSchema>;
 

@@ -174,8 +174,8 @@ export function memoryFields(): SettingField[] {
     'x-unit': 'MB',
   };
   const fields = [
-    { ...describeField(sharedBuffers, ['shared-buffers-percentage'], ['shared-buffers-percentage'], false)!, ranges: [bounds(sharedBuffersPercentageSchema)] },
-    { ...describeField(workMem, ['work-mem'], ['work-mem'], false)!, ranges: [bounds(workMemSchema)] },
+    { ...describeField(sharedBuffers, ['shared-buffers-percentage'], ['shared-buffers-percentage'])!, ranges: [bounds(sharedBuffersPercentageSchema)] },
+    { ...describeField(workMem, ['work-mem'], ['work-mem'])!, ranges: [bounds(workMemSchema)] },
   ];
   return fields;
 }

@@ -41,8 +41,8 @@ export function buildSettingsModel(doc: SettingsDocumentLike, major: string | un
   const fields = sections.flatMap((s) => fieldsOf(s.nodes));
   // the memory fields keep the shared schemas' own bounds
   const validator = z.object(shape).extend({
-    'shared-buffers-percentage': sharedBuffersPercentageSchema.optional(),
-    'work-mem': workMemSchema.optional(),
+    'shared-buffers-percentage': sharedBuffersPercentageSchema.nullable().optional(),
+    'work-mem': workMemSchema.nullable().optional(),
   });
   return { sections, fields, validate: (edited, current) => validateValues(validator, fields, edited, current) };
 }

@@ -75,7 +75,7 @@ describe('fields', () => {
     expect(field(fields, 'ignore')).toMatchObject({ kind: 'multi', options: ['a', 'b', 'c'], maxItems: 2 });
     expect(field(fields, 'gap').ranges).toEqual([{ min: 0, max: 0 }, { min: 5000, max: 9000 }]);
     expect(field(fields, 'tuning.tuning_delay')).toMatchObject({ unit: 'ms', path: ['pg-settings', 'tuning', 'tuning_delay'], apiField: 'pg-settings.tuning.tuning_delay' });
-    expect(field(fields, 'work-mem')).toMatchObject({ ranges: [{ min: 1, max: 1024 }], unit: 'MB', clearable: false });
+    expect(field(fields, 'work-mem')).toMatchObject({ ranges: [{ min: 1, max: 1024 }], unit: 'MB', clearable: true });
     expect(field(fields, 'shared-buffers-percentage')).toMatchObject({ ranges: [{ min: 20, max: 60 }], restart: true });
   });
 
