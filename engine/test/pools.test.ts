@@ -181,6 +181,30 @@ describe('connection pools', () => {
     expect(await one(web, 'SELECT 1 AS x')).toEqual([{ x: 1 }]);
   });
 
+  it('pgbouncer-settings reach PgBouncer: SHOW CONFIG, and autodb pools for databases without a pool', async () => {
+    const { bouncerAdmin } = await import('../domain/pools');
+    const config = async () => Object.fromEntries((await bouncerAdmin(t.engine, 'pooled', 'SHOW CONFIG')).map((r) => [r.key, r.value]));
+    // a database without a pool of its own: refused while autodb is off
+    const shop = { ...(await pool('web')), 'connection-uri': (await pool('web'))['connection-uri'].replace('/web?', '/defaultdb?') };
+    await expect(one(shop, 'SELECT 1')).rejects.toThrow();
+    const res = await t.call<Operation>('PUT', '/dbaas-postgres/pooled', {
+      'pgbouncer-settings': { server_idle_timeout: 120, autodb_pool_size: 4, autodb_pool_mode: 'session', ignore_startup_parameters: ['extra_float_digits', 'search_path'] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.state).toBe('success');
+    expect(await config()).toMatchObject({ server_idle_timeout: '120', ignore_startup_parameters: 'extra_float_digits,search_path' });
+    expect(await one(shop, 'SELECT current_database() AS db')).toEqual([{ db: 'defaultdb' }]);
+    // a refused value changes nothing in PgBouncer either
+    const bad = await t.call<{ field: string }>('PUT', '/dbaas-postgres/pooled', { 'pgbouncer-settings': { server_idle_timeout: -1 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('pgbouncer-settings.server_idle_timeout');
+    expect(await config()).toMatchObject({ server_idle_timeout: '120' });
+    // back to the defaults: autodb off again
+    expect((await t.call<Operation>('PUT', '/dbaas-postgres/pooled', { 'pgbouncer-settings': { server_idle_timeout: null, autodb_pool_size: null, autodb_pool_mode: null, ignore_startup_parameters: null } })).status).toBe(200);
+    expect(await config()).toMatchObject({ server_idle_timeout: '600' });
+    await expect(one(shop, 'SELECT 1')).rejects.toThrow();
+  });
+
   it('deletes a pool: its name no longer connects, the database can go', async () => {
     const web = await pool('web');
     expect((await t.call<Operation>('DELETE', path('/connection-pool/web'))).status).toBe(200);
