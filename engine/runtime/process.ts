@@ -2,7 +2,7 @@
 // when the engine runs as root (PostgreSQL refuses to run as root), with a
 // timeout, capturing output for error messages.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 export interface RunAs {
   name: string;
@@ -59,4 +59,30 @@ export function run(file: string, args: string[], opts: RunOptions = {}): Promis
       else reject(new CommandError(`${file.split('/').pop()} ${args[0] ?? ''}`.trim(), code, output));
     });
   });
+}
+
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  cwd: string;
+  cmd: string;
+}
+
+/** Processes whose working directory is `dir` or below it (what the engine starts runs in its own directories). */
+export function processesUnder(dir: string): ProcInfo[] {
+  const found: ProcInfo[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${entry}/cwd`);
+      if (cwd !== dir && !cwd.startsWith(`${dir}/`)) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      found.push({ pid: Number(entry), ppid, cwd, cmd });
+    } catch {
+      // gone meanwhile, or a kernel thread
+    }
+  }
+  return found;
 }

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { join } from 'node:path';
 import type { Binaries } from './binaries';
 import type { InstanceRuntime, InstanceSpec } from './instance';
+import { processesUnder } from './process';
 import { quoteIdent } from './sql-text';
 
 export const TEMPLATE_ADMIN = 'avnadmin';
@@ -82,7 +83,11 @@ export async function removeAbandonedBuilds(runtime: InstanceRuntime, templatesD
   for (const name of readdirSync(templatesDir)) {
     const dir = join(templatesDir, name);
     try {
-      if (name.includes('.build-')) await runtime.kill(dir);
+      if (name.includes('.build-')) {
+        await runtime.kill(dir);
+        // an initdb (and its single-user postgres) or a cp left by a killed engine runs in that directory
+        for (const p of processesUnder(dir)) process.kill(p.pid, 'SIGKILL');
+      }
       if (name.includes('.build-') || !existsSync(join(dir, 'ready'))) runtime.remove(dir);
     } catch (err) {
       // an initdb left running by a killed engine may still be writing there; try again next start

@@ -335,6 +335,25 @@ describe('the engine killed with SIGKILL in the middle of a create', () => {
   }, 420_000);
 });
 
+describe('the engine killed with SIGKILL while it builds templates at start', () => {
+  // engine/main.ts builds every major's template in the background for the settings document
+  it('the next start stops the initdb a killed engine left, and removes its directory', async () => {
+    const dataDir = newDataDir();
+    const e = await engineProcess(dataDir, 38432);
+    const initdb = () => processesUnder(join(dataDir, 'templates')).filter((p) => p.cmd.includes('initdb'));
+    await until('an initdb of a template', () => initdb().length > 0, 180_000, 5);
+    expect((await killEngine(e, 'SIGKILL')).signal).toBe('SIGKILL');
+    // initdb outlives the engine that started it; stopped (SIGSTOP), it stands for one still busy at the next start
+    expect(initdb().length).toBeGreaterThan(0);
+    for (const p of processesUnder(join(dataDir, 'templates'))) process.kill(p.pid, 'SIGSTOP');
+    const t = await engineOn(dataDir);
+    // ...until the next start, which stops it and removes the unfinished build
+    expect(processesUnder(dataDir)).toEqual([]);
+    expect(readdirSync(join(dataDir, 'templates')).filter((d) => d.includes('.build-'))).toEqual([]);
+    await stopEngine(t);
+  }, 300_000);
+});
+
 describe('the engine stopped with SIGTERM', () => {
   it('stops its instances cleanly, exits 0, and starts them again on the next run', async () => {
     const dataDir = newDataDir();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiRequest, type Credentials } from '@/lib/api-v2/client';
 import type { Operation } from '@/lib/schemas/operation';
+import { processesUnder, type ProcInfo } from '../runtime/process';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -128,31 +129,8 @@ export async function spawnEngine(dataDir: string, opts: { port?: number; pgPort
   };
 }
 
-export interface ProcInfo {
-  pid: number;
-  ppid: number;
-  cwd: string;
-  cmd: string;
-}
-
-/** Every live process whose working directory is `dir` or under it (zombies have none). */
-export function processesUnder(dir: string): ProcInfo[] {
-  const found: ProcInfo[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cwd = readlinkSync(`/proc/${entry}/cwd`);
-      if (cwd !== dir && !cwd.startsWith(`${dir}/`)) continue;
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
-      found.push({ pid: Number(entry), ppid, cwd, cmd });
-    } catch {
-      // gone meanwhile, or a kernel thread
-    }
-  }
-  return found;
-}
+// Every live process whose working directory is `dir` or under it: the engine's own finder.
+export { processesUnder, type ProcInfo };
 
 /** The postmaster pid of every instance directory under `<dataDir>/services/` that runs. */
 export function runningPostmasters(dataDir: string): Map<string, number> {
