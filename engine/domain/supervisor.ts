@@ -43,6 +43,13 @@ export class Supervisor {
   private busy = new Set<string>();
   private lastPid = new Map<string, number>();
   private logs = new LogWatch();
+  /**
+   * Services whose PostgreSQL or PgBouncer is down and was reported so: a process that keeps failing
+   * to start is reported once per outage, not at every check, so it cannot push every other event
+   * out of the notifications (the newest 20 are kept).
+   */
+  private pgDown = new Set<string>();
+  private bouncerDown = new Set<string>();
 
   constructor(private readonly engine: Engine, private readonly intervalMs = 1000) {}
 
@@ -97,10 +104,6 @@ export class Supervisor {
       const pid = engine.runtime.pid(root);
       if (pid !== null) {
         this.lastPid.set(svc.name, pid);
-        if (!bouncerRunning(engine, svc)) {
-          engine.services.notify(svc.name, { level: 'warning', type: 'service_pgbouncer_exited', message: 'PgBouncer stopped unexpectedly; restarting it', metadata: {} });
-          await this.restartBouncer(svc.name, 'was restarted after it stopped unexpectedly');
-        }
         for (const crash of this.logs.crashes(paths(root).log)) {
           engine.services.notify(svc.name, {
             level: 'warning',
@@ -109,15 +112,23 @@ export class Supervisor {
             metadata: { 'backend-pid': crash.pid, signal: crash.signal, 'postmaster-pid': pid },
           });
         }
+        if (!bouncerRunning(engine, svc)) {
+          if (!this.bouncerDown.has(svc.name)) {
+            engine.services.notify(svc.name, { level: 'warning', type: 'service_pgbouncer_exited', message: 'PgBouncer stopped unexpectedly; restarting it', metadata: {} });
+          }
+          await this.restartBouncer(svc.name, 'was restarted after it stopped unexpectedly');
+        }
         continue;
       }
       const last = this.lastPid.get(svc.name) ?? engine.runtime.recordedPid(engine.serviceRoot(svc)) ?? undefined;
-      engine.services.notify(svc.name, {
-        level: 'warning',
-        type: 'service_process_exited',
-        message: `PostgreSQL stopped unexpectedly${last ? ` (postmaster pid ${last} exited)` : ''}; restarting it`,
-        metadata: { 'postmaster-pid': last ?? null },
-      });
+      if (!this.pgDown.has(svc.name)) {
+        engine.services.notify(svc.name, {
+          level: 'warning',
+          type: 'service_process_exited',
+          message: `PostgreSQL stopped unexpectedly${last ? ` (postmaster pid ${last} exited)` : ''}; restarting it`,
+          metadata: { 'postmaster-pid': last ?? null },
+        });
+      }
       await this.restart(svc.name, 'was restarted after it stopped unexpectedly');
     }
   }
@@ -139,9 +150,13 @@ export class Supervisor {
       }
       const pid = engine.runtime.pid(engine.serviceRoot(requireService(engine, name)));
       if (pid) this.lastPid.set(name, pid);
+      this.pgDown.delete(name);
       engine.services.notify(name, { level: 'notice', type: 'service_process_restarted', message: `PostgreSQL ${what}`, metadata: { 'postmaster-pid': pid } });
     } catch (err) {
-      engine.services.notify(name, { level: 'warning', type: 'service_process_restart_failed', message: `PostgreSQL could not be started: ${(err as Error).message}`.slice(0, 1024), metadata: {} });
+      if (!this.pgDown.has(name)) {
+        engine.services.notify(name, { level: 'warning', type: 'service_process_restart_failed', message: `PostgreSQL could not be started (retrying): ${(err as Error).message}`.slice(0, 1024), metadata: {} });
+      }
+      this.pgDown.add(name);
     } finally {
       this.busy.delete(name);
     }
@@ -153,9 +168,13 @@ export class Supervisor {
     this.busy.add(name);
     try {
       await syncBouncer(engine, name, { start: true });
+      this.bouncerDown.delete(name);
       engine.services.notify(name, { level: 'notice', type: 'service_pgbouncer_restarted', message: `PgBouncer ${what}`, metadata: {} });
     } catch (err) {
-      engine.services.notify(name, { level: 'warning', type: 'service_pgbouncer_restart_failed', message: `PgBouncer could not be started: ${(err as Error).message}`.slice(0, 1024), metadata: {} });
+      if (!this.bouncerDown.has(name)) {
+        engine.services.notify(name, { level: 'warning', type: 'service_pgbouncer_restart_failed', message: `PgBouncer could not be started (retrying): ${(err as Error).message}`.slice(0, 1024), metadata: {} });
+      }
+      this.bouncerDown.add(name);
     } finally {
       this.busy.delete(name);
     }

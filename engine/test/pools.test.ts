@@ -166,6 +166,15 @@ describe('connection pools', () => {
     }
   });
 
+  it('a password reset applies to the pool at once: the new password in, the old one out', async () => {
+    const p = await pool('appool');
+    const old = await passwordOf('app');
+    const res = await t.call<Operation>('PUT', path('/user/app/password/reset'), { password: 'a-new-password-123' });
+    expect(res.status).toBe(200);
+    expect(await one(p, 'SELECT current_user AS u', { password: 'a-new-password-123' })).toEqual([{ u: 'app' }]);
+    await expect(one(p, 'SELECT 1', { password: old })).rejects.toThrow();
+  });
+
   it('refuses a change to an unknown user or pool', async () => {
     expect((await t.call('PUT', path('/connection-pool/appool'), { username: 'ghost' })).status).toBe(404);
     expect((await t.call('PUT', path('/connection-pool/nope'), { size: 2 })).status).toBe(404);
