@@ -148,8 +148,11 @@ export class Supervisor {
           await new Promise((r) => setTimeout(r, 500 * attempt));
         }
       }
-      const pid = engine.runtime.pid(engine.serviceRoot(requireService(engine, name)));
+      const root = engine.serviceRoot(requireService(engine, name));
+      const pid = engine.runtime.pid(root);
       if (pid) this.lastPid.set(name, pid);
+      // the log is watched from here on: a backend crash right after the restart is news, the old postmaster's are not
+      this.logs.crashes(paths(root).log);
       this.pgDown.delete(name);
       engine.services.notify(name, { level: 'notice', type: 'service_process_restarted', message: `PostgreSQL ${what}`, metadata: { 'postmaster-pid': pid } });
     } catch (err) {
