@@ -87,6 +87,7 @@ export async function removeAbandonedBuilds(runtime: InstanceRuntime, templatesD
         await runtime.kill(dir);
         // an initdb (and its single-user postgres) or a cp left by a killed engine runs in that directory
         for (const p of processesUnder(dir)) process.kill(p.pid, 'SIGKILL');
+        for (let i = 0; i < 100 && processesUnder(dir).length; i++) await new Promise((r) => setTimeout(r, 50));
       }
       if (name.includes('.build-') || !existsSync(join(dir, 'ready'))) runtime.remove(dir);
     } catch (err) {
