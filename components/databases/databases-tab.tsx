@@ -55,8 +55,7 @@ export function DatabasesTab({ name }: { name: string }) {
                     <span className="text-xs text-zinc-500 dark:text-zinc-400">The default database cannot be deleted</span>
                   ) : (
                     <Button
-                      variant="ghost"
-                      className="text-red-700 dark:text-red-400"
+                      variant="ghost-danger"
                       aria-label={`Delete database ${db}`}
                       disabled={!running}
                       onClick={() => setToDelete(db)}

@@ -101,8 +101,7 @@ export function PoolsTab({ name }: { name: string }) {
                           Edit
                         </Button>
                         <Button
-                          variant="ghost"
-                          className="text-red-700 dark:text-red-400"
+                          variant="ghost-danger"
                           aria-label={`Delete pool ${p.name}`}
                           disabled={!running}
                           onClick={() => setToDelete(p.name)}

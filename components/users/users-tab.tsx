@@ -101,8 +101,7 @@ export function UsersTab({ name }: { name: string }) {
                           </Button>
                           {u.type === 'primary' ? null : (
                             <Button
-                              variant="ghost"
-                              className="text-red-700 dark:text-red-400"
+                              variant="ghost-danger"
                               aria-label={`Delete user ${u.username}`}
                               disabled={!running}
                               onClick={() => setToDelete(u.username)}
