@@ -60,11 +60,11 @@ test('settings changed through the generated form: a diff to review with the res
   const dialog = page.getByRole('dialog', { name: 'Review changes' });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('listitem')).toHaveCount(3);
-  await expect(change(dialog, 'autovacuum.autovacuum_naptime')).toContainText('default → 45 s');
+  await expect(change(dialog, 'autovacuum.autovacuum_naptime')).toContainText('default (60 s) → 45 s');
   await expect(change(dialog, 'autovacuum.autovacuum_naptime')).not.toContainText('restarts the database');
-  await expect(change(dialog, 'max_locks_per_transaction')).toContainText('default → 128');
+  await expect(change(dialog, 'max_locks_per_transaction')).toContainText('default (64) → 128');
   await expect(change(dialog, 'max_locks_per_transaction')).toContainText('restarts the database');
-  await expect(change(dialog, 'server_idle_timeout')).toContainText('default → 300 s');
+  await expect(change(dialog, 'server_idle_timeout')).toContainText('default (600 s) → 300 s');
   await expect(change(dialog, 'server_idle_timeout')).not.toContainText('restarts the database');
   await expect(dialog).toContainText('Applying restarts the database.');
   await dialog.getByRole('button', { name: 'Apply and restart' }).click();
@@ -89,7 +89,7 @@ test('settings changed through the generated form: a diff to review with the res
   await page.getByRole('button', { name: 'Reset autovacuum.autovacuum_naptime to its default' }).click();
   await expect(naptime).toHaveValue('');
   await save.click();
-  await expect(change(dialog, 'autovacuum.autovacuum_naptime')).toContainText('45 s → default');
+  await expect(change(dialog, 'autovacuum.autovacuum_naptime')).toContainText('45 s → default (60 s)');
   await expect(dialog).not.toContainText('Applying restarts the database.');
   await dialog.getByRole('button', { name: 'Apply changes' }).click();
   await expect(dialog).toBeHidden();

@@ -8,6 +8,10 @@ import { formSections } from '@/lib/settings-form/fields';
 import type { SettingChange } from '@/lib/settings-form/changes';
 import { formatValue } from '@/lib/settings-form/values';
 
+/** An unset value reads as the default it stands for, when the schema says which. */
+const shown = (c: SettingChange, value: unknown) =>
+  (value === undefined || value === null) && c.field.default !== undefined ? `default (${formatValue(c.field, c.field.default)})` : formatValue(c.field, value);
+
 const sectionTitle = (c: SettingChange) => formSections.find((s) => s.apiField === c.path[0])?.title ?? 'PostgreSQL';
 
 interface Props {
@@ -46,7 +50,7 @@ export function SettingsReviewDialog({ open, changes, applying, onCancel, onAppl
                 {c.restart ? <Badge tone="amber">restarts the database</Badge> : null}
               </div>
               <div className="break-all">
-                {formatValue(c.field, c.old)} → <span className="font-medium">{formatValue(c.field, c.new)}</span>
+                {shown(c, c.old)} → <span className="font-medium">{shown(c, c.new)}</span>
               </div>
             </li>
           ))}
