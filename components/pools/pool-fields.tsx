@@ -47,8 +47,8 @@ export function PoolFields({ databases, users, register, errors: e, mode, userRe
         error={errors.username}
         description={
           userRequired
-            ? 'Connections run as this user. A pool’s user can be changed but not removed: to serve any user, create another pool.'
-            : 'With a user, connections run as it. Without, each client logs in as itself with its own password.'
+            ? 'Only this user may connect, and connections run as it. A pool’s user can be changed but not removed: to serve any user, create another pool.'
+            : 'With a user, only that user may connect, and connections run as it. Without, each of the service’s users logs in with their own password.'
         }
       >
         <Select {...describedBy(ids.user, errors.username)} {...register('username', { setValueAs: emptyAsUndefined })}>
