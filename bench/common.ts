@@ -1,10 +1,11 @@
 // Shared pieces of the benchmarks: timing statistics, a bounded TLS
 // connection probe, finding the PostgreSQL processes that belong to a
 // directory, and cleanup that runs on success, on error and on SIGINT/SIGTERM.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { processesUnder as processesUnderDir } from '../engine/runtime/process';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 export const now = (): number => performance.now();
@@ -97,45 +98,20 @@ export function freeLoopbackPort(): Promise<number> {
   });
 }
 
-function ppidOf(pid: number): number | null {
-  try {
-    // the command name may hold spaces and parentheses: fields start after the last ')'
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[1]);
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Processes whose working directory lies under `dir` (postmasters chdir to
- * their data directory, and their children inherit it), plus every
- * descendant of those, found through the ppid in /proc/<pid>/stat.
+ * their data directory, PgBouncer to its own), found by the engine's own
+ * finder, plus every descendant of those (through their ppid).
  */
 export function processesUnder(dir: string): number[] {
-  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-  const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => p !== process.pid);
-  const found = new Set<number>();
-  for (const pid of pids) {
-    try {
-      const cwd = readlinkSync(`/proc/${pid}/cwd`);
-      if (cwd === dir || cwd.startsWith(prefix)) found.add(pid);
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  // descendants: repeat until no new child appears (bounded by the process count)
-  const parents = new Map(pids.map((p) => [p, ppidOf(p)]));
+  const all = processesUnderDir('/');
+  const found = new Set(processesUnderDir(dir).map((p) => p.pid));
+  found.delete(process.pid);
+  // descendants: repeat until no new child appears (bounded)
   for (let pass = 0; pass < 8; pass++) {
-    let added = false;
-    for (const [pid, ppid] of parents) {
-      if (ppid !== null && found.has(ppid) && !found.has(pid)) {
-        found.add(pid);
-        added = true;
-      }
-    }
-    if (!added) break;
+    const before = found.size;
+    for (const p of all) if (found.has(p.ppid)) found.add(p.pid);
+    if (found.size === before) break;
   }
   return [...found].sort((a, b) => a - b);
 }

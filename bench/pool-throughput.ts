@@ -69,7 +69,7 @@ async function main(cleanup: Cleanup): Promise<void> {
   const svc = await t.createService('bench', { plan: 'startup-4' });
   const p = svc['uri-params'] ?? {};
   console.log(`pgdeck pool-throughput: ${cpus().length} cpus, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, PostgreSQL ${svc.version}, ` +
-    `PgBouncer ${t.engine.pgbouncer?.version}, max_connections ${svc['max-connections']}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    `PgBouncer ${t.engine.bouncer?.version}, max_connections ${svc['max-connections']}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
   const ca = join(t.dataDir, 'bench-ca.pem');
   writeFileSync(ca, t.engine.ca.cert);

@@ -6,7 +6,8 @@ import type { EngineConfig } from '../config';
 import { installedMajors, reachableBinaries, type Binaries } from '../runtime/binaries';
 import { InstanceRuntime, type InstanceSpec } from '../runtime/instance';
 import { lookupUser, run, type RunAs } from '../runtime/process';
-import { findPgBouncer, type PgBouncerBinary } from '../runtime/pgbouncer-binary';
+import { BouncerRuntime } from '../runtime/pgbouncer';
+import { findPgBouncer } from '../runtime/pgbouncer-binary';
 import { SparePool } from '../runtime/spares';
 import { removeAbandonedBuilds } from '../runtime/templates';
 import { ensureCa, type Pem } from '../runtime/tls';
@@ -28,8 +29,8 @@ export interface Engine {
   runtime: InstanceRuntime;
   runAs: RunAs | null;
   binaries: Map<string, Binaries>;
-  /** The installed PgBouncer; null when there is none (pools then answer unsupported). */
-  pgbouncer: PgBouncerBinary | null;
+  /** The installed PgBouncer, run per service; null when there is none (pools then answer unsupported). */
+  bouncer: BouncerRuntime | null;
   ca: Pem;
   /** Background operations still running; awaited before the engine stops. */
   inflight: Set<Promise<void>>;
@@ -99,11 +100,12 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
     };
   };
   const runtime = new InstanceRuntime(runAs);
+  const bouncer = pgbouncer ? new BouncerRuntime(runtime, pgbouncer) : null;
   await removeAbandonedBuilds(runtime, join(config.dataDir, 'templates'));
   const inflight = new Set<Promise<void>>();
   const spares = new SparePool(runtime, join(config.dataDir, 'spares'), inflight);
   spares.removeUnfinished();
-  return { config, ...store, runtime, runAs, binaries, pgbouncer, ca, inflight, spares, spec, serviceRoot };
+  return { config, ...store, runtime, runAs, binaries, bouncer, ca, inflight, spares, spec, serviceRoot };
 }
 
 /** On first start: an admin key, written to DIR/credentials.json (0600). */

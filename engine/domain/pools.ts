@@ -4,7 +4,7 @@
 import { ApiError } from '@/lib/api-v2/errors';
 import type { Operation } from '@/lib/schemas/operation';
 import { DEFAULT_POOL_MODE, DEFAULT_POOL_SIZE, type ConnectionPool, type CreatePool, type UpdatePool } from '@/lib/schemas/pool';
-import { BOUNCER_ADMIN, BouncerRuntime, type BouncerSpec } from '../runtime/pgbouncer';
+import { BOUNCER_ADMIN, type BouncerRuntime, type BouncerSpec } from '../runtime/pgbouncer';
 import type { PoolRecord, ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
 import { beginOperation, runNow } from './operations';
@@ -15,21 +15,8 @@ import { requireRunning } from './users';
 /** Client connections PgBouncer holds at once, over all pools of a service. */
 export const MAX_CLIENT_CONN = 5000;
 
-const runtimes = new WeakMap<Engine, BouncerRuntime>();
-
-/** The PgBouncer runtime, or null when none is installed. */
-export function bouncer(engine: Engine): BouncerRuntime | null {
-  if (!engine.pgbouncer) return null;
-  let rt = runtimes.get(engine);
-  if (!rt) {
-    rt = new BouncerRuntime(engine.runtime, engine.pgbouncer);
-    runtimes.set(engine, rt);
-  }
-  return rt;
-}
-
 function requireBouncer(engine: Engine): BouncerRuntime {
-  const rt = bouncer(engine);
+  const rt = engine.bouncer;
   if (!rt) throw new ApiError('unsupported', 'connection pools need PgBouncer, which is not installed on this engine (apt-get install pgbouncer)');
   return rt;
 }
@@ -73,28 +60,26 @@ async function bouncerPort(engine: Engine, svc: ServiceRecord): Promise<number> 
  * them; starts it when `start` is set and it does not run. Safe to run again.
  */
 export async function syncBouncer(engine: Engine, name: string, opts: { start?: boolean } = {}): Promise<void> {
-  const rt = bouncer(engine);
+  const rt = engine.bouncer;
   if (!rt) return;
   const svc = requireService(engine, name);
   const spec = await bouncerSpec(engine, svc, await bouncerPort(engine, svc));
   rt.writeConfig(spec);
-  if (!(await rt.reload(spec)) && opts.start) await rt.start(spec);
+  if (!(await rt.reload(spec.root, spec.port)) && opts.start) await rt.start(spec);
 }
 
 export async function stopBouncer(engine: Engine, svc: ServiceRecord): Promise<void> {
-  await bouncer(engine)?.stop(engine.serviceRoot(svc));
+  await engine.bouncer?.stop(engine.serviceRoot(svc));
 }
 
 export function bouncerRunning(engine: Engine, svc: ServiceRecord): boolean {
-  const rt = bouncer(engine);
-  return rt !== null && rt.pid(engine.serviceRoot(svc)) !== null;
+  return engine.bouncer?.pid(engine.serviceRoot(svc)) != null;
 }
 
 /** A command on the service's PgBouncer admin console (SHOW POOLS...). */
 export async function bouncerAdmin(engine: Engine, name: string, command: string): Promise<Record<string, unknown>[]> {
   const svc = requireService(engine, name);
-  const rt = requireBouncer(engine);
-  return rt.admin(await bouncerSpec(engine, svc, await bouncerPort(engine, svc)), command);
+  return requireBouncer(engine).admin(engine.serviceRoot(svc), await bouncerPort(engine, svc), command);
 }
 
 function requirePool(engine: Engine, service: string, name: string): PoolRecord {

@@ -55,17 +55,17 @@ export async function createService(engine: Engine, name: string, body: CreateSe
   }
   await checkNewSettings(engine, major, findPlan(body.plan) as Plan, body);
   if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
-  const { port, release } = await allocatePort(engine.config.pgHost, engine.config.pgPortBase, engine.services.usedPorts());
+  // PostgreSQL's port and PgBouncer's: each stays reserved until the service row holds it
+  const allocate = () => allocatePort(engine.config.pgHost, engine.config.pgPortBase, engine.services.usedPorts());
+  const pg = await allocate();
   let op: OperationRow;
+  let bouncer: Awaited<ReturnType<typeof allocate>> | null = null;
   try {
-    const bouncer = engine.pgbouncer ? await allocatePort(engine.config.pgHost, engine.config.pgPortBase, new Set([...engine.services.usedPorts(), port])) : null;
-    try {
-      op = recordService(engine, name, body, { major, admin, port, pgbouncerPort: bouncer?.port ?? null });
-    } finally {
-      bouncer?.release();
-    }
+    bouncer = engine.bouncer ? await allocate() : null;
+    op = recordService(engine, name, body, { major, admin, port: pg.port, pgbouncerPort: bouncer?.port ?? null });
   } finally {
-    release();
+    pg.release();
+    bouncer?.release();
   }
   return runLater(engine, op, () => materialize(engine, name), () => discard(engine, name));
 }

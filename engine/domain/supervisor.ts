@@ -167,7 +167,7 @@ export class Supervisor {
 
   private async restartBouncer(name: string, what: string): Promise<void> {
     const { engine } = this;
-    if (!engine.pgbouncer) return;
+    if (!engine.bouncer) return;
     this.busy.add(name);
     try {
       await syncBouncer(engine, name, { start: true });

@@ -1,6 +1,6 @@
 // One PgBouncer per service: its files (pgbouncer.ini, hba.conf, userlist.txt,
 // all written by the engine) and its process, run as the unprivileged user,
-// daemonized so it outlives the engine, reloaded by SIGHUP.
+// daemonized so it outlives the engine, reloaded with RELOAD on its admin console.
 //
 // Clients reach it over TLS only (the service's certificate from the engine's
 // CA), authenticate with SCRAM against the verifiers PostgreSQL stores, and
@@ -109,20 +109,18 @@ export function iniText(spec: BouncerSpec): string {
     ['client_tls_protocols', 'tlsv1.2,tlsv1.3'],
     ['server_tls_sslmode', 'disable'],
     ['max_client_conn', spec.maxClientConn],
-    ['default_pool_size', 10],
-    ['min_pool_size', num(s.min_pool_size, 0)],
-    ['server_idle_timeout', num(s.server_idle_timeout, 600)],
-    ['server_lifetime', num(s.server_lifetime, 3600)],
     ['server_reset_query', 'DISCARD ALL'],
-    ['server_reset_query_always', s.server_reset_query_always === true ? 1 : 0],
-    ['autodb_idle_timeout', num(s.autodb_idle_timeout, 3600)],
     ['ignore_startup_parameters', ignore.map((x) => safe(String(x), 'ignore_startup_parameters')).join(',')],
     ['application_name_add_host', 0],
     ['log_connections', 0],
     ['log_disconnections', 0],
     ['stats_period', 60],
   ];
-  if (typeof s.max_prepared_statements === 'number') settings.push(['max_prepared_statements', num(s.max_prepared_statements, 0)]);
+  // Only what is set: the others keep PgBouncer's own defaults, the ones the settings document states.
+  for (const key of ['min_pool_size', 'server_idle_timeout', 'server_lifetime', 'autodb_idle_timeout', 'max_prepared_statements']) {
+    if (typeof s[key] === 'number') settings.push([key, num(s[key], 0)]);
+  }
+  if (typeof s.server_reset_query_always === 'boolean') settings.push(['server_reset_query_always', s.server_reset_query_always ? 1 : 0]);
   return [
     '; Written by the pgdeck engine; edits are overwritten.',
     '[databases]',
@@ -220,15 +218,15 @@ export class BouncerRuntime {
    * Rereads pgbouncer.ini, hba.conf and userlist.txt (admin console RELOAD, done
    * when it answers): client connections stay open. False when it does not run.
    */
-  async reload(spec: BouncerSpec): Promise<boolean> {
-    if (this.pid(spec.root) === null) return false;
-    await this.admin(spec, 'RELOAD');
+  async reload(root: string, port: number): Promise<boolean> {
+    if (this.pid(root) === null) return false;
+    await this.admin(root, port, 'RELOAD');
     return true;
   }
 
-  /** A command on PgBouncer's admin console (SHOW POOLS, RELOAD...), as the engine's admin. */
-  async admin<R extends pg.QueryResultRow = pg.QueryResultRow>(spec: BouncerSpec, command: string): Promise<R[]> {
-    const client = new pg.Client({ host: paths(spec.root).run, port: spec.port, user: BOUNCER_ADMIN, database: 'pgbouncer', connectionTimeoutMillis: 5000 });
+  /** A command on PgBouncer's admin console (SHOW POOLS, RELOAD...), as the engine's admin, over the private socket. */
+  async admin<R extends pg.QueryResultRow = pg.QueryResultRow>(root: string, port: number, command: string): Promise<R[]> {
+    const client = new pg.Client({ host: paths(root).run, port, user: BOUNCER_ADMIN, database: 'pgbouncer', connectionTimeoutMillis: 5000 });
     client.on('error', () => undefined);
     await client.connect();
     try {

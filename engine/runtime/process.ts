@@ -68,14 +68,15 @@ export interface ProcInfo {
   cmd: string;
 }
 
-/** Processes whose working directory is `dir` or below it (what the engine starts runs in its own directories). */
+/** Processes whose working directory is `dir` or below it (what the engine starts runs in its own directories; `/`: all). */
 export function processesUnder(dir: string): ProcInfo[] {
   const found: ProcInfo[] = [];
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cwd = readlinkSync(`/proc/${entry}/cwd`);
-      if (cwd !== dir && !cwd.startsWith(`${dir}/`)) continue;
+      if (cwd !== dir && !cwd.startsWith(prefix)) continue;
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();

@@ -59,7 +59,7 @@ export function settingsDocument(engine: Engine, majors: string[] = installedMaj
     return {
       settings: {
         pg: pgSection(found, planParameters),
-        pgbouncer: pgbouncerSection(engine.pgbouncer?.version ?? null),
+        pgbouncer: pgbouncerSection(engine.bouncer?.version ?? null),
         pglookout: pglookoutSection(),
         timescaledb: timescaledbSection(),
       },

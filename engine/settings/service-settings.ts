@@ -38,7 +38,7 @@ function pgHint(path: string): string | null {
 
 function bouncerUnsupported(engine: Engine, path: string): string | null {
   if (path !== 'max_prepared_statements') return null;
-  const v = engine.pgbouncer?.version;
+  const v = engine.bouncer?.version;
   return v ? `PgBouncer ${v} is installed; max_prepared_statements needs ${PREPARED_STATEMENTS_SINCE} or later` : 'PgBouncer is not installed on this engine';
 }
 

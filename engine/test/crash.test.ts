@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Operation } from '@/lib/schemas/operation';
 import type { ServicePg } from '@/lib/schemas/service';
-import { bouncer } from '../domain/pools';
 import { connect, makeDataDir, queryAs, removeDataDir, startEngine, type TestEngine } from './harness';
 import { killProcessesUnder, processesUnder, runningPostmasters, sleep, spawnEngine, until, type EngineProcess, type ProcInfo } from './engine-process';
 
@@ -99,7 +98,7 @@ function orphans(t: TestEngine): ProcInfo[] {
     const root = t.engine.serviceRoot(svc);
     const pid = t.engine.runtime.pid(root);
     if (pid !== null && svc.phase === 'running') owners.add(pid);
-    const pgbouncer = bouncer(t.engine)?.pid(root) ?? null;
+    const pgbouncer = t.engine.bouncer?.pid(root) ?? null;
     if (pgbouncer !== null && svc.phase === 'running') owners.add(pgbouncer);
   }
   return processesUnder(t.dataDir).filter((p) => !owners.has(p.pid) && !owners.has(p.ppid));
@@ -196,7 +195,7 @@ describe('a postmaster killed with SIGKILL, an engine restarted', () => {
       const pid = postmasterOf(t, 'adopted');
       const kill9Pid = postmasterOf(t, 'kill9');
       expect(pid).toBeTypeOf('number');
-      const bouncerPid = bouncer(t.engine)?.pid(t.engine.serviceRoot(t.engine.services.get('adopted') ?? fail('adopted is not in the store')));
+      const bouncerPid = t.engine.bouncer?.pid(t.engine.serviceRoot(t.engine.services.get('adopted') ?? fail('adopted is not in the store')));
       expect(bouncerPid).toBeTypeOf('number');
       const notesBefore = (await t.getService('adopted')).notifications ?? [];
 
@@ -212,7 +211,7 @@ describe('a postmaster killed with SIGKILL, an engine restarted', () => {
       expect(postmasterOf(t, 'adopted')).toBe(pid);
       expect(postmasterOf(t, 'kill9')).toBe(kill9Pid);
       // PgBouncer is adopted too
-      expect(bouncer(t.engine)?.pid(root)).toBe(bouncerPid);
+      expect(t.engine.bouncer?.pid(root)).toBe(bouncerPid);
       const again = await t.getService('adopted');
       expect(again.state).toBe('running');
       // The database never stopped: the connection made before the restart still works.

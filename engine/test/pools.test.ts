@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation } from '@/lib/schemas/operation';
 import type { ConnectionPool } from '@/lib/schemas/pool';
 import type { ServicePg } from '@/lib/schemas/service';
-import { bouncer } from '../domain/pools';
+import { bouncerAdmin } from '../domain/pools';
 import { queryAs, removeDataDir, startEngine, type TestEngine } from './harness';
 
 const PGBENCH = '/usr/lib/postgresql/15/bin/pgbench';
@@ -72,7 +72,7 @@ describe('connection pools', () => {
     const c = svc.components?.find((x) => x.component === 'pgbouncer');
     expect(c?.port).toBeGreaterThan(0);
     expect(c?.port).not.toBe(svc.components?.find((x) => x.component === 'pg')?.port);
-    expect(bouncer(t.engine)?.pid(t.engine.serviceRoot(t.engine.services.get('pooled')!))).toBeGreaterThan(0);
+    expect(t.engine.bouncer?.pid(t.engine.serviceRoot(t.engine.services.get('pooled')!))).toBeGreaterThan(0);
   });
 
   it('creates a pool that serves whoever logs in with their own password', async () => {
@@ -144,7 +144,7 @@ describe('connection pools', () => {
     })();
     const out = await runPgbench(['-S', '-n', '-c', '200', '-j', '2', '-T', '6', '-h', web.hostname, '-p', web.port, '-U', 'avnadmin', 'web'], env);
     await sampling;
-    expect(out).toMatch(/number of failed transactions: 0|transactions actually processed/);
+    expect(out).toMatch(/number of failed transactions: 0 /);
     expect(Number(/number of clients: (\d+)/.exec(out)?.[1])).toBe(200);
     expect(max).toBeGreaterThan(0);
     expect(max).toBeLessThanOrEqual(10);
@@ -192,7 +192,6 @@ describe('connection pools', () => {
   });
 
   it('pgbouncer-settings reach PgBouncer: SHOW CONFIG, and autodb pools for databases without a pool', async () => {
-    const { bouncerAdmin } = await import('../domain/pools');
     const config = async () => Object.fromEntries((await bouncerAdmin(t.engine, 'pooled', 'SHOW CONFIG')).map((r) => [r.key, r.value]));
     // a database without a pool of its own: refused while autodb is off
     const shop = { ...(await pool('web')), 'connection-uri': (await pool('web'))['connection-uri'].replace('/web?', '/defaultdb?') };
@@ -224,7 +223,7 @@ describe('connection pools', () => {
   });
 
   it('restarts a PgBouncer that dies, and says so in notifications', async () => {
-    const rt = bouncer(t.engine)!;
+    const rt = t.engine.bouncer!;
     const root = t.engine.serviceRoot(t.engine.services.get('pooled')!);
     const pid = rt.pid(root)!;
     process.kill(pid, 'SIGKILL');
@@ -244,7 +243,6 @@ describe('connection pools', () => {
 });
 
 async function bouncerPools(): Promise<Record<string, unknown>[]> {
-  const { bouncerAdmin } = await import('../domain/pools');
   return (await bouncerAdmin(t.engine, 'pooled', 'SHOW DATABASES')).filter((r) => r.name === 'appool');
 }
 
