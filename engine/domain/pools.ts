@@ -4,7 +4,7 @@
 import { ApiError } from '@/lib/api-v2/errors';
 import type { Operation } from '@/lib/schemas/operation';
 import { DEFAULT_POOL_MODE, DEFAULT_POOL_SIZE, type ConnectionPool, type CreatePool, type UpdatePool } from '@/lib/schemas/pool';
-import { BOUNCER_ADMIN, type BouncerRuntime, type BouncerSpec } from '../runtime/pgbouncer';
+import type { BouncerRuntime, BouncerSpec } from '../runtime/pgbouncer';
 import type { PoolRecord, ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
 import { beginOperation, runNow } from './operations';
@@ -168,9 +168,6 @@ export function requireUnpooled(engine: Engine, service: string, what: { databas
     throw new ApiError('conflict', `${kind} is used by connection pool${users.length > 1 ? 's' : ''} ${users.map((p) => p.name).join(', ')}: delete or change ${users.length > 1 ? 'them' : 'it'} first`);
   }
 }
-
-/** Names the engine keeps for itself. */
-export const RESERVED_USERNAMES = new Set([BOUNCER_ADMIN]);
 
 /** The pools as a service lists them; passwords in the URIs only when `reveal`. */
 export function poolsView(engine: Engine, svc: ServiceRecord, reveal: boolean): ConnectionPool[] {

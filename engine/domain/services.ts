@@ -49,10 +49,8 @@ export async function createService(engine: Engine, name: string, body: CreateSe
   if (!engine.binaries.has(major)) {
     throw new ApiError('unsupported', `version: PostgreSQL ${major} is not installed on this engine; available: ${[...engine.binaries.keys()].join(', ')}`, 'version');
   }
+  // reserved names are refused by usernameSchema
   const admin = body['admin-username'] ?? TEMPLATE_ADMIN;
-  if (admin === 'postgres' || admin.startsWith('pg_')) {
-    throw new ApiError('incorrect', `admin-username: "${admin}" is reserved by PostgreSQL`, 'admin-username');
-  }
   await checkNewSettings(engine, major, findPlan(body.plan) as Plan, body);
   if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
   // PostgreSQL's port and PgBouncer's: each stays reserved until the service row holds it

@@ -6,7 +6,7 @@ import type { ServiceRecord, UserRecord } from '../store/services';
 import type { Engine } from './engine';
 import { beginOperation, runNow } from './operations';
 import { generatePassword } from './passwords';
-import { RESERVED_USERNAMES, requireUnpooled, syncBouncer } from './pools';
+import { requireUnpooled, syncBouncer } from './pools';
 import { applyUser, dropUser, roleExists } from './roles';
 import { requireService } from './services';
 
@@ -28,11 +28,8 @@ function requireUser(engine: Engine, service: string, username: string): UserRec
 // POST /v2/dbaas-postgres/{service-name}/user
 export async function createUser(engine: Engine, service: string, body: CreateUser): Promise<Operation> {
   const svc = requireRunning(engine, service);
+  // reserved names (PostgreSQL's, PgBouncer's admin) are refused by usernameSchema
   const { username } = body;
-  if (username === 'postgres' || username.startsWith('pg_')) {
-    throw new ApiError('incorrect', `username: "${username}" is reserved by PostgreSQL`, 'username');
-  }
-  if (RESERVED_USERNAMES.has(username)) throw new ApiError('incorrect', `username: "${username}" is reserved by the engine`, 'username');
   if (engine.services.user(service, username) || (await roleExists(engine, svc, username))) {
     throw new ApiError('conflict', `user ${username} already exists`, 'username');
   }

@@ -134,6 +134,10 @@ describe('users', () => {
     ['POST', '/user', { username: 'has space' }, 400, 'username'],
     ['POST', '/user', { username: 'u'.repeat(64) }, 400, 'username'],
     ['POST', '/user', { username: 'pg_monitor' }, 400, 'username'],
+    ['POST', '/user', { username: 'public' }, 400, 'username'],
+    ['POST', '/user', { username: 'none' }, 400, 'username'],
+    ['POST', '/user', { username: 'current_user' }, 400, 'username'],
+    ['POST', '/user', { username: 'pgdeck_admin' }, 400, 'username'],
     ['POST', '/user', { username: 'app' }, 409, 'username'],
     ['POST', '/user', { username: 'ok', 'allow-replication': 'yes' }, 400, 'allow-replication'],
     ['PUT', '/user/app/password/reset', { password: 'short' }, 400, 'password'],
@@ -144,6 +148,12 @@ describe('users', () => {
     const res = await t.call<{ field?: string }>(method, path(rest), body);
     expect(res.status).toBe(status);
     expect(res.body.field).toBe(field);
+  });
+
+  it('left no user and no role behind after the refusals', async () => {
+    expect(((await t.getService('gamma')).users ?? []).map((u) => u.username)).toEqual(['avnadmin', 'app']);
+    const rows = await queryAs(t, svc, "SELECT count(*)::int AS n FROM pg_roles WHERE rolname IN ('public', 'none', 'current_user', 'pgdeck_admin', 'ok')");
+    expect(rows[0]).toEqual({ n: 0 });
   });
 
   it('unknown users are 404; the admin cannot be deleted', async () => {

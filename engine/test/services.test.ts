@@ -110,6 +110,8 @@ describe('bad input', () => {
     ['short admin password', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'admin-password': 'short' }, 400, 'admin-password'],
     ['admin password with a quote', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'admin-password': "abc'defgh" }, 400, 'admin-password'],
     ['reserved admin name', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'admin-username': 'postgres' }, 400, 'admin-username'],
+    ['admin named public', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'admin-username': 'public' }, 400, 'admin-username'],
+    ['admin named none', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'admin-username': 'none' }, 400, 'admin-username'],
     ['bad maintenance day', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', maintenance: { dow: 'someday', time: '01:00:00' } }, 400, 'maintenance.dow'],
     ['bad maintenance time', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', maintenance: { dow: 'monday', time: '25:00:00' } }, 400, 'maintenance.time'],
     ['backup hour out of range', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'backup-schedule': { 'backup-hour': 24 } }, 400, 'backup-schedule.backup-hour'],

@@ -9,12 +9,32 @@ export const serviceNameSchema = z
   .regex(/^[a-z][a-z0-9-]*$/, 'must start with a lowercase letter and contain only lowercase letters, digits and hyphens')
   .refine((s) => !s.endsWith('-'), 'must not end with a hyphen');
 
+/**
+ * Role names nobody may create: PostgreSQL's own (it refuses `public` and
+ * `none`, and the others name something else in SQL), and the one the local
+ * engine keeps for PgBouncer's admin console. `pg_*` is PostgreSQL's too.
+ */
+export const reservedUsernames: ReadonlyMap<string, string> = new Map([
+  ...['public', 'none', 'current_user', 'current_role', 'session_user', 'postgres'].map((n) => [n, 'PostgreSQL'] as const),
+  ['pgdeck_admin', 'pgdeck'],
+]);
+
+/** Why `name` cannot be a role name, or null when it can. */
+export function reservedUsername(name: string): string | null {
+  const owner = name.startsWith('pg_') ? 'PostgreSQL' : reservedUsernames.get(name);
+  return owner ? `"${name}" is reserved by ${owner}` : null;
+}
+
 // PostgreSQL truncates identifiers at 63 bytes, so nothing longer is accepted.
 export const usernameSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(63, 'must be at most 63 characters')
-  .regex(/^[_A-Za-z0-9][-._A-Za-z0-9]*$/, 'must start with a letter, digit or underscore and contain only letters, digits, "_", "-" and "."');
+  .regex(/^[_A-Za-z0-9][-._A-Za-z0-9]*$/, 'must start with a letter, digit or underscore and contain only letters, digits, "_", "-" and "."')
+  .superRefine((name, ctx) => {
+    const reason = reservedUsername(name);
+    if (reason) ctx.addIssue({ code: 'custom', message: reason });
+  });
 
 export const databaseNameSchema = z
   .string()

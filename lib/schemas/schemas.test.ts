@@ -1,6 +1,7 @@
 // The shared schemas: the same rules hold in the forms, the console's route handlers and the engine.
 import { describe, expect, it } from 'vitest';
 import { fromZodError } from '../api-v2/errors';
+import { usernameSchema } from './common';
 import { createDatabaseSchema } from './database';
 import { createServiceSchema, updateServiceSchema } from './service';
 import { signInSchema } from './session';
@@ -28,6 +29,8 @@ describe('createServiceSchema', () => {
     [{ plan: '' }, 'plan'],
     [{ plan: 'x', version: '12' }, 'version'],
     [{ plan: 'x', 'admin-username': '-lead' }, 'admin-username'],
+    [{ plan: 'x', 'admin-username': 'public' }, 'admin-username'],
+    [{ plan: 'x', 'admin-username': 'none' }, 'admin-username'],
     [{ plan: 'x', 'admin-password': 'with space 123' }, 'admin-password'],
     [{ plan: 'x', 'ip-filter': ['10.0.0.0/8', 'nope'] }, 'ip-filter[1]'],
     [{ plan: 'x', maintenance: { dow: 'monday', time: '3:00' } }, 'maintenance.time'],
@@ -60,5 +63,26 @@ describe('other request schemas', () => {
     for (const endpoint of [{ kind: 'local' }, { kind: 'zone', zone: 'ch-gva-2' }, { kind: 'custom', url: 'https://api.example.com/v2' }]) {
       expect(signInSchema.safeParse({ key: 'EXOabc', secret: 's', endpoint }).success).toBe(true);
     }
+  });
+});
+
+describe('usernameSchema', () => {
+  it.each([
+    ['public', 'PostgreSQL'],
+    ['none', 'PostgreSQL'],
+    ['current_user', 'PostgreSQL'],
+    ['current_role', 'PostgreSQL'],
+    ['session_user', 'PostgreSQL'],
+    ['postgres', 'PostgreSQL'],
+    ['pg_monitor', 'PostgreSQL'],
+    ['pgdeck_admin', 'pgdeck'],
+  ])('refuses the reserved name %s, in the console and the engine alike', (name, owner) => {
+    const r = createUserSchema.safeParse({ username: name });
+    expect(r.success).toBe(false);
+    expect(fromZodError(r.error as never).message).toBe(`username: "${name}" is reserved by ${owner}`);
+  });
+
+  it('accepts names that only look like reserved ones', () => {
+    for (const name of ['Public', 'nonexistent', 'pgx', 'postgres2', 'my_pg_user']) expect(usernameSchema.safeParse(name).success).toBe(true);
   });
 });
