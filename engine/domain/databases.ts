@@ -3,6 +3,7 @@ import { DatabaseError } from 'pg';
 import { ApiError } from '@/lib/api-v2/errors';
 import type { Operation } from '@/lib/schemas/operation';
 import type { CreateDatabase } from '@/lib/schemas/database';
+import { utf8LocaleProblem } from '../runtime/locales';
 import { DEFAULT_DATABASE } from '../runtime/templates';
 import { quoteIdent, quoteLiteral } from '../runtime/sql-text';
 import type { Engine } from './engine';
@@ -17,6 +18,11 @@ const SYSTEM_DATABASES = new Set(['postgres', 'template0', 'template1']);
 export async function createDatabase(engine: Engine, service: string, body: CreateDatabase): Promise<Operation> {
   const svc = requireRunning(engine, service);
   const name = body['database-name'];
+  for (const field of ['lc-collate', 'lc-ctype'] as const) {
+    const locale = body[field];
+    const problem = locale === undefined ? null : await utf8LocaleProblem(locale);
+    if (problem) throw new ApiError('incorrect', `${field}: ${problem}`, field);
+  }
   if (SYSTEM_DATABASES.has(name) || engine.services.database(service, name) || (await databaseExists(engine, svc, name))) {
     throw new ApiError('conflict', `database ${name} already exists`, 'database-name');
   }

@@ -34,6 +34,8 @@ describe('databases', () => {
     ['an unknown locale', { 'database-name': 'x1', 'lc-collate': 'xx_YY.UTF-8' }, 400, 'lc-collate'],
     ['an unknown ctype', { 'database-name': 'x1', 'lc-ctype': 'qq_QQ' }, 400, 'lc-ctype'],
     ['a locale with a quote', { 'database-name': 'x1', 'lc-collate': "en_US'; DROP" }, 400, 'lc-collate'],
+    ['an unknown ctype beside a good collate', { 'database-name': 'x1', 'lc-collate': 'en_US.UTF-8', 'lc-ctype': 'xx_YY.UTF-8' }, 400, 'lc-ctype'],
+    ['a ctype that is not UTF-8', { 'database-name': 'x1', 'lc-collate': 'C', 'lc-ctype': 'en_US' }, 400, 'lc-ctype'],
     ['a missing name', {}, 400, 'database-name'],
     ['a name with a space', { 'database-name': 'my db' }, 400, 'database-name'],
     ['a 41-character name', { 'database-name': 'd'.repeat(41) }, 400, 'database-name'],
