@@ -11,10 +11,21 @@ import { settingsRoutes } from './settings';
 import { userRoutes } from './users';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/**
+ * Node refuses request heads over 16 KiB, so no path parameter reaches this:
+ * every parameter gets to its route, whose schema names it (`name: must be
+ * at most 63 characters`) instead of Fastify answering 414 in its own shape.
+ */
+const MAX_PARAM_LENGTH = 16 * 1024;
 
 export function build(engine: Engine, opts: { log?: (line: string) => void } = {}): FastifyInstance {
   const log = opts.log ?? ((line: string) => console.log(line));
-  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, genReqId: () => crypto.randomUUID() });
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: false,
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+  });
 
   // The signature covers the body byte for byte, so it is kept as text and parsed after verification.
   app.removeAllContentTypeParsers();
