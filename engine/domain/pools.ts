@@ -46,11 +46,12 @@ async function bouncerSpec(engine: Engine, svc: ServiceRecord, port: number): Pr
 /** The service's PgBouncer port, allocated on first use (services made before pools existed have none). */
 async function bouncerPort(engine: Engine, svc: ServiceRecord): Promise<number> {
   if (svc.pgbouncerPort !== null) return svc.pgbouncerPort;
-  const { port, release } = await allocatePort(engine.config.pgHost, engine.config.pgPortBase, engine.services.usedPorts());
+  const { port, release } = await allocatePort(engine, svc.name);
   try {
     engine.services.update(svc.name, { pgbouncerPort: port });
-  } finally {
+  } catch (err) {
     release();
+    throw err;
   }
   return port;
 }

@@ -15,7 +15,7 @@ import type { Engine } from './engine';
 import { beginOperation, runLater, runNow } from './operations';
 import { generatePassword } from './passwords';
 import { findPlan, isAuthorized, plans, type Plan } from './plans';
-import { allocatePort } from './ports';
+import { allocatePort, releasePorts } from './ports';
 import { stopBouncer, syncBouncer } from './pools';
 import { applyUser, roleExists } from './roles';
 import { checkedConfig, reloadConfig } from '../settings/apply';
@@ -53,17 +53,17 @@ export async function createService(engine: Engine, name: string, body: CreateSe
   const admin = body['admin-username'] ?? TEMPLATE_ADMIN;
   await checkNewSettings(engine, major, findPlan(body.plan) as Plan, body);
   if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
-  // PostgreSQL's port and PgBouncer's: each stays reserved until the service row holds it
-  const allocate = () => allocatePort(engine.config.pgHost, engine.config.pgPortBase, engine.services.usedPorts());
-  const pg = await allocate();
+  // PostgreSQL's port and PgBouncer's, claimed on the host while the service exists; given back if it is refused
+  const pg = await allocatePort(engine, name);
   let op: OperationRow;
-  let bouncer: Awaited<ReturnType<typeof allocate>> | null = null;
+  let bouncer: Awaited<ReturnType<typeof allocatePort>> | null = null;
   try {
-    bouncer = engine.bouncer ? await allocate() : null;
+    bouncer = engine.bouncer ? await allocatePort(engine, name) : null;
     op = recordService(engine, name, body, { major, admin, port: pg.port, pgbouncerPort: bouncer?.port ?? null });
-  } finally {
+  } catch (err) {
     pg.release();
     bouncer?.release();
+    throw err;
   }
   return runLater(engine, op, () => materialize(engine, name), () => discard(engine, name));
 }
@@ -116,9 +116,9 @@ export async function materialize(engine: Engine, name: string): Promise<void> {
       // Free when allocated, the port may be taken by another program since: take another one.
       if (attempt >= 3 || !/could not bind|Address already in use/i.test((err as Error).message)) throw err;
       await engine.runtime.stop(spec, 'immediate').catch(() => undefined);
-      const { port, release } = await allocatePort(engine.config.pgHost, engine.config.pgPortBase, engine.services.usedPorts());
+      const { port } = await allocatePort(engine, name);
       engine.services.update(name, { port });
-      release();
+      releasePorts(engine, [svc.port]);
       svc = requireService(engine, name);
       spec = engine.spec(svc);
     }
