@@ -1,12 +1,14 @@
 // The one wrapper every console route handler is written through: session,
-// cross-site check on mutations, params and body validated with the shared
-// zod schemas, the call signed with the user's own key, errors in one shape.
+// cross-site check on mutations, the body limited, params and body validated
+// with the shared zod schemas, the call signed with the user's own key, errors
+// in one shape.
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { NextResponse, type NextRequest } from 'next/server';
 import type { z } from 'zod';
 import type { Credentials } from '@/lib/api-v2/client';
 import { ApiError, fromZodError } from '@/lib/api-v2/errors';
+import { checkDeclaredLength, readJsonBody } from './body';
 import { callUpstream } from './upstream';
 import { getSession, isSignedIn, type SignedInSession } from './session';
 
@@ -61,21 +63,12 @@ export function withSession<P = Record<string, never>, B = undefined>(
   return async (req: NextRequest, args: RouteArgs): Promise<NextResponse> => {
     try {
       if (MUTATIONS.has(req.method)) checkSameOrigin(req);
+      checkDeclaredLength(req);
       const session = await getSession();
       if (!isSignedIn(session)) throw new ApiError('forbidden', 'sign in first');
       const rawParams = await args.params;
       const params = opts.params ? parse(opts.params, rawParams) : ({} as P);
-      let body = undefined as B;
-      if (opts.body) {
-        const text = await req.text();
-        let json: unknown = {};
-        try {
-          json = text ? JSON.parse(text) : {};
-        } catch {
-          throw new ApiError('incorrect', 'body: not valid JSON', 'body');
-        }
-        body = parse(opts.body, json);
-      }
+      const body = opts.body ? parse(opts.body, await readJsonBody(req)) : (undefined as B);
       const creds: Credentials = { baseUrl: session.baseUrl, key: session.key, secret: session.secret };
       const result = await handler({
         params,

@@ -2,6 +2,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { ApiError, fromZodError } from '@/lib/api-v2/errors';
 import { signInSchema, type SessionInfo } from '@/lib/schemas/session';
+import { checkDeclaredLength, readJsonBody } from '@/lib/server/body';
 import { checkSameOrigin, errorResponse } from '@/lib/server/route';
 import { probeRights } from '@/lib/server/rights';
 import { getSession } from '@/lib/server/session';
@@ -10,7 +11,7 @@ import { callUpstream, resolveEndpoint } from '@/lib/server/upstream';
 export async function POST(req: NextRequest) {
   try {
     checkSameOrigin(req);
-    const parsed = signInSchema.safeParse(await req.json().catch(() => null));
+    const parsed = signInSchema.safeParse(await readJsonBody(req));
     if (!parsed.success) throw fromZodError(parsed.error);
     const { key, secret, endpoint } = parsed.data;
     const { baseUrl, label } = resolveEndpoint(endpoint);
@@ -37,6 +38,7 @@ export async function POST(req: NextRequest) {
 export async function DELETE(req: NextRequest) {
   try {
     checkSameOrigin(req);
+    checkDeclaredLength(req);
     (await getSession()).destroy();
     return NextResponse.json({});
   } catch (err) {
