@@ -60,6 +60,9 @@ export async function startStack(): Promise<StackState> {
   await waitFor(`${engineUrl}/zone`, (s) => s === 403, engine, 'the engine');
   const consoleUrl = `http://127.0.0.1:${consolePort}`;
   const web = start(join('node_modules', '.bin', 'next'), ['start', '-H', '127.0.0.1', '-p', String(consolePort)], {
+    // where it listens: its own origins (Host and Origin checks) default to these
+    HOST: '127.0.0.1',
+    PORT: String(consolePort),
     PGDECK_ENGINE_URL: engineUrl,
     PGDECK_SESSION_SECRET: randomBytes(36).toString('base64'),
     NEXT_TELEMETRY_DISABLED: '1',

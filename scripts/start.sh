@@ -48,8 +48,10 @@ if [ -z "${PGDECK_ENGINE_URL:-}" ]; then
   done
 fi
 
-host="${HOST:-127.0.0.1}"
-port="${PORT:-3000}"
+# The console's own origins (its Host and Origin checks) default to http://HOST:PORT and http://localhost:PORT.
+export HOST="${HOST:-127.0.0.1}" PORT="${PORT:-3000}"
+host="$HOST"
+port="$PORT"
 echo "pgdeck console: http://$host:$port (upstream $PGDECK_ENGINE_URL)"
 node_modules/.bin/next start -H "$host" -p "$port" &
 wait $!

@@ -1,7 +1,7 @@
-// The one wrapper every console route handler is written through: session,
-// cross-site check on mutations, the body limited, params and body validated
-// with the shared zod schemas, the call signed with the user's own key, errors
-// in one shape.
+// The one wrapper every console route handler is written through: Host and,
+// on mutations, Origin checked, the body limited, the session, params and body
+// validated with the shared zod schemas, the call signed with the user's own
+// key, errors in one shape.
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { NextResponse, type NextRequest } from 'next/server';
@@ -9,8 +9,9 @@ import type { z } from 'zod';
 import type { Credentials } from '@/lib/api-v2/client';
 import { ApiError, fromZodError } from '@/lib/api-v2/errors';
 import { checkDeclaredLength, readJsonBody } from './body';
-import { callUpstream } from './upstream';
+import { checkHost, checkSameOrigin } from './origins';
 import { getSession, isSignedIn, type SignedInSession } from './session';
+import { callUpstream } from './upstream';
 
 export interface HandlerContext<P, B> {
   params: P;
@@ -29,26 +30,6 @@ type RouteArgs = { params: Promise<Record<string, string | string[]>> };
 
 const MUTATIONS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Browsers send Origin on cross-site requests and on same-origin mutations; it must be ours. */
-export function checkSameOrigin(req: NextRequest): void {
-  const origin = req.headers.get('origin');
-  const site = req.headers.get('sec-fetch-site');
-  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
-  if (origin) {
-    let originHost = '';
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      // not a URL: refused below
-    }
-    if (originHost !== host) throw new ApiError('forbidden', 'cross-site request refused');
-  } else if (site && site !== 'same-origin') {
-    throw new ApiError('forbidden', 'cross-site request refused');
-  } else if (!site) {
-    throw new ApiError('forbidden', 'request without Origin refused: mutations come from the console itself');
-  }
-}
-
 export function errorResponse(err: unknown): NextResponse {
   if (err instanceof ApiError) return NextResponse.json(err.toBody(), { status: err.status });
   const requestId = randomUUID();
@@ -63,6 +44,7 @@ export function withSession<P = Record<string, never>, B = undefined>(
   return async (req: NextRequest, args: RouteArgs): Promise<NextResponse> => {
     try {
       if (MUTATIONS.has(req.method)) checkSameOrigin(req);
+      else checkHost(req);
       checkDeclaredLength(req);
       const session = await getSession();
       if (!isSignedIn(session)) throw new ApiError('forbidden', 'sign in first');
