@@ -1,5 +1,6 @@
 import { redirect } from 'next/navigation';
 import { SignInForm } from '@/components/session/sign-in-form';
+import { allowedUpstreams } from '@/lib/server/endpoints';
 import { getSession, isSignedIn } from '@/lib/server/session';
 
 export default async function SignInPage() {
@@ -12,7 +13,7 @@ export default async function SignInPage() {
           Use your own API key. The secret stays on the console&apos;s server, in an encrypted cookie.
         </p>
       </div>
-      <SignInForm />
+      <SignInForm customEndpoints={allowedUpstreams()} />
     </main>
   );
 }

@@ -10,12 +10,15 @@ import { cloudZones } from '@/lib/api-v2/endpoints';
 import { api, ConsoleError } from '@/lib/queries/api';
 import { signInSchema, type SignIn } from '@/lib/schemas/session';
 
-export function SignInForm() {
+/** `customEndpoints`: the bases the console's operator allowed (PGDECK_ALLOWED_UPSTREAMS); none hides the choice. */
+export function SignInForm({ customEndpoints }: { customEndpoints: string[] }) {
   const router = useRouter();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<SignIn>({
     resolver: zodResolver(signInSchema),
     defaultValues: { key: '', secret: '', endpoint: { kind: 'local' } },
+    // the endpoint's fields of another kind (zone, url) leave the values when they leave the form
+    shouldUnregister: true,
   });
   const { register, handleSubmit, watch, setError, formState } = form;
   const kind = watch('endpoint.kind');
@@ -47,7 +50,7 @@ export function SignInForm() {
         <Select {...describedBy('endpoint')} {...register('endpoint.kind')}>
           <option value="local">Local engine (this machine)</option>
           <option value="zone">Public cloud zone</option>
-          <option value="custom">Custom URL</option>
+          {customEndpoints.length ? <option value="custom">Other API endpoint</option> : null}
         </Select>
       </Field>
       {kind === 'zone' ? (
@@ -61,9 +64,15 @@ export function SignInForm() {
           </Select>
         </Field>
       ) : null}
-      {kind === 'custom' ? (
-        <Field id="url" label="API URL" error={endpointErrors?.url?.message}>
-          <Input {...describedBy('url', endpointErrors?.url?.message)} placeholder="https://api.example.com/v2" {...register('endpoint.url')} />
+      {kind === 'custom' && customEndpoints.length ? (
+        <Field id="url" label="API URL" description="The endpoints this console's operator allows." error={endpointErrors?.url?.message}>
+          <Select {...describedBy('url', endpointErrors?.url?.message)} {...register('endpoint.url')}>
+            {customEndpoints.map((url) => (
+              <option key={url} value={url}>
+                {url}
+              </option>
+            ))}
+          </Select>
         </Field>
       ) : null}
       <FormError message={formError} />

@@ -46,6 +46,15 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The one answer for an upstream the console cannot use: not allowed by the
+ * operator, not reachable, too slow, redirecting, or answering anything but the
+ * API's JSON. The same words for every case, so the console tells a visitor
+ * nothing about what listens at an address.
+ */
+export const endpointUnusable = (): ApiError =>
+  new ApiError('unavailable', 'the endpoint cannot be used: it is not allowed on this console, or it did not answer as the DBaaS API v2');
+
 export const errorBodySchema = z.object({
   message: z.string(),
   code: z.string().optional(),

@@ -51,8 +51,8 @@ describe('other request schemas', () => {
     [createDatabaseSchema, { 'database-name': 'ok', 'lc-collate': "x'y" }, 'lc-collate'],
     [createUserSchema, { username: 'ok', 'allow-replication': 1 }, 'allow-replication'],
     [resetPasswordSchema, { password: 'short' }, 'password'],
-    [signInSchema, { key: 'EXO1', secret: 's', endpoint: { kind: 'custom', url: 'ftp://x/v2' } }, 'endpoint.url'],
-    [signInSchema, { key: 'EXO1', secret: 's', endpoint: { kind: 'custom', url: 'https://api.example.com' } }, 'endpoint.url'],
+    // a custom URL's form is judged on the server, against the allowed bases only (lib/server/endpoints.test.ts)
+    [signInSchema, { key: 'EXO1', secret: 's', endpoint: { kind: 'custom', url: ' ' } }, 'endpoint.url'],
     [signInSchema, { key: 'EXO1', secret: 's', endpoint: { kind: 'zone', zone: 'mars-1' } }, 'endpoint.zone'],
     [signInSchema, { key: '', secret: 's', endpoint: { kind: 'local' } }, 'key'],
   ] as const)('%#: %j → %s', (schema, body, field) => {

@@ -130,3 +130,7 @@ export const servicePgSchema = serviceCommonSchema.extend({
   backups: z.array(z.record(z.string(), z.unknown())).optional(),
 });
 export type ServicePg = z.infer<typeof servicePgSchema>;
+
+/** GET /v2/dbaas-service: what a sign-in checks an upstream's first answer against. */
+export const serviceListSchema = z.looseObject({ 'dbaas-services': z.array(z.looseObject({ name: z.string() })) });
+export type ServiceList = z.infer<typeof serviceListSchema>;

@@ -4,6 +4,7 @@ import 'server-only';
 import { getIronSession, type SessionOptions } from 'iron-session';
 import { cookies } from 'next/headers';
 import type { Right } from '@/lib/schemas/session';
+import { isPermittedBase } from './endpoints';
 
 export interface SessionData {
   key?: string;
@@ -44,6 +45,7 @@ export async function getSession() {
   return getIronSession<SessionData>(await cookies(), sessionOptions());
 }
 
+/** Signed in, on an upstream this console may still call (the operator may have taken it off the list since). */
 export function isSignedIn(s: SessionData): s is SessionData & SignedInSession {
-  return Boolean(s.key && s.secret && s.baseUrl && s.rights);
+  return Boolean(s.key && s.secret && s.baseUrl && s.rights && isPermittedBase(s.baseUrl));
 }

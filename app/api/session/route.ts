@@ -1,13 +1,14 @@
 // POST /api/session – sign in with an API key (checked with a signed call); DELETE – sign out
 import { NextResponse, type NextRequest } from 'next/server';
-import { ApiError, fromZodError } from '@/lib/api-v2/errors';
+import { fromZodError } from '@/lib/api-v2/errors';
 import { signInSchema, type SessionInfo } from '@/lib/schemas/session';
 import { checkDeclaredLength, readJsonBody } from '@/lib/server/body';
+import { resolveEndpoint } from '@/lib/server/endpoints';
 import { checkSameOrigin } from '@/lib/server/origins';
-import { errorResponse } from '@/lib/server/route';
 import { probeRights } from '@/lib/server/rights';
+import { errorResponse } from '@/lib/server/route';
 import { getSession } from '@/lib/server/session';
-import { callUpstream, resolveEndpoint } from '@/lib/server/upstream';
+import { verifyUpstream } from '@/lib/server/upstream';
 
 export async function POST(req: NextRequest) {
   try {
@@ -15,16 +16,10 @@ export async function POST(req: NextRequest) {
     const parsed = signInSchema.safeParse(await readJsonBody(req));
     if (!parsed.success) throw fromZodError(parsed.error);
     const { key, secret, endpoint } = parsed.data;
+    // only the local engine, a cloud zone or an allowed base: nothing is sent anywhere else
     const { baseUrl, label } = resolveEndpoint(endpoint);
-    const creds = { baseUrl, key, secret };
-    try {
-      await callUpstream(creds, 'GET', '/dbaas-service');
-    } catch (err) {
-      if (err instanceof ApiError && err.reason === 'forbidden') {
-        throw new ApiError('forbidden', `the endpoint refused this key: ${err.message}`, 'secret');
-      }
-      throw err;
-    }
+    // the key checked on an upstream that answers as the API, before any probe reaches it
+    const creds = await verifyUpstream({ baseUrl, key, secret });
     const rights = await probeRights(creds);
     const session = await getSession();
     Object.assign(session, { key, secret, baseUrl, endpointLabel: label, rights });
