@@ -1,5 +1,6 @@
 // Fixtures: the running stack, keys of each role, signing in through the form,
-// signed calls to the engine (setup and checks), client connections to services.
+// signed calls to the engine (setup and checks), client connections to services;
+// and, in every test, a watch for Content-Security-Policy violations on every page.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,9 +21,32 @@ export interface Fixtures {
   engine<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   waitRunning(name: string): Promise<ServicePg>;
   sql(uri: string, query: string): Promise<pg.QueryResultRow[]>;
+  /** Automatic: every CSP violation on any page of the test; the test fails if there is one. */
+  cspViolations: string[];
 }
 
 export const test = base.extend<Fixtures>({
+  cspViolations: [
+    async ({ context }, use) => {
+      const seen: string[] = [];
+      // runs before any of the page's own scripts, and is not subject to its policy
+      await context.addInitScript(() => {
+        window.addEventListener('securitypolicyviolation', (e) => {
+          console.error(`[csp-violation] ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`);
+        }, true);
+      });
+      const watch = (page: Page) =>
+        page.on('console', (msg) => {
+          const text = msg.text();
+          if (text.startsWith('[csp-violation]') || /Content Security Policy|Permissions.Policy/i.test(text)) seen.push(`${page.url()}: ${text}`);
+        });
+      context.pages().forEach(watch);
+      context.on('page', watch);
+      await use(seen);
+      expect(seen, 'Content-Security-Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
   // eslint-disable-next-line no-empty-pattern
   stack: async ({}, use) => {
     await use(JSON.parse(readFileSync(STATE_FILE, 'utf8')) as StackState);
