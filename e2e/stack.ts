@@ -16,6 +16,8 @@ export interface StackState {
   enginePid: number;
   consolePid: number;
   admin: { key: string; secret: string };
+  /** Custom upstreams the console allows: a port a test listens on, and one nothing listens on. */
+  allowedUpstream: { listenPort: number; closedPort: number };
 }
 
 export function freePort(): Promise<number> {
@@ -54,7 +56,7 @@ function start(cmd: string, args: string[], env: Record<string, string>, log: st
 export async function startStack(): Promise<StackState> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pgdeck-e2e-'));
   chmodSync(dataDir, 0o711);
-  const [enginePort, consolePort] = [await freePort(), await freePort()];
+  const [enginePort, consolePort, listenPort, closedPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const engineUrl = `http://127.0.0.1:${enginePort}/v2`;
   const engine = start(process.execPath, ['--import', 'tsx', 'engine/main.ts', '--listen', `127.0.0.1:${enginePort}`, '--data', join(dataDir, 'data'), '--pg-port-base', String(40000 + Math.floor(Math.random() * 50) * 100)], {}, join(dataDir, 'engine.log'));
   await waitFor(`${engineUrl}/zone`, (s) => s === 403, engine, 'the engine');
@@ -64,12 +66,13 @@ export async function startStack(): Promise<StackState> {
     HOST: '127.0.0.1',
     PORT: String(consolePort),
     PGDECK_ENGINE_URL: engineUrl,
+    PGDECK_ALLOWED_UPSTREAMS: `http://127.0.0.1:${listenPort}/v2,http://127.0.0.1:${closedPort}/v2`,
     PGDECK_SESSION_SECRET: randomBytes(36).toString('base64'),
     NEXT_TELEMETRY_DISABLED: '1',
   }, join(dataDir, 'console.log'));
   await waitFor(`${consoleUrl}/sign-in`, (s) => s === 200, web, 'the console');
   const admin = JSON.parse(readFileSync(join(dataDir, 'data', 'credentials.json'), 'utf8')) as StackState['admin'];
-  const state: StackState = { dataDir, engineUrl, consoleUrl, enginePid: engine.pid ?? 0, consolePid: web.pid ?? 0, admin };
+  const state: StackState = { dataDir, engineUrl, consoleUrl, enginePid: engine.pid ?? 0, consolePid: web.pid ?? 0, admin, allowedUpstream: { listenPort, closedPort } };
   writeFileSync(STATE_FILE, JSON.stringify(state));
   return state;
 }
