@@ -25,6 +25,7 @@ export default defineConfig({
         test: {
           name: 'engine',
           include: ['engine/test/**/*.test.ts'],
+          globalSetup: ['engine/test/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           pool: 'forks',

@@ -11,6 +11,7 @@ import { findPlan, planSettings } from '../engine/domain/plans';
 import type { Binaries } from '../engine/runtime/binaries';
 import { type InstanceSpec } from '../engine/runtime/instance';
 import { run } from '../engine/runtime/process';
+import { newEngineSecret } from '../engine/runtime/spares';
 import { quoteIdent, quoteLiteral, scramVerifier } from '../engine/runtime/sql-text';
 import { ensureTemplate, TEMPLATE_ADMIN } from '../engine/runtime/templates';
 import { issueServerCert } from '../engine/runtime/tls';
@@ -32,7 +33,8 @@ function parseArgs(argv: string[]): { rounds: number; majors: string[] | null } 
   return { rounds, majors };
 }
 
-const steps = ['cp', 'sync', 'cert', 'config', 'pg_ctl', 'ready', 'password', 'tls'] as const;
+// 'superuser' (single-user mode) is paid when a spare is made, in the background, unless no spare is ready
+const steps = ['cp', 'sync', 'superuser', 'cert', 'config', 'pg_ctl', 'ready', 'password', 'tls'] as const;
 type Step = (typeof steps)[number];
 
 async function main(cleanup: Cleanup): Promise<void> {
@@ -54,7 +56,10 @@ async function main(cleanup: Cleanup): Promise<void> {
     const samples: Record<Step, number>[] = [];
     for (let round = 0; round <= args.rounds; round++) {
       const root = join(t.dataDir, 'services', `diag-${b.major}-${round}`);
-      const spec: InstanceSpec = { root, port: await freeLoopbackPort(), listen: '127.0.0.1', binaries: b, settings: planSettings(plan), ipFilter: ['0.0.0.0/0'] };
+      const spec: InstanceSpec = {
+        root, port: await freeLoopbackPort(), listen: '127.0.0.1', binaries: b, settings: planSettings(plan), ipFilter: ['0.0.0.0/0'],
+        runAs, password: newEngineSecret(),
+      };
       const s = {} as Record<Step, number>;
       const lap = (() => {
         let last = now();
@@ -70,6 +75,8 @@ async function main(cleanup: Cleanup): Promise<void> {
         lap('cp');
         await run('/bin/sync', ['-f', join(root, 'data')], { runAs });
         lap('sync');
+        await runtime.setSuperuserPassword(root, b, runAs, spec.password);
+        lap('superuser');
         const tls = await issueServerCert(ca, ['127.0.0.1', 'localhost', '::1']);
         lap('cert');
         runtime.writeConfig(spec, tls);

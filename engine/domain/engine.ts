@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { EngineConfig } from '../config';
 import { installedMajors, reachableBinaries, type Binaries } from '../runtime/binaries';
 import { InstanceRuntime, type InstanceSpec } from '../runtime/instance';
+import { ServiceUsers } from '../runtime/os-users';
 import { lookupUser, run, type RunAs } from '../runtime/process';
 import { BouncerRuntime } from '../runtime/pgbouncer';
 import { findPgBouncer } from '../runtime/pgbouncer-binary';
@@ -27,16 +28,23 @@ export interface Engine {
   services: ServiceStore;
   operations: OperationStore;
   runtime: InstanceRuntime;
+  /** The shared unprivileged user that builds templates and spares (null when the engine is not root). */
   runAs: RunAs | null;
+  /** Each service's own OS user (when the engine is root). */
+  osUsers: ServiceUsers;
   binaries: Map<string, Binaries>;
   /** The installed PgBouncer, run per service; null when there is none (pools then answer unsupported). */
   bouncer: BouncerRuntime | null;
   ca: Pem;
   /** Background operations still running; awaited before the engine stops. */
   inflight: Set<Promise<void>>;
+  /** Services the engine is still bringing up after it started: shown rebuilding, refused as busy. */
+  recovering: Set<string>;
   spares: SparePool;
   spec(svc: ServiceRecord): InstanceSpec;
   serviceRoot(svc: ServiceRecord): string;
+  /** The OS user a service's processes run as: its own when the engine is root, else the engine's. */
+  serviceRunAs(svc: ServiceRecord): RunAs | null;
 }
 
 /** Opens the store only (for the keys command line): no binaries, no CA. */
@@ -81,10 +89,23 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   }
   if (!binaries.size) throw new Error('no PostgreSQL binaries found: run npm install (they come from the pg13..pg18 packages)');
   const ca = await ensureCa(join(config.dataDir, 'ca'));
+  // Keys and secrets are the engine's alone (older engines left some readable).
+  chmodSync(join(config.dataDir, 'ca'), 0o700);
+  chmodSync(join(config.dataDir, 'ca', 'ca.key'), 0o600);
+  for (const f of ['credentials.json', 'console-session.key']) {
+    if (existsSync(join(config.dataDir, f))) chmodSync(join(config.dataDir, f), 0o600);
+  }
   const pgbouncer = await findPgBouncer();
   if (!pgbouncer) console.error('no pgbouncer found (apt-get install pgbouncer, or set PGDECK_PGBOUNCER): connection pools are unavailable');
 
   const serviceRoot = (svc: ServiceRecord) => join(config.dataDir, 'services', svc.id);
+  const osUsers = new ServiceUsers(runAs !== null);
+  const serviceRunAs = (svc: ServiceRecord): RunAs | null => {
+    if (!runAs || !svc.osUser) return runAs;
+    const user = osUsers.lookup(svc.osUser);
+    if (!user) throw new Error(`the OS user ${svc.osUser} of service ${svc.name} does not exist`);
+    return user;
+  };
   const spec = (svc: ServiceRecord): InstanceSpec => {
     const b = binaries.get(svc.major);
     const plan = findPlan(svc.plan);
@@ -97,6 +118,10 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
       binaries: b,
       settings: { ...planSettings(plan), ...renderPgSettings(svc.settings, plan) },
       ipFilter: svc.ipFilter,
+      runAs: serviceRunAs(svc),
+      password: svc.engineSecretSealed ? store.box.unseal(svc.engineSecretSealed) : '',
+      // its PgBouncer logs in as the service's users (peer, as the service's OS user)
+      localRoles: store.services.users(svc.name).map((u) => u.username),
     };
   };
   const runtime = new InstanceRuntime(runAs);
@@ -105,7 +130,8 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   const inflight = new Set<Promise<void>>();
   const spares = new SparePool(runtime, join(config.dataDir, 'spares'), inflight);
   spares.removeUnfinished();
-  return { config, ...store, runtime, runAs, binaries, bouncer, ca, inflight, spares, spec, serviceRoot };
+  const recovering = new Set<string>();
+  return { config, ...store, runtime, runAs, osUsers, binaries, bouncer, ca, inflight, recovering, spares, spec, serviceRoot, serviceRunAs };
 }
 
 /** On first start: an admin key, written to DIR/credentials.json (0600). */

@@ -7,7 +7,8 @@ import { DEFAULT_POOL_MODE, DEFAULT_POOL_SIZE, type ConnectionPool, type CreateP
 import type { BouncerRuntime, BouncerSpec } from '../runtime/pgbouncer';
 import type { PoolRecord, ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
-import { beginOperation, runNow } from './operations';
+import { reloadConfig } from '../settings/apply';
+import { runNow, withOperation } from './operations';
 import { allocatePort } from './ports';
 import { requireService } from './services';
 import { requireRunning } from './users';
@@ -33,6 +34,8 @@ async function bouncerSpec(engine: Engine, svc: ServiceRecord, port: number): Pr
   return {
     root: spec.root,
     listen: engine.config.pgHost,
+    runAs: spec.runAs,
+    password: spec.password,
     port,
     pgPort: svc.port,
     ipFilter: svc.ipFilter,
@@ -64,9 +67,12 @@ export async function syncBouncer(engine: Engine, name: string, opts: { start?: 
   const rt = engine.bouncer;
   if (!rt) return;
   const svc = requireService(engine, name);
+  // PostgreSQL's ident map names the users PgBouncer may log in as: read before PgBouncer uses a new one
+  const instance = engine.spec(svc);
+  if (engine.runtime.writeConfig(instance) && engine.runtime.pid(instance.root) !== null) await reloadConfig(engine.runtime, instance);
   const spec = await bouncerSpec(engine, svc, await bouncerPort(engine, svc));
   rt.writeConfig(spec);
-  if (!(await rt.reload(spec.root, spec.port)) && opts.start) await rt.start(spec);
+  if (!(await rt.reload(spec)) && opts.start) await rt.start(spec);
 }
 
 export async function stopBouncer(engine: Engine, svc: ServiceRecord): Promise<void> {
@@ -80,7 +86,8 @@ export function bouncerRunning(engine: Engine, svc: ServiceRecord): boolean {
 /** A command on the service's PgBouncer admin console (SHOW POOLS...). */
 export async function bouncerAdmin(engine: Engine, name: string, command: string): Promise<Record<string, unknown>[]> {
   const svc = requireService(engine, name);
-  return requireBouncer(engine).admin(engine.serviceRoot(svc), await bouncerPort(engine, svc), command);
+  const { root, password } = engine.spec(svc);
+  return requireBouncer(engine).admin({ root, password, port: await bouncerPort(engine, svc) }, command);
 }
 
 function requirePool(engine: Engine, service: string, name: string): PoolRecord {
@@ -101,16 +108,17 @@ function checkRefs(engine: Engine, service: string, pool: PoolRecord): void {
 
 /** Stores the change, applies it, and puts the store back if PgBouncer could not take it. */
 function change(engine: Engine, svc: ServiceRecord, command: string, params: Record<string, string>, apply: () => void, undo: () => void): Promise<Operation> {
-  const op = beginOperation(engine, svc.name, command, params);
-  apply();
-  return runNow(engine, op, async () => {
-    try {
-      await syncBouncer(engine, svc.name, { start: true });
-    } catch (err) {
-      undo();
-      await syncBouncer(engine, svc.name).catch(() => undefined);
-      throw err;
-    }
+  return withOperation(engine, svc.name, command, params, (op) => {
+    apply();
+    return runNow(engine, op, async () => {
+      try {
+        await syncBouncer(engine, svc.name, { start: true });
+      } catch (err) {
+        undo();
+        await syncBouncer(engine, svc.name).catch(() => undefined);
+        throw err;
+      }
+    });
   });
 }
 

@@ -1,6 +1,7 @@
 // SQL on a service's roles and databases, always idempotent so that an
 // operation cut off by a crash can simply be run again.
 import { quoteIdent, quoteLiteral, scramVerifier } from '../runtime/sql-text';
+import { adminMayCreateRoles, SERVER_ROLES } from '../runtime/templates';
 import type { ServiceRecord, UserRecord } from '../store/services';
 import type { Engine } from './engine';
 
@@ -37,4 +38,27 @@ export async function dropUser(engine: Engine, svc: ServiceRecord, username: str
 export async function databaseExists(engine: Engine, svc: ServiceRecord, name: string): Promise<boolean> {
   const rows = await engine.runtime.query(engine.spec(svc), 'SELECT 1 FROM pg_database WHERE datname = $1', [name]);
   return rows.length > 0;
+}
+
+/**
+ * Keeps a service's roles inside their database: no role but the engine's
+ * superuser holds a role that reaches the server's programs or files, and
+ * before PostgreSQL 16 the admin has no CREATEROLE (which there could grant
+ * exactly those roles). Idempotent: run at every create and engine start, it
+ * also takes back what an older engine let an admin grant itself.
+ */
+export async function hardenRoles(engine: Engine, svc: ServiceRecord): Promise<void> {
+  const spec = engine.spec(svc);
+  if (!adminMayCreateRoles(svc.major)) {
+    const roles = await engine.runtime.query<{ rolname: string }>(spec, 'SELECT rolname FROM pg_roles WHERE rolcreaterole AND NOT rolsuper');
+    for (const { rolname } of roles) await engine.runtime.query(spec, `ALTER ROLE ${quoteIdent(rolname)} NOCREATEROLE`);
+  }
+  const grants = await engine.runtime.query<{ role: string; member: string }>(
+    spec,
+    `SELECT r.rolname AS role, m.rolname AS member FROM pg_auth_members am
+       JOIN pg_roles r ON r.oid = am.roleid JOIN pg_roles m ON m.oid = am.member
+      WHERE r.rolname = ANY($1) AND NOT m.rolsuper`,
+    [[...SERVER_ROLES]],
+  );
+  for (const g of grants) await engine.runtime.query(spec, `REVOKE ${quoteIdent(g.role)} FROM ${quoteIdent(g.member)} CASCADE`);
 }

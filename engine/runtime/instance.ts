@@ -1,11 +1,12 @@
 // One PostgreSQL instance on this machine: its files, configuration the
 // engine owns, and its process (started detached so it outlives the engine).
-import { chmodSync, chownSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Binaries } from './binaries';
 import { run, type RunAs } from './process';
-import { confValue } from './sql-text';
+import { confValue, engineVerifier, quoteLiteral } from './sql-text';
 
 export type ConfValue = string | number | boolean;
 
@@ -18,6 +19,15 @@ export interface InstanceSpec {
   settings: Record<string, ConfValue>;
   /** CIDR blocks allowed to connect over TLS. */
   ipFilter: string[];
+  /** The OS user its processes run as and its files belong to (null: the engine's own user). */
+  runAs: RunAs | null;
+  /** The superuser's password, which only the engine holds: its connections over the private socket use it. */
+  password: string;
+  /**
+   * Roles the instance's own OS user (its PgBouncer) may log in as over the
+   * private socket, by peer authentication: never the superuser.
+   */
+  localRoles?: string[];
 }
 
 export interface Tls {
@@ -35,52 +45,93 @@ export const paths = (root: string) => ({
 });
 
 export class InstanceRuntime {
+  /** `runAs`: the shared unprivileged user that builds templates and spares (null: the engine's own user). */
   constructor(readonly runAs: RunAs | null) {}
 
-  /** Creates a directory owned by the unprivileged user, readable by nobody else. */
-  ownedDir(dir: string): void {
+  /** Creates (or puts right) a directory owned by `owner`, readable by nobody else. */
+  ownedDir(dir: string, owner: RunAs | null = this.runAs): void {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
-    if (this.runAs) chownSync(dir, this.runAs.uid, this.runAs.gid);
+    if (owner) chownSync(dir, owner.uid, owner.gid);
   }
 
-  /** Writes a file owned by the unprivileged user, atomically. */
-  writeOwned(file: string, text: string, mode = 0o600): void {
+  /** Writes a file owned by `owner`, atomically; false when it already said exactly this. */
+  writeOwned(file: string, text: string, owner: RunAs | null, mode = 0o600): boolean {
+    const same = (() => {
+      try {
+        const st = statSync(file);
+        return readFileSync(file, 'utf8') === text && (st.mode & 0o777) === mode && (!owner || (st.uid === owner.uid && st.gid === owner.gid));
+      } catch {
+        return false;
+      }
+    })();
+    if (same) return false;
     writeFileSync(`${file}.tmp`, text, { mode });
-    if (this.runAs) chownSync(`${file}.tmp`, this.runAs.uid, this.runAs.gid);
+    chmodSync(`${file}.tmp`, mode);
+    if (owner) chownSync(`${file}.tmp`, owner.uid, owner.gid);
     // rename keeps the switch atomic: postgres never reads a half-written file
     renameSync(`${file}.tmp`, file);
+    return true;
   }
 
-  /** initdb into `root/data`, as the unprivileged user. */
-  async initdb(root: string, b: Binaries): Promise<void> {
+  /** Hands a whole tree to `owner` (a copied cluster, a spare taken by a service). */
+  async chownTree(dir: string, owner: RunAs | null): Promise<void> {
+    if (owner) await run('/bin/chown', ['-R', `${owner.uid}:${owner.gid}`, dir], { timeoutMs: 300_000 });
+  }
+
+  /** initdb into `root/data`, as the shared unprivileged user; the superuser gets `password` (no trust, ever). */
+  async initdb(root: string, b: Binaries, password: string): Promise<void> {
     const p = paths(root);
     this.ownedDir(root);
     rmSync(p.data, { recursive: true, force: true });
-    await run(join(b.bin, 'initdb'), ['-D', p.data, '-U', SUPERUSER, '--auth-local=trust', '--auth-host=reject',
-      '-E', 'UTF8', '--locale=C.UTF-8'], { runAs: this.runAs, cwd: root, timeoutMs: 300_000 });
+    const pwfile = join(root, 'pwfile');
+    this.writeOwned(pwfile, `${password}\n`, this.runAs);
+    try {
+      await run(join(b.bin, 'initdb'), ['-D', p.data, '-U', SUPERUSER, `--pwfile=${pwfile}`, '--auth-local=scram-sha-256', '--auth-host=reject',
+        '-E', 'UTF8', '--locale=C.UTF-8'], { runAs: this.runAs, cwd: root, timeoutMs: 300_000 });
+    } finally {
+      rmSync(pwfile, { force: true });
+    }
   }
 
   /**
    * Copies a prepared cluster (cp -a, reflinks where the file system allows)
-   * into a fresh directory, then renames it into place: a copy left running by
-   * a killed engine never writes into the data directory that is used.
+   * into a fresh directory owned by `owner`, then renames it into place: a copy
+   * left running by a killed engine never writes into the data directory that is used.
    */
-  async copyCluster(fromRoot: string, toRoot: string): Promise<void> {
-    this.ownedDir(toRoot);
+  async copyCluster(fromRoot: string, toRoot: string, owner: RunAs | null = this.runAs): Promise<void> {
+    this.ownedDir(toRoot, owner);
     const target = paths(toRoot).data;
     const work = `${target}.copy-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    await run('/bin/cp', ['-a', '--reflink=auto', paths(fromRoot).data, work], { runAs: this.runAs, timeoutMs: 300_000 });
+    // as the engine: the template belongs to the shared user, the copy to its owner
+    await run('/bin/cp', ['-a', '--reflink=auto', paths(fromRoot).data, work], { timeoutMs: 300_000 });
+    await this.chownTree(work, owner);
     // The copy must survive a power cut before the first checkpoint.
-    await run('/bin/sync', ['-f', work], { runAs: this.runAs }).catch(() => undefined);
+    await run('/bin/sync', ['-f', work]).catch(() => undefined);
     rmSync(target, { recursive: true, force: true });
     renameSync(work, target);
   }
 
-  /** Writes postgresql.conf, pg_hba.conf and the TLS files. The engine owns them all. */
-  writeConfig(spec: InstanceSpec, tls?: Tls): void {
+  /**
+   * Gives a stopped cluster's superuser a new password, in single-user mode (no
+   * server, no connection, nothing to authenticate): every copy of a template gets its own.
+   */
+  async setSuperuserPassword(root: string, b: Binaries, owner: RunAs | null, password: string): Promise<void> {
+    const sql = `ALTER ROLE ${SUPERUSER} PASSWORD ${quoteLiteral(engineVerifier(password))}\n`;
+    const out = await run(join(b.bin, 'postgres'), ['--single', '-D', paths(root).data, '-c', 'log_min_messages=fatal', 'postgres'], {
+      runAs: owner,
+      cwd: root,
+      input: sql,
+      timeoutMs: 60_000,
+    });
+    if (/\bERROR:/.test(out)) throw new Error(`could not set the superuser's password: ${out.trim().split('\n').slice(-3).join(' | ')}`);
+  }
+
+  /** Writes postgresql.conf, pg_hba.conf and the TLS files (the engine owns them all); true when a file changed. */
+  writeConfig(spec: InstanceSpec, tls?: Tls): boolean {
     const p = paths(spec.root);
-    this.ownedDir(p.run);
+    this.ownedDir(spec.root, spec.runAs);
+    this.ownedDir(p.run, spec.runAs);
     const settings: Record<string, ConfValue> = {
       listen_addresses: spec.listen,
       port: spec.port,
@@ -101,12 +152,15 @@ export class InstanceRuntime {
       ...spec.settings,
     };
     const conf = Object.entries(settings).map(([k, v]) => `${k} = ${confValue(v)}`).join('\n');
+    let changed = false;
     if (tls) {
-      this.writeOwned(join(p.data, 'server.crt'), tls.cert, 0o644);
-      this.writeOwned(join(p.data, 'server.key'), tls.key, 0o600);
+      changed = this.writeOwned(join(p.data, 'server.crt'), tls.cert, spec.runAs, 0o644) || changed;
+      changed = this.writeOwned(join(p.data, 'server.key'), tls.key, spec.runAs, 0o600) || changed;
     }
-    this.writeOwned(join(p.data, 'postgresql.conf'), `# Written by the pgdeck engine; edits are overwritten.\n${conf}\n`);
-    this.writeOwned(join(p.data, 'pg_hba.conf'), hbaText(spec.ipFilter, spec.settings.password_encryption === 'md5' ? 'md5' : 'scram-sha-256'));
+    changed = this.writeOwned(join(p.data, 'postgresql.conf'), `# Written by the pgdeck engine; edits are overwritten.\n${conf}\n`, spec.runAs) || changed;
+    const hba = hbaText(spec.ipFilter, spec.settings.password_encryption === 'md5' ? 'md5' : 'scram-sha-256');
+    changed = this.writeOwned(join(p.data, 'pg_ident.conf'), identText(osUserName(spec.runAs), spec.localRoles ?? []), spec.runAs) || changed;
+    return this.writeOwned(join(p.data, 'pg_hba.conf'), hba, spec.runAs) || changed;
   }
 
   /** The pid in postmaster.pid, whether or not that process still lives (a killed postmaster leaves it). */
@@ -136,7 +190,7 @@ export class InstanceRuntime {
     const p = paths(spec.root);
     if (this.pid(spec.root) === null) {
       await run(join(spec.binaries.bin, 'pg_ctl'), ['start', '-D', p.data, '-l', p.log, '-W', '-s'], {
-        runAs: this.runAs,
+        runAs: spec.runAs,
         cwd: spec.root,
       });
     }
@@ -172,7 +226,7 @@ export class InstanceRuntime {
   async stop(spec: InstanceSpec, mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
     if (this.pid(spec.root) === null) return;
     await run(join(spec.binaries.bin, 'pg_ctl'), ['stop', '-D', paths(spec.root).data, '-m', mode, '-w', '-t', '60', '-s'], {
-      runAs: this.runAs,
+      runAs: spec.runAs,
       cwd: spec.root,
       timeoutMs: 90_000,
     });
@@ -189,7 +243,14 @@ export class InstanceRuntime {
     params: unknown[] = [],
     database = 'postgres',
   ): Promise<R[]> {
-    const client = new pg.Client({ host: paths(spec.root).run, port: spec.port, user: SUPERUSER, database, connectionTimeoutMillis: 5000 });
+    const client = new pg.Client({
+      host: paths(spec.root).run,
+      port: spec.port,
+      user: SUPERUSER,
+      password: spec.password,
+      database,
+      connectionTimeoutMillis: 5000,
+    });
     client.on('error', () => undefined);
     await client.connect();
     try {
@@ -216,15 +277,32 @@ export class InstanceRuntime {
 }
 
 // md5 (set through password_encryption) still accepts SCRAM verifiers; scram-sha-256 refuses md5 ones.
-function hbaText(ipFilter: string[], method: 'md5' | 'scram-sha-256'): string {
+export function hbaText(ipFilter: string[], method: 'md5' | 'scram-sha-256'): string {
   const lines = [
     '# Written by the pgdeck engine; edits are overwritten.',
-    '# The engine (as the superuser) and the service\'s PgBouncer (as the pooled users, which',
-    '# authenticated their clients already) connect over the Unix socket in a 0700 directory',
-    '# that only the unprivileged user can enter.',
-    'local all all trust',
+    '# Over the Unix socket, in a 0700 directory only the service\'s OS user can enter: the engine',
+    '# as the superuser, with a password only it holds; the service\'s PgBouncer as the users it pools,',
+    '# identified by the kernel as the service\'s OS user (peer, map in pg_ident.conf). No trust anywhere.',
+    `local all ${SUPERUSER} ${method}`,
+    `local all all peer map=${IDENT_MAP}`,
+    '# The superuser never logs in over the network.',
+    ...['0.0.0.0/0', '::/0'].flatMap((cidr) => [`host all ${SUPERUSER} ${cidr} reject`, `host replication ${SUPERUSER} ${cidr} reject`]),
     '# Clients: TLS only, SCRAM passwords, from the service ip-filter.',
     ...ipFilter.flatMap((cidr) => [`hostssl all all ${cidr} ${method}`, `hostssl replication all ${cidr} ${method}`]),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+const IDENT_MAP = 'pgbouncer';
+
+/** The OS user name peer authentication sees: the instance's own user, or the engine's. */
+function osUserName(runAs: RunAs | null): string {
+  return runAs?.name ?? userInfo().username;
+}
+
+/** pg_ident.conf: the instance's OS user may be each of these roles (the superuser is never among them). */
+export function identText(osUser: string, roles: string[]): string {
+  const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
+  const lines = roles.filter((r) => r !== SUPERUSER).map((r) => `${IDENT_MAP} ${q(osUser)} ${q(r)}`);
+  return `# Written by the pgdeck engine; edits are overwritten.\n${lines.join('\n')}\n`;
 }

@@ -7,7 +7,7 @@
 // are let in by hba lines built from the service's ip-filter and each pool's
 // user. PgBouncer reaches PostgreSQL over the instance's Unix socket, in a
 // 0700 directory only the unprivileged user (and root) can enter.
-import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,8 @@ import type { PoolMode } from '@/lib/schemas/pool';
 import type { SettingsValues } from '@/lib/schemas/settings';
 import { paths, type InstanceRuntime } from './instance';
 import type { PgBouncerBinary } from './pgbouncer-binary';
-import { run } from './process';
+import { CommandError, run, type RunAs } from './process';
+import { engineVerifier } from './sql-text';
 
 export interface BouncerPool {
   name: string;
@@ -27,11 +28,19 @@ export interface BouncerPool {
   username: string | null;
 }
 
-export interface BouncerSpec {
+/** Where the engine reaches a service's PgBouncer admin console, and with what. */
+export interface BouncerTarget {
   /** The service's root: PgBouncer's files go to root/pgbouncer, PostgreSQL's socket is root/run. */
   root: string;
-  listen: string;
   port: number;
+  /** The engine's admin password (the service's engine secret). */
+  password: string;
+}
+
+export interface BouncerSpec extends BouncerTarget {
+  listen: string;
+  /** The OS user it runs as and its files belong to. */
+  runAs: RunAs | null;
   /** PostgreSQL's port (names its Unix socket). */
   pgPort: number;
   ipFilter: string[];
@@ -140,7 +149,7 @@ export function hbaText(spec: BouncerSpec): string {
   const anywhere = ['0.0.0.0/0', '::/0'];
   const lines = [
     '# Written by the pgdeck engine; edits are overwritten.',
-    `local pgbouncer ${BOUNCER_ADMIN} trust`,
+    `local pgbouncer ${BOUNCER_ADMIN} scram-sha-256`,
     ...anywhere.flatMap((cidr) => [`host all ${BOUNCER_ADMIN} ${cidr} reject`, `host pgbouncer all ${cidr} reject`]),
   ];
   for (const pool of spec.pools) {
@@ -155,10 +164,10 @@ export function hbaText(spec: BouncerSpec): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function userlistText(users: Map<string, string>): string {
+export function userlistText(users: Map<string, string>, adminPassword: string): string {
   const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
-  // the admin logs in by `trust` over the private socket only; no password can match ''
-  const all = [...users].filter(([u]) => u !== BOUNCER_ADMIN).concat([[BOUNCER_ADMIN, '']]);
+  // the engine's admin logs in over the private socket only, with a secret only the engine holds
+  const all = [...users].filter(([u]) => u !== BOUNCER_ADMIN).concat([[BOUNCER_ADMIN, engineVerifier(adminPassword)]]);
   return `${all.map(([u, v]) => `${q(safe(u, 'username'))} ${q(v)}`).join('\n')}\n`;
 }
 
@@ -171,10 +180,10 @@ export class BouncerRuntime {
 
   writeConfig(spec: BouncerSpec): void {
     const p = bouncerPaths(spec.root);
-    this.instances.ownedDir(p.dir);
-    this.instances.writeOwned(p.users, userlistText(spec.users));
-    this.instances.writeOwned(p.hba, hbaText(spec));
-    this.instances.writeOwned(p.ini, iniText(spec));
+    this.instances.ownedDir(p.dir, spec.runAs);
+    this.instances.writeOwned(p.users, userlistText(spec.users, spec.password), spec.runAs);
+    this.instances.writeOwned(p.hba, hbaText(spec), spec.runAs);
+    this.instances.writeOwned(p.ini, iniText(spec), spec.runAs);
   }
 
   /** The pid of the PgBouncer serving this service's ini, else null. */
@@ -195,11 +204,17 @@ export class BouncerRuntime {
   async start(spec: BouncerSpec, timeoutMs = 15_000): Promise<void> {
     const p = bouncerPaths(spec.root);
     if (this.pid(spec.root) === null) {
+      // A PgBouncer killed with SIGKILL leaves its pidfile; it would refuse to start ("another instance running?").
+      rmSync(p.pid, { force: true });
       // one file descriptor per client: the soft limit goes up to the hard one (often 1024 → 1048576)
       await run('/bin/sh', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', this.binary.bin, '-d', '-q', p.ini], {
-        runAs: this.instances.runAs,
+        runAs: spec.runAs,
         cwd: p.dir,
         timeoutMs,
+      }).catch((err: Error) => {
+        // with -q it says nothing itself: the reason is in its log
+        const said = err instanceof CommandError ? err.output.trim() : err.message;
+        throw new Error(`PgBouncer did not start: ${said || `exit ${(err as CommandError).code ?? '?'}`}; log: ${this.logTail(spec.root)}`);
       });
     }
     const deadline = Date.now() + timeoutMs;
@@ -218,15 +233,22 @@ export class BouncerRuntime {
    * Rereads pgbouncer.ini, hba.conf and userlist.txt (admin console RELOAD, done
    * when it answers): client connections stay open. False when it does not run.
    */
-  async reload(root: string, port: number): Promise<boolean> {
-    if (this.pid(root) === null) return false;
-    await this.admin(root, port, 'RELOAD');
+  async reload(target: BouncerTarget): Promise<boolean> {
+    if (this.pid(target.root) === null) return false;
+    await this.admin(target, 'RELOAD');
     return true;
   }
 
   /** A command on PgBouncer's admin console (SHOW POOLS, RELOAD...), as the engine's admin, over the private socket. */
-  async admin<R extends pg.QueryResultRow = pg.QueryResultRow>(root: string, port: number, command: string): Promise<R[]> {
-    const client = new pg.Client({ host: paths(root).run, port, user: BOUNCER_ADMIN, database: 'pgbouncer', connectionTimeoutMillis: 5000 });
+  async admin<R extends pg.QueryResultRow = pg.QueryResultRow>(target: BouncerTarget, command: string): Promise<R[]> {
+    const client = new pg.Client({
+      host: paths(target.root).run,
+      port: target.port,
+      user: BOUNCER_ADMIN,
+      password: target.password,
+      database: 'pgbouncer',
+      connectionTimeoutMillis: 5000,
+    });
     client.on('error', () => undefined);
     await client.connect();
     try {

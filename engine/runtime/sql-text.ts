@@ -1,4 +1,4 @@
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 // A NUL can never round-trip through libpq or a config file: PostgreSQL
 // rejects it in literals and C-string parsers would silently truncate at it.
@@ -69,4 +69,22 @@ export function scramVerifier(password: string, salt: Buffer = randomBytes(16), 
   const serverKey = createHmac('sha256', salted).update('Server Key').digest();
   const b64 = (b: Buffer): string => b.toString('base64');
   return `SCRAM-SHA-256$${iterations}:${b64(salt)}$${b64(storedKey)}:${b64(serverKey)}`;
+}
+
+/**
+ * The verifier of a secret only the engine holds (its superuser's, its PgBouncer
+ * admin's): the salt comes from the secret, so writing it again changes no file.
+ */
+export function engineVerifier(secret: string): string {
+  return scramVerifier(secret, createHash('sha256').update(`pgdeck engine salt\0${secret}`).digest().subarray(0, 16));
+}
+
+/** Whether a SCRAM-SHA-256 verifier (as pg_authid stores it) was made from this password. */
+export function verifierMatches(password: string, verifier: string): boolean {
+  const m = /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):(.+)$/.exec(verifier);
+  if (!m) return false;
+  const made = scramVerifier(password, Buffer.from(m[2] ?? '', 'base64'), Number(m[1]));
+  const a = Buffer.from(made);
+  const b = Buffer.from(verifier);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

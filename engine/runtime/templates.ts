@@ -30,6 +30,17 @@ export interface PgSettingRow {
 
 const building = new Map<string, Promise<string>>();
 
+/**
+ * Before PostgreSQL 16, CREATEROLE lets a role grant itself any role but
+ * superuser, pg_execute_server_program (programs run as the server's OS user)
+ * and pg_read/write_server_files among them. From 16 on it may grant only the
+ * roles it holds with ADMIN OPTION, so the admin keeps it there.
+ */
+export const adminMayCreateRoles = (major: string): boolean => Number(major) >= 16;
+
+/** Roles that reach outside the database (the server's files and programs): no service role may hold them. */
+export const SERVER_ROLES = ['pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files'] as const;
+
 /** The root of the template cluster for these binaries, built on first use. */
 export function ensureTemplate(runtime: InstanceRuntime, templatesDir: string, b: Binaries): Promise<string> {
   const root = join(templatesDir, b.version);
@@ -55,14 +66,16 @@ export function readPgSettings(templateRoot: string): PgSettingRow[] {
  */
 async function build(runtime: InstanceRuntime, root: string, b: Binaries): Promise<string> {
   const work = `${root}.build-${randomBytes(4).toString('hex')}`;
-  await runtime.initdb(work, b);
+  // This password lives only while the template is built: every copy gets its own (setSuperuserPassword).
+  const password = randomBytes(32).toString('base64url');
+  await runtime.initdb(work, b, password);
   // Socket only, no TCP, no TLS: nobody but the engine ever talks to a template.
-  const spec: InstanceSpec = { root: work, port: 5432, listen: '', binaries: b, ipFilter: [], settings: { ssl: false } };
+  const spec: InstanceSpec = { root: work, port: 5432, listen: '', binaries: b, ipFilter: [], settings: { ssl: false }, runAs: runtime.runAs, password };
   runtime.writeConfig(spec);
   await runtime.start(spec);
   try {
     const admin = quoteIdent(TEMPLATE_ADMIN);
-    await runtime.query(spec, `CREATE ROLE ${admin} LOGIN CREATEDB CREATEROLE REPLICATION`);
+    await runtime.query(spec, `CREATE ROLE ${admin} LOGIN CREATEDB ${adminMayCreateRoles(b.major) ? 'CREATEROLE ' : ''}REPLICATION`);
     await runtime.query(spec, `GRANT pg_monitor, pg_signal_backend TO ${admin}`);
     await runtime.query(spec, `CREATE DATABASE ${quoteIdent(DEFAULT_DATABASE)} OWNER ${admin}`);
     const rows = await runtime.query<PgSettingRow>(spec,

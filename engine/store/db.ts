@@ -1,5 +1,6 @@
 // SQLite persistence: one file in the data directory, WAL mode, numbered
 // migrations. State is written here before the engine acts on it.
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
@@ -80,9 +81,18 @@ const migrations: string[] = [
      created_at TEXT NOT NULL,
      PRIMARY KEY (service, name)
    );`,
+  // Issue 8: each service's own OS user (engines run as root), and the secret only the engine holds
+  // (its superuser's and PgBouncer admin's password), sealed.
+  `ALTER TABLE services ADD COLUMN os_user TEXT;
+   ALTER TABLE services ADD COLUMN engine_secret_sealed TEXT;`,
 ];
 
 export function openDb(file: string): Db {
+  // Readable by the engine only: SQLite gives its -wal and -shm files the database file's mode.
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(f)) chmodSync(f, 0o600);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

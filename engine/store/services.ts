@@ -23,6 +23,10 @@ export interface ServiceRecord {
   settings: ServiceSettings;
   /** PgBouncer's client port; null until one is allocated. */
   pgbouncerPort: number | null;
+  /** The OS user its processes run as (engines run as root); null: the engine's shared user, until it gets its own. */
+  osUser: string | null;
+  /** The password of its superuser and PgBouncer admin, which only the engine holds (sealed); null until made. */
+  engineSecretSealed: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -59,7 +63,8 @@ export interface NotificationRecord {
 interface ServiceRow {
   name: string; id: string; plan: string; major: string; phase: Phase; port: number; admin_username: string;
   ip_filter: string; maintenance: string; backup_schedule: string; termination_protection: number;
-  settings: string; pgbouncer_port: number | null; created_at: string; updated_at: string;
+  settings: string; pgbouncer_port: number | null; os_user: string | null; engine_secret_sealed: string | null;
+  created_at: string; updated_at: string;
 }
 
 const toService = (r: ServiceRow): ServiceRecord => ({
@@ -76,6 +81,8 @@ const toService = (r: ServiceRow): ServiceRecord => ({
   terminationProtection: r.termination_protection === 1,
   settings: JSON.parse(r.settings) as ServiceSettings,
   pgbouncerPort: r.pgbouncer_port,
+  osUser: r.os_user,
+  engineSecretSealed: r.engine_secret_sealed,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -105,15 +112,18 @@ export class ServiceStore {
     this.db
       .prepare(
         `INSERT INTO services (name, id, plan, major, phase, port, admin_username, ip_filter, maintenance, backup_schedule,
-           termination_protection, settings, pgbouncer_port, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           termination_protection, settings, pgbouncer_port, os_user, engine_secret_sealed, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(s.name, s.id, s.plan, s.major, s.phase, s.port, s.adminUsername, JSON.stringify(s.ipFilter),
         JSON.stringify(s.maintenance), JSON.stringify(s.backupSchedule), s.terminationProtection ? 1 : 0,
-        JSON.stringify(s.settings), s.pgbouncerPort, t, t);
+        JSON.stringify(s.settings), s.pgbouncerPort, s.osUser, s.engineSecretSealed, t, t);
   }
 
-  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'phase' | 'port' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection' | 'settings' | 'pgbouncerPort'>>): void {
+  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'phase' | 'port' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection' | 'settings' | 'pgbouncerPort' | 'osUser' | 'engineSecretSealed'>>): void {
     const cols: Record<string, unknown> = {};
+    if (patch.osUser !== undefined) cols.os_user = patch.osUser;
+    if (patch.engineSecretSealed !== undefined) cols.engine_secret_sealed = patch.engineSecretSealed;
     if (patch.settings !== undefined) cols.settings = JSON.stringify(patch.settings);
     if (patch.pgbouncerPort !== undefined) cols.pgbouncer_port = patch.pgbouncerPort;
     if (patch.port !== undefined) cols.port = patch.port;
