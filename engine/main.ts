@@ -12,13 +12,24 @@ async function main(args: string[]): Promise<number> {
   const engine = await openEngine(config);
   const credentials = ensureBootstrapKey(engine);
   const supervisor = new Supervisor(engine);
-  await supervisor.recover();
-  supervisor.start();
   const app = build(engine);
+  // The API answers first; services come up behind it (shown rebuilding, changes refused as busy until each is up).
+  const recovered = supervisor.recover();
+  supervisor.start();
   await app.listen({ host: config.listenHost, port: config.listenPort });
   console.log(`pgdeck engine: API at ${config.publicUrl} (zone ${config.zone}), data in ${config.dataDir}`);
   console.log(`PostgreSQL ${[...engine.binaries.values()].map((b) => b.version).join(', ')} available`);
   if (credentials) console.log(`admin API key and secret: ${credentials}`);
+  const recovery = recovered.then(
+    () => console.log('every service is up'),
+    (err: Error) => console.error(`bringing services up failed: ${err.stack ?? err.message}`),
+  );
+  engine.inflight.add(recovery);
+  void recovery.finally(() => engine.inflight.delete(recovery));
+  // OS users of services whose directories are gone (data removed by hand)
+  void engine.osUsers.removeOrphans().then((removed) => {
+    if (removed.length) console.log(`removed ${removed.length} OS user(s) of services that no longer exist: ${removed.join(', ')}`);
+  });
   // The settings document needs every major's template: built now, in the background, not on the first request.
   const warm = settingsDocument(engine).then(
     () => undefined,

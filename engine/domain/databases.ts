@@ -7,7 +7,7 @@ import { utf8LocaleProblem } from '../runtime/locales';
 import { DEFAULT_DATABASE } from '../runtime/templates';
 import { quoteIdent, quoteLiteral } from '../runtime/sql-text';
 import type { Engine } from './engine';
-import { beginOperation, runNow } from './operations';
+import { runNow, withOperation } from './operations';
 import { requireUnpooled } from './pools';
 import { databaseExists } from './roles';
 import { requireRunning } from './users';
@@ -26,15 +26,16 @@ export async function createDatabase(engine: Engine, service: string, body: Crea
   if (SYSTEM_DATABASES.has(name) || engine.services.database(service, name) || (await databaseExists(engine, svc, name))) {
     throw new ApiError('conflict', `database ${name} already exists`, 'database-name');
   }
-  const op = beginOperation(engine, service, 'create-database', { name });
-  engine.services.addDatabase(service, { name, lcCollate: body['lc-collate'] ?? null, lcCtype: body['lc-ctype'] ?? null });
-  return runNow(engine, op, async () => {
-    try {
-      await applyDatabase(engine, service, name);
-    } catch (err) {
-      engine.services.removeDatabase(service, name);
-      throw err;
-    }
+  return withOperation(engine, service, 'create-database', { name }, (op) => {
+    engine.services.addDatabase(service, { name, lcCollate: body['lc-collate'] ?? null, lcCtype: body['lc-ctype'] ?? null });
+    return runNow(engine, op, async () => {
+      try {
+        await applyDatabase(engine, service, name);
+      } catch (err) {
+        engine.services.removeDatabase(service, name);
+        throw err;
+      }
+    });
   });
 }
 
@@ -70,8 +71,7 @@ export async function deleteDatabase(engine: Engine, service: string, name: stri
   }
   if (!engine.services.database(service, name)) throw new ApiError('not-found', `database ${name} not found`);
   requireUnpooled(engine, service, { database: name });
-  const op = beginOperation(engine, service, 'delete-database', { name });
-  return runNow(engine, op, () => dropDatabase(engine, service, name));
+  return withOperation(engine, service, 'delete-database', { name }, (op) => runNow(engine, op, () => dropDatabase(engine, service, name)));
 }
 
 export async function dropDatabase(engine: Engine, service: string, name: string): Promise<void> {

@@ -17,7 +17,10 @@ export function toApiOperation(row: OperationRow, engine: Engine): Operation {
 }
 
 /** Records a pending operation, or refuses when the service already has one. */
-export function beginOperation(engine: Engine, service: string, command: string, params: unknown = {}): OperationRow {
+function beginOperation(engine: Engine, service: string, command: string, params: unknown = {}): OperationRow {
+  if (engine.recovering.has(service)) {
+    throw new ApiError('busy', `service ${service} is being brought up after an engine restart; retry in a moment`);
+  }
   return engine.db.transaction(() => {
     const pending = engine.operations.pendingFor(service);
     if (pending) {
@@ -25,6 +28,28 @@ export function beginOperation(engine: Engine, service: string, command: string,
     }
     return engine.operations.insert(service, command, params);
   })();
+}
+
+/**
+ * Begins an operation and runs `body`, which answers it (through runNow or
+ * runLater). Whatever `body` throws before that, the operation still ends: as
+ * a failure with the reason, so the service accepts the next request.
+ */
+export async function withOperation(
+  engine: Engine,
+  service: string,
+  command: string,
+  params: unknown,
+  body: (op: OperationRow) => Promise<Operation> | Operation,
+): Promise<Operation> {
+  const op = beginOperation(engine, service, command, params);
+  try {
+    return await body(op);
+  } catch (err) {
+    const f = failureOf(err);
+    if (engine.operations.get(op.id)?.state === 'pending') engine.operations.finish(op.id, 'failure', f.reason, f.message);
+    throw err instanceof ApiError ? err : new ApiError('fault', `${command} failed: ${f.message}`);
+  }
 }
 
 function failureOf(err: unknown): { reason: string; message: string } {

@@ -12,12 +12,13 @@ import { quoteIdent } from '../runtime/sql-text';
 import type { OperationRow } from '../store/operations';
 import type { ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
-import { beginOperation, runLater, runNow } from './operations';
+import { runLater, runNow, withOperation } from './operations';
 import { generatePassword } from './passwords';
 import { findPlan, isAuthorized, plans, type Plan } from './plans';
 import { allocatePort, releasePorts } from './ports';
 import { stopBouncer, syncBouncer } from './pools';
-import { applyUser, roleExists } from './roles';
+import { applyUser, hardenRoles, roleExists } from './roles';
+import { newEngineSecret } from '../runtime/spares';
 import { checkedConfig, reloadConfig } from '../settings/apply';
 import { checkNewSettings, checkSettings, mergeSettings, restartingChanges } from '../settings/service-settings';
 
@@ -72,9 +73,10 @@ export async function createService(engine: Engine, name: string, body: CreateSe
 function recordService(engine: Engine, name: string, body: CreateService, at: { major: string; admin: string; port: number; pgbouncerPort: number | null }): OperationRow {
   return engine.db.transaction(() => {
     if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
+    const id = randomUUID();
     engine.services.insert({
       name,
-      id: randomUUID(),
+      id,
       plan: body.plan,
       major: at.major,
       phase: 'creating',
@@ -86,6 +88,9 @@ function recordService(engine: Engine, name: string, body: CreateService, at: { 
       terminationProtection: body['termination-protection'] ?? false,
       settings: mergeSettings({}, body),
       pgbouncerPort: at.pgbouncerPort,
+      // its own OS user when the engine is root; made by materialize
+      osUser: engine.runAs ? engine.osUsers.nameFor(id) : null,
+      engineSecretSealed: null,
     });
     const password = body['admin-password'] ?? generatePassword();
     engine.services.addUser(name, { username: at.admin, type: 'primary', passwordSealed: engine.box.seal(password), allowReplication: true });
@@ -97,14 +102,26 @@ function recordService(engine: Engine, name: string, body: CreateService, at: { 
 /** Makes the service's cluster real and running. Safe to run again after a crash. */
 export async function materialize(engine: Engine, name: string): Promise<void> {
   let svc = requireService(engine, name);
+  const root = engine.serviceRoot(svc);
+  // the directory first: a user whose home is missing is an orphan to any engine on the host
+  engine.runtime.ownedDir(root, null);
+  if (svc.osUser) await engine.osUsers.ensure(svc.osUser, root);
   let spec = engine.spec(svc);
-  const copied = join(spec.root, 'copied');
+  const copied = join(root, 'copied');
   if (!existsSync(copied)) {
     await engine.runtime.stop(spec, 'immediate').catch(() => undefined);
     const template = await ensureTemplate(engine.runtime, join(engine.config.dataDir, 'templates'), spec.binaries);
-    if (!engine.spares.take(spec.binaries.version, spec.root)) await engine.runtime.copyCluster(template, spec.root);
+    let secret = await engine.spares.take(spec.binaries.version, root, spec.runAs);
+    if (secret === null) {
+      await engine.runtime.copyCluster(template, root, spec.runAs);
+      secret = newEngineSecret();
+      await engine.runtime.setSuperuserPassword(root, spec.binaries, spec.runAs, secret);
+    }
+    engine.services.update(name, { engineSecretSealed: engine.box.seal(secret) });
     writeFileSync(copied, new Date().toISOString());
-    engine.spares.refill(spec.binaries.version, template);
+    engine.spares.refill(spec.binaries, template);
+    svc = requireService(engine, name);
+    spec = engine.spec(svc);
   }
   const tls = await issueServerCert(engine.ca, [...new Set([engine.config.pgHost, 'localhost', '127.0.0.1', '::1'])]);
   for (let attempt = 1; ; attempt++) {
@@ -126,6 +143,7 @@ export async function materialize(engine: Engine, name: string): Promise<void> {
   if (svc.adminUsername !== TEMPLATE_ADMIN && !(await roleExists(engine, svc, svc.adminUsername))) {
     await engine.runtime.query(spec, `ALTER ROLE ${quoteIdent(TEMPLATE_ADMIN)} RENAME TO ${quoteIdent(svc.adminUsername)}`);
   }
+  await hardenRoles(engine, svc);
   for (const user of engine.services.users(name)) await applyUser(engine, svc, user);
   await syncBouncer(engine, name, { start: true });
   engine.services.update(name, { phase: 'running' });
@@ -139,18 +157,21 @@ export async function discard(engine: Engine, name: string): Promise<void> {
   await stopBouncer(engine, svc);
   await engine.runtime.stop(spec, 'fast').catch(() => engine.runtime.stop(spec, 'immediate'));
   engine.runtime.remove(spec.root);
+  if (svc.osUser) await engine.osUsers.remove(svc.osUser);
+  releasePorts(engine, [svc.port, svc.pgbouncerPort]);
   engine.services.remove(name);
 }
 
 // DELETE /v2/dbaas-postgres/{name}, DELETE /v2/dbaas-service/{name}
-export function deleteService(engine: Engine, name: string): Operation {
+export function deleteService(engine: Engine, name: string): Promise<Operation> {
   const svc = requireService(engine, name);
   if (svc.terminationProtection) {
     throw new ApiError('forbidden', `service ${name} has termination protection on: turn it off before deleting`);
   }
-  const op = beginOperation(engine, name, 'delete-service');
-  engine.services.update(name, { phase: 'deleting' });
-  return runLater(engine, op, () => discard(engine, name));
+  return withOperation(engine, name, 'delete-service', {}, (op) => {
+    engine.services.update(name, { phase: 'deleting' });
+    return runLater(engine, op, () => discard(engine, name));
+  });
 }
 
 // PUT /v2/dbaas-postgres/{name}
@@ -171,37 +192,44 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
   if (requireService(engine, name).updatedAt !== svc.updatedAt) {
     throw new ApiError('busy', `service ${name} changed while this request was being checked; retry`);
   }
-  const op = beginOperation(engine, name, 'update-service', { restart });
-  engine.services.update(name, {
-    plan: body.plan,
-    ipFilter: filter,
-    maintenance: body.maintenance,
-    backupSchedule: body['backup-schedule'],
-    terminationProtection: body['termination-protection'],
-    settings,
-    ...(restart ? { phase: 'updating' as const } : {}),
-  });
-  const restore = () => engine.services.update(name, { plan: svc.plan, settings: svc.settings, phase: svc.phase });
-  if (planChanges || settingsChange) {
-    // PostgreSQL's own verdict before anything is reloaded: a value it refuses leaves everything as it was
-    const refused = await checkedConfig(engine, requireService(engine, name));
-    if (refused) {
-      restore();
-      engine.runtime.writeConfig(engine.spec(requireService(engine, name)));
-      return runNow(engine, op, () => Promise.reject(refused));
-    }
-  }
-  if (restart) {
-    const applied = async () => {
-      await applyConfig(engine, name, true);
-      return restartFor.length ? `restarted PostgreSQL to apply ${restartFor.join(', ')}` : undefined;
-    };
-    return runLater(engine, op, applied, async () => {
-      restore();
-      await applyConfig(engine, name, true);
+  return withOperation(engine, name, 'update-service', { restart }, async (op) => {
+    engine.services.update(name, {
+      plan: body.plan,
+      ipFilter: filter,
+      maintenance: body.maintenance,
+      backupSchedule: body['backup-schedule'],
+      terminationProtection: body['termination-protection'],
+      settings,
+      ...(restart ? { phase: 'updating' as const } : {}),
     });
-  }
-  return runNow(engine, op, () => (filter || settingsChange ? applyConfig(engine, name, false) : Promise.resolve()));
+    // What is live: the store goes back to it when the change cannot be applied, and the files follow.
+    const restore = async (reapply: (() => Promise<void>) | null) => {
+      engine.services.update(name, {
+        plan: svc.plan, ipFilter: svc.ipFilter, maintenance: svc.maintenance, backupSchedule: svc.backupSchedule,
+        terminationProtection: svc.terminationProtection, settings: svc.settings, phase: svc.phase,
+      });
+      await (reapply ?? (async () => void engine.runtime.writeConfig(engine.spec(requireService(engine, name)))))()
+        .catch((err: Error) => console.error(`${name}: rewriting the configuration as it was failed: ${err.message}`));
+    };
+    try {
+      if (planChanges || settingsChange) {
+        // PostgreSQL's own verdict before anything is reloaded: a value it refuses leaves everything as it was
+        const refused = await checkedConfig(engine, requireService(engine, name));
+        if (refused) throw refused;
+      }
+      if (restart) {
+        const applied = async () => {
+          await applyConfig(engine, name, true);
+          return restartFor.length ? `restarted PostgreSQL to apply ${restartFor.join(', ')}` : undefined;
+        };
+        return runLater(engine, op, applied, () => restore(() => applyConfig(engine, name, true)));
+      }
+      return await runNow(engine, op, () => (filter || settingsChange ? applyConfig(engine, name, false) : Promise.resolve()));
+    } catch (err) {
+      await restore(filter || settingsChange ? () => applyConfig(engine, name, false) : null);
+      throw err;
+    }
+  });
 }
 
 /** Rewrites the configuration from the store and reloads; restarts when asked or when PostgreSQL says a changed parameter needs it. */

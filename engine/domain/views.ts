@@ -9,7 +9,7 @@ import { poolsView } from './pools';
 const GiB = 1024 ** 3;
 
 function liveState(engine: Engine, svc: ServiceRecord) {
-  const up = svc.phase !== 'creating' && engine.runtime.pid(engine.serviceRoot(svc)) !== null;
+  const up = svc.phase !== 'creating' && !engine.recovering.has(svc.name) && engine.runtime.pid(engine.serviceRoot(svc)) !== null;
   return {
     up,
     state: (up ? 'running' : 'rebuilding') as ServiceCommon['state'],

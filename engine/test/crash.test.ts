@@ -6,53 +6,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Operation } from '@/lib/schemas/operation';
 import type { ServicePg } from '@/lib/schemas/service';
-import { connect, makeDataDir, queryAs, removeDataDir, startEngine, type TestEngine } from './harness';
-import { killProcessesUnder, processesUnder, runningPostmasters, sleep, spawnEngine, until, type EngineProcess, type ProcInfo } from './engine-process';
+import { connect, queryAs, type TestEngine } from './harness';
+import { processesUnder, runningPostmasters, sleep, until, type ProcInfo } from './engine-process';
+import { Fixtures } from './fixtures';
 
-// Everything a test starts is registered here, so afterAll cleans it up even when the test fails.
-const dataDirs = new Set<string>();
-const children = new Set<EngineProcess>();
-const engines = new Set<TestEngine>();
-
-function newDataDir(): string {
-  const dir = makeDataDir();
-  dataDirs.add(dir);
-  return dir;
-}
-
-async function engineOn(dataDir?: string): Promise<TestEngine> {
-  const t = await startEngine(dataDir ? { dataDir } : {});
-  dataDirs.add(t.dataDir);
-  engines.add(t);
-  return t;
-}
-
-async function engineProcess(dataDir: string, pgPortBase: number): Promise<EngineProcess> {
-  const e = await spawnEngine(dataDir, { pgPortBase });
-  children.add(e);
-  return e;
-}
-
-/** Closes an in-process engine the way a crash would leave it: instances keep running. */
-async function abandon(t: TestEngine): Promise<void> {
-  engines.delete(t);
-  await t.app.close();
-  t.supervisor.stop();
-  t.engine.db.close();
-}
-
-/** Stops an in-process engine and its instances (pg_ctl stop). */
-async function stopEngine(t: TestEngine): Promise<void> {
-  engines.delete(t);
-  await t.stop();
-}
-
-async function killEngine(e: EngineProcess, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  e.child.kill(signal);
-  const result = await e.exited;
-  children.delete(e);
-  return result;
-}
+const f = new Fixtures();
+const { newDataDir, engineOn, abandon, stopEngine, killEngine } = f;
+const engineProcess = (dataDir: string, pgPortBase: number) => f.engineProcess(dataDir, pgPortBase);
 
 // In-process engines allocate instance ports from here: away from the default
 // (25432) other engine test files use, should they run at the same time.
@@ -62,17 +22,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   vi.unstubAllEnvs();
-  for (const e of children) {
-    if (e.running()) e.child.kill('SIGKILL');
-    await Promise.race([e.exited, sleep(10_000)]);
-  }
-  for (const t of engines) {
-    await t.stop().catch((err: Error) => console.error(`stopping the test engine: ${err.message}`));
-  }
-  for (const dir of dataDirs) {
-    await killProcessesUnder(dir);
-    removeDataDir(dir);
-  }
+  await f.cleanup();
 }, 300_000);
 
 const caOf = (dataDir: string) => ({ engine: { ca: { cert: readFileSync(join(dataDir, 'ca', 'ca.crt'), 'utf8') } } }) as Pick<TestEngine, 'engine'>;
@@ -383,8 +333,11 @@ describe('the engine stopped with SIGTERM', () => {
     expect(stopped.trimEnd()).toMatch(/database system is shut down$/);
 
     e = await engineProcess(dataDir, pgPortBase);
-    const again = (await e.call<ServicePg>('GET', '/dbaas-postgres/graceful')).body;
-    expect(again.state).toBe('running');
+    // the API answers first; the service shows rebuilding until the engine has started it
+    const again = await until('the service to run again', async () => {
+      const body = (await e.call<ServicePg>('GET', '/dbaas-postgres/graceful')).body;
+      return body.state === 'running' && body;
+    }, 60_000);
     const [after] = runningPostmasters(dataDir).values();
     expect(after).toBeTypeOf('number');
     expect(after).not.toBe(before);

@@ -61,9 +61,9 @@ export interface EngineProcess {
  * the engine in a second, child process) so that the pid is the engine's own:
  * SIGKILL on it kills the engine itself, not a wrapper.
  */
-export async function spawnEngine(dataDir: string, opts: { port?: number; pgPortBase: number; timeoutMs?: number }): Promise<EngineProcess> {
+export async function spawnEngine(dataDir: string, opts: { port?: number; pgPortBase: number; timeoutMs?: number; env?: Record<string, string> }): Promise<EngineProcess> {
   const port = opts.port ?? (await freePort());
-  const env = { ...process.env };
+  const env = { ...process.env, ...opts.env };
   delete env.NODE_OPTIONS;
   const child = spawn(
     process.execPath,
