@@ -150,6 +150,19 @@ describe('what the engine owns, taken away', () => {
     expect(await queryAs(t, await t.getService('fragile'), 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
   });
 
+  it('a socket directory removed while the engine was down is back after its start, and so is the service', async () => {
+    const dataDir = t.dataDir;
+    const run = paths(t.engine.serviceRoot(record())).run;
+    await f.abandon(t);
+    rmSync(run, { recursive: true, force: true });
+    t = await engineOn(dataDir);
+    expect((await t.getService('fragile')).state).toBe('running');
+    const st = statSync(run);
+    expect({ mode: st.mode & 0o777, uid: st.uid }).toEqual({ mode: 0o700, uid: t.engine.serviceRunAs(record())?.uid ?? process.getuid?.() });
+    expect((await bouncerAdmin(t.engine, 'fragile', 'SHOW VERSION')).length).toBeGreaterThan(0);
+    expect(await queryAs(t, await t.getService('fragile'), 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+  });
+
   it('a PgBouncer killed with SIGKILL is back at the first attempt (its stale pidfile removed), and every notification says why', async () => {
     const root = t.engine.serviceRoot(record());
     const before = t.engine.bouncer?.pid(root) as number;
