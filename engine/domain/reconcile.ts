@@ -87,6 +87,8 @@ export async function ensureInstance(engine: Engine, name: string): Promise<stri
   const runLost = repairDirs(engine, svc);
   const spec = engine.spec(svc);
   const changed = engine.runtime.writeConfig(spec);
+  // PgBouncer's admin socket is in the same directory: without it the engine cannot reach PgBouncer (started again later)
+  if (svc.pgbouncerPort !== null && !existsSync(join(paths(spec.root).run, `.s.PGSQL.${svc.pgbouncerPort}`))) await stopBouncer(engine, svc);
   let did: string;
   const pid = engine.runtime.pid(spec.root);
   if (pid === null) {
