@@ -8,22 +8,15 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { describedBy, Input, Select } from '@/components/ui/field';
 import { Switch } from '@/components/ui/switch';
+import { rangeText, unitLabel } from '@/lib/schemas/setting-check';
 import type { SettingField } from '@/lib/settings-form/fields';
-import { formatValue, fromDraft, unitLabel, type Draft, type Drafts } from '@/lib/settings-form/values';
+import { formatValue, fromDraft, type Draft, type Drafts } from '@/lib/settings-form/values';
 
 const hintClass = 'text-xs text-zinc-500 dark:text-zinc-400';
 
-function rangeText(f: SettingField): string | undefined {
-  if (f.ranges) {
-    const parts = f.ranges.map(({ min, max: upTo }) => {
-      // a bound as large as a number can be says "no limit"
-      const max = upTo !== undefined && upTo >= Number.MAX_SAFE_INTEGER ? undefined : upTo;
-      if (min !== undefined && min === max) return `${min}`;
-      if (min !== undefined && max !== undefined) return `${min}–${max}`;
-      return min !== undefined ? `≥ ${min}` : max !== undefined ? `≤ ${max}` : 'any';
-    });
-    return `${parts.join(' or ')}${f.unit ? ` ${unitLabel(f.unit)}` : ''}`;
-  }
+/** What may be entered: the ranges in the words the refusals use, a text's length and pattern, a list's size. */
+function allowed(f: SettingField): string | undefined {
+  if (f.ranges) return rangeText(f.ranges, f.unit);
   if (f.kind === 'text' && (f.maxLength !== undefined || f.pattern)) {
     return [f.maxLength !== undefined ? `up to ${f.maxLength} characters` : '', f.pattern ? `matching ${f.pattern}` : ''].filter(Boolean).join(', ');
   }
@@ -33,7 +26,7 @@ function rangeText(f: SettingField): string | undefined {
 
 /** What is shown under the control while it has no error. */
 function Hint({ field, current }: { field: SettingField; current: Draft }) {
-  const range = rangeText(field);
+  const range = allowed(field);
   const title = field.title && field.title !== field.name ? field.title : undefined;
   return (
     <>

@@ -1,11 +1,14 @@
 // The settings document built from small hand-made pg_settings, the checks
-// against it, merging, and the postgresql.conf values rendered from it.
+// against it (the same refusals as the console's form), merging, and the
+// postgresql.conf values rendered from it.
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '@/lib/api-v2/errors';
+import { ApiError, fromZodError } from '@/lib/api-v2/errors';
+import { updateServiceSchema } from '@/lib/schemas/service';
 import type { SettingSchema, SettingsSection } from '@/lib/schemas/settings';
+import { buildSettingsModel } from '@/lib/settings-form/model';
 import { findPlan } from '../domain/plans';
 import type { PgSettingRow } from '../runtime/templates';
-import { pgbouncerSection } from './other-sections';
+import { pgbouncerSection, pglookoutSection } from './other-sections';
 import { pgSection } from './pg-section';
 import { renderPgSettings } from './render';
 import { checkSection, mergeValues } from './validate';
@@ -88,14 +91,14 @@ const check = (values: Record<string, unknown>, section: SettingsSection = pgSec
 
 describe('checking values', () => {
   it.each([
-    [{ autovacuum: { autovacuum_naptime: 86401 } }, 'incorrect', 'pg-settings.autovacuum.autovacuum_naptime', 'must be at most 86400'],
-    [{ deadlock_timeout: 499 }, 'incorrect', 'pg-settings.deadlock_timeout', 'must be at least 500'],
+    [{ autovacuum: { autovacuum_naptime: 86401 } }, 'incorrect', 'pg-settings.autovacuum.autovacuum_naptime', 'must be at most 86400 s'],
+    [{ deadlock_timeout: 499 }, 'incorrect', 'pg-settings.deadlock_timeout', 'must be at least 500 ms'],
     [{ deadlock_timeout: '1s' }, 'incorrect', 'pg-settings.deadlock_timeout', 'must be a whole number'],
     [{ deadlock_timeout: 1000.5 }, 'incorrect', 'pg-settings.deadlock_timeout', 'must be a whole number'],
     [{ jit: 'on' }, 'incorrect', 'pg-settings.jit', 'must be true or false'],
     [{ log_error_verbosity: 'default' }, 'incorrect', 'pg-settings.log_error_verbosity', 'must be one of "DEFAULT", "TERSE", "VERBOSE"'],
     [{ timezone: 'Europe/Zürich;' }, 'incorrect', 'pg-settings.timezone', 'must match ^[\\w/]*$'],
-    [{ wal: { wal_sender_timeout: 10 } }, 'incorrect', 'pg-settings.wal.wal_sender_timeout', 'must be 0 or between 5000 and 10800000'],
+    [{ wal: { wal_sender_timeout: 10 } }, 'incorrect', 'pg-settings.wal.wal_sender_timeout', 'must be 0 or 5000–10800000 ms'],
     [{ autovacuum: 5 }, 'incorrect', 'pg-settings.autovacuum', 'must be an object'],
     [{ no_such_thing: 1 }, 'incorrect', 'pg-settings.no_such_thing', 'unknown setting'],
     [{ io_method: 'sync' }, 'unsupported', 'pg-settings.io_method', 'PostgreSQL 17 has no io_method parameter'],
@@ -113,6 +116,61 @@ describe('checking values', () => {
     const c = (v: unknown) => check({ ignore_startup_parameters: v }, section)?.message;
     expect(c(['search_path'])).toBeUndefined();
     expect(c(['search_path', 'application_name'])).toBe('pg-settings.ignore_startup_parameters: [1] must be one of "extra_float_digits", "search_path"');
+  });
+});
+
+describe('the same refusal in the console\'s form and in the API\'s 400', () => {
+  const sections = { pg: pgSection([pg17]), pgbouncer: pgbouncerSection('1.18.0'), pglookout: pglookoutSection() };
+  const form = buildSettingsModel({ settings: sections }, '17');
+  const fields = [['pg', 'pg-settings'], ['pgbouncer', 'pgbouncer-settings'], ['pglookout', 'pglookout-settings']] as const;
+
+  /** What PUT /v2/dbaas-postgres/{name} answers a body with: its shape (zod) first, then each section against the document. */
+  const apiMessage = (body: Record<string, unknown>): string | null => {
+    const parsed = updateServiceSchema.safeParse(body);
+    if (!parsed.success) return fromZodError(parsed.error).message;
+    try {
+      for (const [name, field] of fields) {
+        const values = parsed.data[field];
+        if (values) checkSection({ field, section: sections[name], unsupported: () => null }, values);
+      }
+      return null;
+    } catch (err) {
+      return (err as ApiError).message;
+    }
+  };
+  const bodyWith = (path: string, value: unknown): Record<string, unknown> =>
+    path.split('.').reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Record<string, unknown>;
+
+  it.each([
+    ['pg-settings.deadlock_timeout', 499],
+    ['pg-settings.deadlock_timeout', 1800001],
+    ['pg-settings.deadlock_timeout', '1s'],
+    ['pg-settings.deadlock_timeout', 700.5],
+    ['pg-settings.autovacuum.autovacuum_naptime', 0],
+    ['pg-settings.bg-writer.bgwriter_flush_after', 257],
+    ['pg-settings.wal.wal_sender_timeout', 10],
+    ['pg-settings.log_error_verbosity', 'LOUD'],
+    ['pg-settings.timezone', 'UTC; x'],
+    ['pg-settings.timezone', 'x'.repeat(65)],
+    ['pg-settings.jit', 'on'],
+    ['pgbouncer-settings.server_lifetime', 10],
+    ['pgbouncer-settings.autodb_pool_mode', 'never'],
+    ['pgbouncer-settings.ignore_startup_parameters', ['search_path', 'nope']],
+    ['pglookout-settings.max_failover_replication_time_lag', 1],
+    ['work-mem', 2048],
+    ['work-mem', 1.5],
+    ['shared-buffers-percentage', 70],
+  ])('%s = %j', (path, value) => {
+    const body = bodyWith(path, value);
+    const issues = form.validate(body, {});
+    expect(issues.map((i) => i.field.apiField)).toEqual([path]);
+    expect(apiMessage(body)).toBe(`${path}: ${issues[0]?.message}`);
+  });
+
+  it('both accept what fits', () => {
+    const body = { 'pg-settings': { deadlock_timeout: 500, wal: { wal_sender_timeout: 0 } }, 'pgbouncer-settings': { server_lifetime: 60 }, 'work-mem': 1024 };
+    expect(form.validate(body, {})).toEqual([]);
+    expect(apiMessage(body)).toBeNull();
   });
 });
 

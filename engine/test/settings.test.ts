@@ -145,14 +145,14 @@ describe('invalid settings are refused, nothing stored or applied', () => {
     ['an unknown key', { 'pg-settings': { deadlock_timeout: 800, no_such_setting: 1 } }, 'incorrect', 'pg-settings.no_such_setting', 'unknown setting'],
     ['a key in the wrong group', { 'pg-settings': { autovacuum_naptime: 30 } }, 'incorrect', 'pg-settings.autovacuum_naptime', 'unknown setting; did you mean pg-settings.autovacuum.autovacuum_naptime?'],
     ['a wrong type', { 'pg-settings': { deadlock_timeout: '1s' } }, 'incorrect', 'pg-settings.deadlock_timeout', 'must be a whole number'],
-    ['out of bounds', { 'pg-settings': { deadlock_timeout: 800, autovacuum: { autovacuum_naptime: 86401 } } }, 'incorrect', 'pg-settings.autovacuum.autovacuum_naptime', 'must be at most 86400'],
+    ['out of bounds', { 'pg-settings': { deadlock_timeout: 800, autovacuum: { autovacuum_naptime: 86401 } } }, 'incorrect', 'pg-settings.autovacuum.autovacuum_naptime', 'must be at most 86400 s'],
     ['not in the enum', { 'pg-settings': { log_error_verbosity: 'LOUD' } }, 'incorrect', 'pg-settings.log_error_verbosity', 'must be one of "DEFAULT", "TERSE", "VERBOSE"'],
     ['not matching the pattern', { 'pg-settings': { timezone: 'UTC; x' } }, 'incorrect', 'pg-settings.timezone', 'must match ^[\\w/]*$'],
     ['a key this major lacks', { 'pg-settings': { io_method: 'sync' } }, 'unsupported', 'pg-settings.io_method', 'PostgreSQL 17 has no io_method parameter'],
     ['an extension that is not installed', { 'pg-settings': { 'pg_stat_monitor.pgsm_max_buckets': 2 } }, 'unsupported', 'pg-settings.pg_stat_monitor.pgsm_max_buckets', 'pg_stat_monitor is not installed on this engine'],
     ['a PgBouncer key this PgBouncer lacks', { 'pgbouncer-settings': { max_prepared_statements: 10 } }, 'unsupported', 'pgbouncer-settings.max_prepared_statements', 'PgBouncer 1.18.0 is installed; max_prepared_statements needs 1.21 or later'],
-    ['a PgBouncer value out of bounds', { 'pgbouncer-settings': { server_lifetime: 10 } }, 'incorrect', 'pgbouncer-settings.server_lifetime', 'must be at least 60'],
-    ['a pglookout value out of bounds', { 'pglookout-settings': { max_failover_replication_time_lag: 1 } }, 'incorrect', 'pglookout-settings.max_failover_replication_time_lag', 'must be at least 10'],
+    ['a PgBouncer value out of bounds', { 'pgbouncer-settings': { server_lifetime: 10 } }, 'incorrect', 'pgbouncer-settings.server_lifetime', 'must be at least 60 s'],
+    ['a pglookout value out of bounds', { 'pglookout-settings': { max_failover_replication_time_lag: 1 } }, 'incorrect', 'pglookout-settings.max_failover_replication_time_lag', 'must be at least 10 s'],
     ['timescaledb-settings', { 'timescaledb-settings': { max_background_workers: 8 } }, 'unsupported', 'timescaledb-settings', 'unsupported by this engine yet'],
     ['a value PostgreSQL refuses', { 'pg-settings': { deadlock_timeout: 800, timezone: 'Nowhere/Atlantis' } }, 'incorrect', 'pg-settings.timezone', 'PostgreSQL does not accept "Nowhere/Atlantis" for timezone (setting could not be applied)'],
   ])('%s', async (_what, body, code, field, why) => {
@@ -178,7 +178,7 @@ describe('invalid settings are refused, nothing stored or applied', () => {
   it('an invalid setting at create makes no service', async () => {
     const res = await t.call('POST', '/dbaas-postgres/bad', { plan: 'hobbyist-2', version: '17', 'pg-settings': { wal: { wal_sender_timeout: 10 } } });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ code: 'incorrect', field: 'pg-settings.wal.wal_sender_timeout', message: 'pg-settings.wal.wal_sender_timeout: must be 0 or between 5000 and 10800000' });
+    expect(res.body).toMatchObject({ code: 'incorrect', field: 'pg-settings.wal.wal_sender_timeout', message: 'pg-settings.wal.wal_sender_timeout: must be 0 or 5000–10800000 ms' });
     expect(t.engine.services.get('bad')).toBeUndefined();
   });
 

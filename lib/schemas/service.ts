@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { backupScheduleSchema, ipFilterSchema, maintenanceSchema, passwordSchema, usernameSchema } from './common';
 import { connectionPoolSchema } from './pool';
-import { settingsValuesSchema, sharedBuffersPercentageSchema, workMemSchema } from './settings';
+import { settingValueSchema } from './setting-check';
+import { memorySettings, settingsValuesSchema } from './settings';
 
 export const pgVersions = ['13', '14', '15', '16', '17', '18'] as const;
 
@@ -17,6 +18,9 @@ export const unsupportedServiceFields = [
   'migration',
   'integrations',
 ] as const;
+
+const sharedBuffersPercentageSchema = settingValueSchema<number>(memorySettings['shared-buffers-percentage']);
+const workMemSchema = settingValueSchema<number>(memorySettings['work-mem']);
 
 /** On update, `null` puts a setting back to its default. */
 function settingsFields(update = false) {

@@ -70,9 +70,30 @@ export interface ServiceSettings {
 /** Shape check only; the engine validates keys, types and bounds against the document of the service's major. */
 export const settingsValuesSchema = z.record(z.string(), z.unknown());
 
-/** The public bounds of the two top-level memory settings. */
-export const sharedBuffersPercentageSchema = z.number().int('must be a whole number').min(20, 'must be at least 20').max(60, 'must be at most 60');
-export const workMemSchema = z.number().int('must be a whole number').min(1, 'must be at least 1 (MB)').max(1024, 'must be at most 1024 (MB)');
+/**
+ * The two memory settings that travel as body fields of their own, described
+ * as the document describes its keys: the form renders them and the API
+ * checks them (service.ts) with the same words (setting-check.ts).
+ */
+export const memorySettings = {
+  'shared-buffers-percentage': {
+    type: 'integer',
+    minimum: 20,
+    maximum: 60,
+    title: 'Shared buffers',
+    description: 'Memory for PostgreSQL’s shared buffer cache, as a share of the plan’s memory.',
+    'x-unit': '%',
+    'x-requires-restart': true,
+  },
+  'work-mem': {
+    type: 'integer',
+    minimum: 1,
+    maximum: 1024,
+    title: 'Work memory',
+    description: 'Memory each sort or hash operation may use before spilling to disk.',
+    'x-unit': 'MB',
+  },
+} as const satisfies Record<string, SettingSchema>;
 
 const sectionSchema = z.looseObject({ type: z.string(), title: z.string().optional(), properties: z.record(z.string(), z.unknown()) });
 

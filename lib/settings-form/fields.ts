@@ -2,17 +2,11 @@
 // unit, default, restart), where its value lives in the API body, and which
 // of them the service's major has. Tolerates a cloud zone's answer (no `x-`
 // extensions, `type` as an array, ranges as `anyOf`).
-import type { SettingSchema, SettingsSectionName } from '@/lib/schemas/settings';
-import { sharedBuffersPercentageSchema, workMemSchema } from '@/lib/schemas/settings';
-import { isObject } from './values';
+import { isObject, rangesOf, typeOf, type NumberRange } from '@/lib/schemas/setting-check';
+import { memorySettings, type SettingSchema, type SettingsSectionName } from '@/lib/schemas/settings';
 
 export type FieldKind = 'select' | 'switch' | 'integer' | 'number' | 'text' | 'multi';
 export type EnumValue = string | number | boolean;
-
-export interface NumberRange {
-  min?: number;
-  max?: number;
-}
 
 export interface SettingField {
   /** The form's name for it: no dots, which react-hook-form would read as nesting (keys like `pg_stat_statements.track` have them). */
@@ -28,6 +22,8 @@ export interface SettingField {
   title?: string;
   description?: string;
   options?: EnumValue[];
+  /** Its schema in the document: what its values are checked against (settingProblem). */
+  schema: SettingSchema;
   /** Allowed ranges: one for plain bounds, several when the schema gives alternatives (`0`, or `5000–10800000`). */
   ranges?: NumberRange[];
   unit?: string;
@@ -59,25 +55,12 @@ export const formSections = [
 ] as const satisfies readonly { name: SettingsSectionName; title: string; apiField: string }[];
 export type FormSectionName = (typeof formSections)[number]['name'];
 
-/** The schema's one type: `["integer", "null"]` counts as `integer`. */
-export function typeOf(s: { type?: unknown }): string | undefined {
-  if (Array.isArray(s.type)) return s.type.find((t): t is string => typeof t === 'string' && t !== 'null');
-  return typeof s.type === 'string' ? s.type : undefined;
-}
-
 const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
 
 /** Whether the service's major has this key (`x-pg-versions` lists the majors that do; absent means all). */
 export function inMajor(s: SettingSchema, major: string | undefined): boolean {
   const versions = s['x-pg-versions'];
   return !major || !Array.isArray(versions) || versions.map(String).includes(major);
-}
-
-function rangesOf(s: SettingSchema & { anyOf?: unknown }): NumberRange[] | undefined {
-  const own: NumberRange = { min: num(s.minimum), max: num(s.maximum) };
-  const alternatives = Array.isArray(s.anyOf) ? s.anyOf.filter(isObject).map((b) => ({ min: num(b.minimum) ?? own.min, max: num(b.maximum) ?? own.max })) : [];
-  if (alternatives.length > 0) return alternatives;
-  return own.min === undefined && own.max === undefined ? undefined : [own];
 }
 
 function kindOf(s: SettingSchema): FieldKind | undefined {
@@ -100,7 +83,6 @@ function kindOf(s: SettingSchema): FieldKind | undefined {
 
 const text = (x: unknown) => (typeof x === 'string' && x.trim() !== '' ? x : undefined);
 
-/** One property's descriptor, or undefined for a kind the form cannot edit (it is then left as it is). */
 /**
  * The form name of a path: stable across majors (so a draft keeps its field
  * when the create form's version changes) and free of what react-hook-form
@@ -109,6 +91,7 @@ const text = (x: unknown) => (typeof x === 'string' && x.trim() !== '' ? x : und
 export const fieldId = (path: readonly string[]) =>
   `setting:${path.map((p) => encodeURIComponent(p).replace(/[.'!()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/')}`;
 
+/** One property's descriptor, or undefined for a kind the form cannot edit (it is then left as it is). */
 export function describeField(s: SettingSchema, path: string[], sectionKey: string[], clearable = true): SettingField | undefined {
   const kind = kindOf(s);
   if (!kind) return undefined;
@@ -120,6 +103,7 @@ export function describeField(s: SettingSchema, path: string[], sectionKey: stri
     key: sectionKey.join('.'),
     name,
     kind,
+    schema: s,
     title: text(s.title),
     description: text(s.description),
     options: kind === 'multi' ? (s.items?.enum ?? []) : kind === 'select' ? s.enum : undefined,
@@ -157,27 +141,9 @@ export function describeSection(section: { properties?: unknown }, apiField: str
   return walk(isObject(section.properties) ? section.properties : {}, []);
 }
 
-/** The two top-level memory settings, with the bounds the shared schemas enforce. */
+/** The two top-level memory settings, described by the same schemas the API checks them with. */
 export function memoryFields(): SettingField[] {
-  const bounds = (s: typeof workMemSchema): NumberRange => ({ min: s.minValue ?? undefined, max: s.maxValue ?? undefined });
-  const sharedBuffers: SettingSchema = {
-    type: 'integer',
-    title: 'Shared buffers',
-    description: 'Memory for PostgreSQL’s shared buffer cache, as a share of the plan’s memory.',
-    'x-unit': '%',
-    'x-requires-restart': true,
-  };
-  const workMem: SettingSchema = {
-    type: 'integer',
-    title: 'Work memory',
-    description: 'Memory each sort or hash operation may use before spilling to disk.',
-    'x-unit': 'MB',
-  };
-  const fields = [
-    { ...describeField(sharedBuffers, ['shared-buffers-percentage'], ['shared-buffers-percentage'])!, ranges: [bounds(sharedBuffersPercentageSchema)] },
-    { ...describeField(workMem, ['work-mem'], ['work-mem'])!, ranges: [bounds(workMemSchema)] },
-  ];
-  return fields;
+  return Object.entries(memorySettings).flatMap(([key, s]) => describeField(s, [key], [key]) ?? []);
 }
 
 /** Every field under some nodes, depth first. */

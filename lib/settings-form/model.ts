@@ -1,10 +1,9 @@
 // One entry point for the forms: the settings document and a major in, the
-// sections to render, every field, and the checks of edited values out.
-import { z } from 'zod';
-import { sharedBuffersPercentageSchema, workMemSchema } from '@/lib/schemas/settings';
+// sections to render, every field, and the check of edited values out.
+import { isObject } from '@/lib/schemas/setting-check';
 import { describeSection, formSections, memoryFields, fieldsOf, type FormSectionName, type SettingField, type SettingNode } from './fields';
-import { sectionValidator, validateValues, type SettingIssue } from './validate';
-import { isObject, type BodyValues } from './values';
+import { validateValues, type SettingIssue } from './validate';
+import type { BodyValues } from './values';
 
 export interface FormSection {
   name: FormSectionName;
@@ -24,25 +23,15 @@ export interface SettingsDocumentLike {
   settings: { [section: string]: unknown };
 }
 
-
 /** The forms of a settings document for a major (undefined: every key), the two memory fields at the top of PostgreSQL's section. */
 export function buildSettingsModel(doc: SettingsDocumentLike, major: string | undefined): SettingsModel {
-  const shape: Record<string, z.ZodType> = {};
   const sections: FormSection[] = [];
   for (const s of formSections) {
     const schema = doc.settings[s.name];
     const nodes: SettingNode[] = s.name === 'pg' ? memoryFields().map((field) => ({ field })) : [];
-    if (isObject(schema)) {
-      nodes.push(...describeSection(schema, s.apiField, major));
-      shape[s.apiField] = sectionValidator(schema, major);
-    }
+    if (isObject(schema)) nodes.push(...describeSection(schema, s.apiField, major));
     if (fieldsOf(nodes).length > 0) sections.push({ name: s.name, title: s.title, nodes });
   }
   const fields = sections.flatMap((s) => fieldsOf(s.nodes));
-  // the memory fields keep the shared schemas' own bounds
-  const validator = z.object(shape).extend({
-    'shared-buffers-percentage': sharedBuffersPercentageSchema.nullable().optional(),
-    'work-mem': workMemSchema.nullable().optional(),
-  });
-  return { sections, fields, validate: (edited, current) => validateValues(validator, fields, edited, current) };
+  return { sections, fields, validate: (edited, current) => validateValues(fields, edited, current) };
 }

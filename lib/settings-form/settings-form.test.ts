@@ -1,11 +1,11 @@
 // The settings form module against a small hand-built document: which fields
-// a major gets, what the zod validator (z.fromJSONSchema) refuses, the diff
-// and the body a save sends.
+// a major gets, what the check of edited values refuses (the engine's own
+// check, lib/schemas/setting-check.ts), the diff and the body a save sends.
 import { describe, expect, it } from 'vitest';
+import { settingProblem } from '@/lib/schemas/setting-check';
 import { buildPatch, diff } from './changes';
 import { fieldId, filterNodes, type SettingField } from './fields';
 import { buildSettingsModel, type SettingsDocumentLike } from './model';
-import { validatingSchema } from './validate';
 import { draftsOf, valuesOf, type BodyValues } from './values';
 
 const doc: SettingsDocumentLike = {
@@ -114,15 +114,15 @@ describe('validator', () => {
       max_things: 'must be at least 10',
       nap: 'must be at most 3600 s',
       ratio: 'must be a number',
-      mode: 'must be one of fast, safe',
+      mode: 'must be one of "fast", "safe"',
       'ext.role': 'must match ^[a-z_]+$',
-      feature: 'must be on or off',
+      feature: 'must be true or false',
       gap: 'must be 0 or 5000–9000',
       'tuning.tuning_delay': 'must be a whole number',
-      ignore: 'choose at most 2',
+      ignore: 'must have at most 2 items',
       'shared-buffers-percentage': 'must be at most 60 %',
     });
-    expect(messages({ 'pg-settings': { 'ext.role': 'abcdefghi' }, 'pgbouncer-settings': { ignore: ['z'] } })).toEqual({ 'ext.role': 'must be at most 8 characters', ignore: 'must be one of a, b, c' });
+    expect(messages({ 'pg-settings': { 'ext.role': 'abcdefghi' }, 'pgbouncer-settings': { ignore: ['z'] } })).toEqual({ 'ext.role': 'must be at most 8 characters', ignore: '[0] must be one of "a", "b", "c"' });
   });
 
   it('reports only changed fields: a value already set out of bounds does not block another change', () => {
@@ -131,9 +131,12 @@ describe('validator', () => {
     expect(messages({ 'pg-settings': { max_things: 6 } }, current)).toEqual({ max_things: 'must be at least 10' });
   });
 
-  it('gives anyOf branches their parent’s type (zod 4.6.7 reads an untyped branch as anything) and drops what does not validate', () => {
-    const s = validatingSchema({ type: 'integer', title: 't', default: 3, 'x-unit': 'ms', anyOf: [{ minimum: 0, maximum: 0 }], pattern: '(' }, undefined);
-    expect(s).toEqual({ type: 'integer', anyOf: [{ type: 'integer', minimum: 0, maximum: 0 }] });
+  it('reads a cloud zone’s schema: untyped anyOf branches of their parent’s type, a pattern JavaScript cannot compile left to the server', () => {
+    const gap = { type: ['integer'], anyOf: [{ minimum: 0, maximum: 0 }, { minimum: 5000 }] } as never;
+    expect(settingProblem(gap, 0.5)).toBe('must be a whole number');
+    expect(settingProblem(gap, 10)).toBe('must be 0 or ≥ 5000');
+    expect(settingProblem(gap, 6000)).toBeNull();
+    expect(settingProblem({ type: 'string', pattern: '(' }, 'anything')).toBeNull();
   });
 
   it('does not fill in defaults the user left unset', () => {
@@ -183,6 +186,6 @@ describe('drafts, diff and patch', () => {
     drafts[field(m.fields, 'nap').id] = '12abc';
     const edited = valuesOf(m.fields, drafts);
     expect(edited).toEqual({ 'pg-settings': { nap: '12abc' } });
-    expect(m.validate(edited, {}).map((i) => i.message)).toEqual(['must be a number']);
+    expect(m.validate(edited, {}).map((i) => i.message)).toEqual(['must be a whole number']);
   });
 });

@@ -1,15 +1,13 @@
 // What the inputs hold (drafts) and what the API carries (values), and the
 // way between them. A draft is text for number, string and enum inputs ('' =
 // not set), true/false/null for a switch, a list or null for a multi-select.
+import { isObject, unitLabel } from '@/lib/schemas/setting-check';
 import type { SettingField } from './fields';
 
 export type Draft = string | boolean | string[] | null;
 export type Drafts = Record<string, Draft>;
 /** A body fragment as the API shapes it: `{'pg-settings': {autovacuum: {...}}, 'work-mem': 8}`. */
 export type BodyValues = { [key: string]: unknown };
-
-/** A plain JSON object (not an array, not null). */
-export const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Equal as the API sees it: by JSON, unset and null alike. */
 export const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -93,9 +91,6 @@ export function formatValue(field: SettingField, value: unknown): string {
   if (typeof value === 'number' && field.unit) return `${value} ${unitLabel(field.unit)}`;
   return typeof value === 'string' && value === '' ? '""' : String(value);
 }
-
-/** `8kB` means "in 8 kB pages". */
-export const unitLabel = (unit: string) => (unit === '8kB' ? '× 8 kB' : unit);
 
 /** The settings part of a service as the API reports it. */
 export function settingsOfService(service: Record<string, unknown>): BodyValues {
