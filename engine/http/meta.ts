@@ -2,18 +2,20 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '@/lib/api-v2/errors';
+import type { ServiceType } from '@/lib/schemas/service-type';
 import type { Engine } from '../domain/engine';
 import { toApiOperation } from '../domain/operations';
 import { planToApi, plans } from '../domain/plans';
 import { addRoute } from './route';
 
-function serviceType(engine: Engine) {
+/** The shape the console reads it with (lib/schemas/service-type.ts). */
+function serviceType(engine: Engine): ServiceType {
   const versions = [...engine.binaries.keys()].sort((a, b) => Number(a) - Number(b));
   return {
     name: 'pg',
     description: 'PostgreSQL on this machine: real PostgreSQL processes run by the pgdeck engine',
     'available-versions': versions,
-    'default-version': versions[versions.length - 1],
+    'default-version': versions.at(-1) ?? '',
     plans: plans.map((p) => planToApi(p, engine.config.zone)),
   };
 }

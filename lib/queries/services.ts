@@ -1,24 +1,9 @@
 // Query options for services and service types.
 import { queryOptions } from '@tanstack/react-query';
 import type { ServiceCommon, ServicePg } from '@/lib/schemas/service';
+import { serviceTypeSchema } from '@/lib/schemas/service-type';
 import { api } from './api';
 import { serviceKeys, serviceTypeKeys } from './keys';
-
-export interface Plan {
-  name: string;
-  'node-count': number;
-  'node-cpu-count': number;
-  'node-memory': number;
-  'disk-space': number;
-  authorized?: boolean;
-}
-
-export interface ServiceType {
-  name: string;
-  'available-versions': string[];
-  'default-version': string;
-  plans: Plan[];
-}
 
 /** Refresh on their own while something is in progress. */
 const inProgress = (state?: string) => state !== undefined && state !== 'running';
@@ -40,7 +25,7 @@ export const serviceQuery = (name: string) =>
 export const serviceTypeQuery = () =>
   queryOptions({
     queryKey: serviceTypeKeys.pg(),
-    queryFn: () => api<ServiceType>('GET', '/service-types/pg'),
+    queryFn: async () => serviceTypeSchema.parse(await api<unknown>('GET', '/service-types/pg')),
     staleTime: 5 * 60_000,
   });
 
