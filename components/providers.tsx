@@ -1,15 +1,11 @@
 'use client';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
-import { OperationsProvider } from './operations/operations-provider';
+// The query cache for an island that queries: a service's tabs, the create
+// form. Pages rendered on the server (the list, a service's overview) need
+// none, so their first load carries none of TanStack Query.
+import { QueryClientProvider } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { getQueryClient } from '@/lib/queries/query-client';
 
-export function Providers({ children }: { children: ReactNode }) {
-  const [client] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true } } }),
-  );
-  return (
-    <QueryClientProvider client={client}>
-      <OperationsProvider>{children}</OperationsProvider>
-    </QueryClientProvider>
-  );
+export function QueryProvider({ children }: { children: ReactNode }) {
+  return <QueryClientProvider client={getQueryClient()}>{children}</QueryClientProvider>;
 }

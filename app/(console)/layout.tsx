@@ -1,14 +1,13 @@
 import Link from 'next/link';
-import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
+import { OperationsLiveRegion } from '@/components/operations/operations-live-region';
 import { SessionProvider } from '@/components/session/session-context';
 import { SignOutButton } from '@/components/session/sign-out-button';
 import { Badge } from '@/components/ui/badge';
-import { getSession, isSignedIn } from '@/lib/server/session';
+import { signedInPage } from '@/lib/server/page';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const session = await getSession();
-  if (!isSignedIn(session)) redirect('/sign-in');
+  const { session } = await signedInPage();
   const info = { key: session.key, endpoint: session.endpointLabel, rights: session.rights };
   const readOnly = !info.rights.includes('write');
   return (
@@ -29,6 +28,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         </nav>
       </header>
       <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+      <OperationsLiveRegion />
     </SessionProvider>
   );
 }

@@ -2,13 +2,11 @@
 // A pool's connection URI: shown without its password, copyable, and, for keys
 // that may reveal, with the pool user's password revealed on demand through the
 // same reveal as the users tab (fetched when asked, forgotten when hidden).
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
 import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
 import { ErrorText } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
-import { passwordQuery } from '@/lib/queries/passwords';
+import { useRevealedPassword } from '@/lib/queries/passwords';
 import { withUriPassword } from '@/lib/schemas/redact';
 import type { ConnectionPool } from '@/lib/schemas/pool';
 
@@ -25,17 +23,9 @@ export function PoolUri({ name, pool }: { name: string; pool: ConnectionPool }) 
   const bare = pool['connection-uri'];
   const user = uriUser(bare);
   const canReveal = useCan('reveal') && Boolean(user);
-  const qc = useQueryClient();
-  const viewer = useId();
-  const query = passwordQuery(name, user, viewer);
-  const [revealed, setRevealed] = useState(false);
-  const password = useQuery({ ...query, enabled: canReveal && revealed });
-  const full = revealed && password.data !== undefined ? withUriPassword(bare, password.data) : null;
-
-  const toggle = () => {
-    if (revealed) qc.removeQueries({ queryKey: query.queryKey, exact: true });
-    setRevealed(!revealed);
-  };
+  const pw = useRevealedPassword(name, user);
+  const revealed = pw.shown;
+  const full = revealed && pw.password !== undefined ? withUriPassword(bare, pw.password) : null;
 
   return (
     <div role="group" aria-label={`Connection URI of pool ${pool.name}`} className="min-w-64 space-y-1">
@@ -47,15 +37,15 @@ export function PoolUri({ name, pool }: { name: string; pool: ConnectionPool }) 
         {canReveal ? (
           <Button
             variant="ghost"
-            onClick={toggle}
+            onClick={revealed ? pw.hide : pw.reveal}
             aria-label={`${revealed ? 'Hide' : 'Reveal'} password in connection URI of pool ${pool.name}`}
-            aria-busy={password.isFetching || undefined}
+            aria-busy={pw.busy || undefined}
           >
             {revealed ? 'Hide password' : 'Reveal password'}
           </Button>
         ) : null}
       </div>
-      {revealed ? <ErrorText error={password.error} /> : null}
+      {revealed ? <ErrorText error={pw.error} /> : null}
     </div>
   );
 }

@@ -3,13 +3,11 @@
 // certificate and a psql command. The service data holds no password: the
 // admin's is fetched only when revealed, and forgotten when hidden. Keys
 // without the reveal right have nothing to reveal.
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
 import { Card, ErrorText } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
-import { passwordQuery } from '@/lib/queries/passwords';
+import { fetchPassword, useRevealedPassword } from '@/lib/queries/passwords';
 import { withUriPassword } from '@/lib/schemas/redact';
 import type { ServicePg } from '@/lib/schemas/service';
 
@@ -28,28 +26,16 @@ const link =
   'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800';
 
 export function ConnectionCard({ service }: { service: ServicePg }) {
-  const [revealed, setRevealed] = useState(false);
-  const qc = useQueryClient();
   const name = service.name;
   const params = service['uri-params'] ?? {};
   const admin = params.user ?? '';
   const hasPassword = useCan('reveal') && Boolean(admin);
-  const password = useQuery({ ...passwordQuery(name, admin, 'connection-card'), enabled: hasPassword && revealed });
+  const pw = useRevealedPassword(name, admin);
+  const revealed = pw.shown && pw.password !== undefined;
   const bare = service.uri ?? '';
-  const uri = revealed && password.data ? withUriPassword(bare, password.data) : bare;
-  const shown = hasPassword && !(revealed && password.data) ? maskPassword(bare) : uri;
+  const shown = !hasPassword ? bare : revealed ? withUriPassword(bare, pw.password ?? '') : maskPassword(bare);
   // Copy hands over a working URI: with the password, fetched for the copy and not kept.
-  const copyUri = async () => {
-    if (!hasPassword) return bare;
-    const query = passwordQuery(name, admin, 'copy');
-    const pw = await qc.fetchQuery(query);
-    qc.removeQueries({ queryKey: query.queryKey });
-    return withUriPassword(bare, pw);
-  };
-  const toggle = () => {
-    if (revealed) qc.removeQueries({ queryKey: passwordQuery(name, admin, 'connection-card').queryKey });
-    setRevealed(!revealed);
-  };
+  const copyUri = async () => (hasPassword ? withUriPassword(bare, await fetchPassword(name, admin)) : bare);
   const command = psqlCommand(name, params);
   const parts: [string, string | undefined][] = [
     ['Host', params.host],
@@ -71,13 +57,13 @@ export function ConnectionCard({ service }: { service: ServicePg }) {
           </code>
           <div className="mt-2 flex flex-wrap gap-2">
             {hasPassword ? (
-              <Button variant="secondary" onClick={toggle} aria-busy={password.isFetching || undefined}>
-                {revealed ? 'Hide password' : 'Show password'}
+              <Button variant="secondary" onClick={pw.shown ? pw.hide : pw.reveal} aria-busy={pw.busy || undefined}>
+                {pw.shown ? 'Hide password' : 'Show password'}
               </Button>
             ) : null}
             {bare ? <CopyButton value={copyUri} label="Copy URI" /> : null}
           </div>
-          <ErrorText error={password.error} />
+          {pw.shown ? <ErrorText error={pw.error} /> : null}
         </div>
 
         <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">

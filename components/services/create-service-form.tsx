@@ -1,25 +1,25 @@
 'use client';
 // Creating a service: every field checked as typed with the shared schemas,
 // the body holds only what was set, upstream refusals land beside their field.
-// On success the operation is tracked and the service page shows the progress.
+// On success the operation is tracked (useCreateService) and the service page
+// shows the progress.
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useRef, useState, type ReactNode } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
-import { useOperations } from '@/components/operations/operations-provider';
 import { useCan } from '@/components/session/session-context';
 import { AdvancedSettingsSection, type AdvancedSettingsHandle } from '@/components/settings/advanced-settings-section';
 import { Button } from '@/components/ui/button';
 import { ErrorText, FormError } from '@/components/ui/card';
 import { describedBy, Field, Input, Select } from '@/components/ui/field';
 import { Switch } from '@/components/ui/switch';
-import { api, ConsoleError, isOperation } from '@/lib/queries/api';
-import { serviceKeys } from '@/lib/queries/keys';
+import { ConsoleError } from '@/lib/queries/api';
+import { useCreateService } from '@/lib/queries/service-mutations';
 import { serviceTypeQuery } from '@/lib/queries/services';
 import { maintenanceDows } from '@/lib/schemas/common';
-import { pgVersions, type CreateService } from '@/lib/schemas/service';
+import { pgVersions } from '@/lib/schemas/service';
 import type { ServiceType } from '@/lib/schemas/service-type';
 import { blankServiceForm, formFieldFor, serviceFormSchema, toCreateServiceBody, type ServiceForm } from '@/lib/schemas/service-form';
 import { CidrListInput } from './cidr-list-input';
@@ -72,7 +72,7 @@ const dayLabel = (d: string) => d.charAt(0).toUpperCase() + d.slice(1);
 
 function ServiceFormFields({ type }: { type: ServiceType }) {
   const router = useRouter();
-  const { track } = useOperations();
+  const create = useCreateService();
   const canProtect = useCan('termination-protection');
   const [formError, setFormError] = useState<string | null>(null);
   const [leaving, setLeaving] = useState(false);
@@ -93,8 +93,7 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
     const settings = advanced.current ? await advanced.current.collect() : {};
     if (!settings) return;
     try {
-      const op = await api<unknown>('POST', `/services/${values.name}`, { ...toCreateServiceBody(values), ...settings } as CreateService);
-      if (isOperation(op)) track(op, `Create ${values.name}`, [serviceKeys.list()]);
+      await create.mutateAsync({ name: values.name, body: { ...toCreateServiceBody(values), ...settings } });
       setLeaving(true);
       router.push(`/services/${values.name}`);
     } catch (err) {

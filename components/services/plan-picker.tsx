@@ -3,8 +3,8 @@
 // key may choose (native radio behaviour), the others are shown but disabled.
 import type { Ref } from 'react';
 import { cn } from '@/components/ui/cn';
-import { formatBytes } from '@/lib/queries/services';
 import type { Plan } from '@/lib/schemas/service-type';
+import { formatBytes } from './format';
 
 /** The preselected plan: startup-4 when it may be chosen, else the first that may. */
 export const defaultPlan = (plans: Plan[]): string =>

@@ -1,11 +1,10 @@
-// What a service is and how it is doing: figures of its plan, its nodes and its notifications.
+// What a service is and how it is doing: figures of its plan, its nodes and
+// its notifications. Rendered on the server; the page refreshes it.
 import type { ReactNode } from 'react';
 import { Badge, StateBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
-import { formatBytes } from '@/lib/queries/services';
 import type { ServicePg } from '@/lib/schemas/service';
-
-const when = (iso?: unknown) => (typeof iso === 'string' && iso ? new Date(iso).toLocaleString() : '–');
+import { formatBytes, formatTime } from './format';
 
 function Item({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -38,8 +37,8 @@ export function ServiceOverview({ service: s }: { service: ServicePg }) {
         <Item term="Disk">{formatBytes(s['disk-size'])}</Item>
         <Item term="Max connections">{s['max-connections'] ?? '–'}</Item>
         <Item term="Zone">{s.zone ?? '–'}</Item>
-        <Item term="Created">{when(s['created-at'])}</Item>
-        <Item term="Updated">{when(s['updated-at'])}</Item>
+        <Item term="Created">{formatTime(s['created-at'])}</Item>
+        <Item term="Updated">{formatTime(s['updated-at'])}</Item>
       </dl>
 
       <h3 className="mt-5 mb-2 text-sm font-semibold">Nodes</h3>
@@ -80,7 +79,7 @@ export function ServiceOverview({ service: s }: { service: ServicePg }) {
               <Badge tone={n.level === 'warning' ? 'amber' : 'zinc'}>{n.level}</Badge>
               <span className="flex-1">{n.message}</span>
               <time dateTime={typeof n.metadata.time === 'string' ? n.metadata.time : undefined} className="shrink-0 text-xs text-zinc-500 dark:text-zinc-400">
-                {when(n.metadata.time)}
+                {formatTime(n.metadata.time)}
               </time>
             </li>
           ))}

@@ -1,49 +1,36 @@
-'use client';
-// One service: header, sections as links (?tab=), and each section's content.
-import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense } from 'react';
+// One service: its header, its sections as links (?tab=), and the open
+// section. Rendered on the server with the signed-in key; the live parts are
+// islands: a refresh that keeps the state current, the connection card's
+// reveal and copy, and the sections beside the overview.
 import Link from 'next/link';
-import { useSearchParams } from 'next/navigation';
-import { useCan } from '@/components/session/session-context';
 import { StateBadge } from '@/components/ui/badge';
 import { ErrorText } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
-import { ConsoleError } from '@/lib/queries/api';
-import { serviceQuery } from '@/lib/queries/services';
+import { inProgress, type ServicePg } from '@/lib/schemas/service';
 import { ConnectionCard } from './connection-card';
+import { LiveRefresh } from './live-refresh';
 import { ServiceOverview } from './service-overview';
+import { ServiceTab, type ServiceTabId } from './service-tab';
 
-// The tabs with forms load their code (forms, zod) when opened: the overview stays light.
-const DatabasesTab = lazy(() => import('@/components/databases/databases-tab').then((m) => ({ default: m.DatabasesTab })));
-const UsersTab = lazy(() => import('@/components/users/users-tab').then((m) => ({ default: m.UsersTab })));
-const PoolsTab = lazy(() => import('@/components/pools/pools-tab').then((m) => ({ default: m.PoolsTab })));
-const SettingsTab = lazy(() => import('./service-settings-tab').then((m) => ({ default: m.ServiceSettingsTab })));
-const loadingTab = <p aria-busy="true" className="text-sm text-zinc-500 dark:text-zinc-400">Loading…</p>;
-
-const allTabs = [
+const allTabs: { id: ServiceTabId | 'overview'; label: string }[] = [
   { id: 'overview', label: 'Overview' },
   { id: 'databases', label: 'Databases' },
   { id: 'users', label: 'Users' },
   { id: 'pools', label: 'Pools' },
   { id: 'settings', label: 'Settings' },
-] as const;
-type Tab = (typeof allTabs)[number]['id'];
+];
 
-const isNotFound = (e: unknown) => e instanceof ConsoleError && e.status === 404;
+interface Props {
+  name: string;
+  /** The `?tab=` asked for; the overview when it names none this key may open. */
+  requested?: string;
+  service?: ServicePg;
+  error?: { status: number; message: string };
+  canWrite: boolean;
+}
 
-export function ServicePageView({ name }: { name: string }) {
-  const canWrite = useCan('write');
-  const requested = useSearchParams().get('tab');
-  // read-only keys have nothing to set
-  const tabs = allTabs.filter((t) => t.id !== 'settings' || canWrite);
-  const tab: Tab = tabs.find((t) => t.id === requested)?.id ?? 'overview';
-  const { data, error, isPending } = useQuery({
-    ...serviceQuery(name),
-    // a missing service stays missing: say so at once
-    retry: (count, err) => !isNotFound(err) && count < 1,
-  });
-
-  if (isNotFound(error)) {
+export function ServicePageView({ name, requested, service, error, canWrite }: Props) {
+  if (error?.status === 404) {
     return (
       <div className="rounded-lg border border-dashed border-zinc-300 p-10 text-center dark:border-zinc-700">
         <h1 className="text-lg font-semibold">Service not found</h1>
@@ -54,6 +41,9 @@ export function ServicePageView({ name }: { name: string }) {
       </div>
     );
   }
+  // read-only keys have nothing to set
+  const tabs = allTabs.filter((t) => t.id !== 'settings' || canWrite);
+  const tab = tabs.find((t) => t.id === requested)?.id ?? 'overview';
 
   return (
     <div className="space-y-4">
@@ -63,10 +53,10 @@ export function ServicePageView({ name }: { name: string }) {
         </Link>
         <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
           <h1 className="text-xl font-semibold">{name}</h1>
-          <StateBadge state={data?.state} labelled />
-          {data ? (
+          <StateBadge state={service?.state} labelled />
+          {service ? (
             <span className="text-sm text-zinc-600 dark:text-zinc-400">
-              {data.plan} · PostgreSQL {data.version ?? '–'}
+              {service.plan} · PostgreSQL {service.version ?? '–'}
             </span>
           ) : null}
         </div>
@@ -96,19 +86,14 @@ export function ServicePageView({ name }: { name: string }) {
       </nav>
 
       <ErrorText error={error} />
-      {tab === 'overview' && isPending ? <p aria-busy="true" className="text-sm text-zinc-500 dark:text-zinc-400">Loading the service…</p> : null}
-      {tab === 'overview' && data ? (
+      {tab === 'overview' && service ? (
         <div className="grid items-start gap-4 lg:grid-cols-2">
-          <ServiceOverview service={data} />
-          <ConnectionCard service={data} />
+          <ServiceOverview service={service} />
+          <ConnectionCard service={service} />
         </div>
       ) : null}
-      <Suspense fallback={loadingTab}>
-        {tab === 'databases' ? <DatabasesTab name={name} /> : null}
-        {tab === 'users' ? <UsersTab name={name} /> : null}
-        {tab === 'pools' ? <PoolsTab name={name} /> : null}
-        {tab === 'settings' && data ? <SettingsTab service={data} /> : null}
-      </Suspense>
+      {tab !== 'overview' ? <ServiceTab tab={tab} name={name} /> : null}
+      <LiveRefresh every={inProgress(service?.state) ? 2000 : 15_000} />
     </div>
   );
 }

@@ -1,14 +1,17 @@
 'use client';
 // The settings tab: what can be changed on a service, and deleting it.
+import { useQuery } from '@tanstack/react-query';
 import { DatabaseSettingsCard } from '@/components/settings/database-settings-card';
 import { useCan } from '@/components/session/session-context';
-import { Card } from '@/components/ui/card';
-import type { ServicePg } from '@/lib/schemas/service';
+import { Card, ErrorText } from '@/components/ui/card';
+import { serviceQuery } from '@/lib/queries/services';
 import { DeleteServiceDialog } from './delete-service-dialog';
 import { ServiceSettingsForm } from './service-settings-form';
 
-export function ServiceSettingsTab({ service }: { service: ServicePg }) {
+export function ServiceSettingsTab({ name }: { name: string }) {
   const canDelete = useCan('delete-service');
+  const { data: service, error } = useQuery(serviceQuery(name));
+  if (!service) return error ? <ErrorText error={error} /> : <p aria-busy="true" className="text-sm text-zinc-500 dark:text-zinc-400">Loading the service…</p>;
   return (
     <div className="space-y-4">
       <ServiceSettingsForm service={service} />

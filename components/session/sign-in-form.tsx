@@ -7,7 +7,8 @@ import { Button } from '@/components/ui/button';
 import { FormError } from '@/components/ui/card';
 import { describedBy, Field, Input, Select } from '@/components/ui/field';
 import { cloudZones } from '@/lib/api-v2/endpoints';
-import { api, ConsoleError } from '@/lib/queries/api';
+import type { ConsoleError } from '@/lib/queries/api';
+import { signIn } from '@/lib/queries/session';
 import { signInSchema, type SignIn } from '@/lib/schemas/session';
 
 /** `customEndpoints`: the bases the console's operator allowed (PGDECK_ALLOWED_UPSTREAMS); none hides the choice. */
@@ -28,7 +29,7 @@ export function SignInForm({ customEndpoints }: { customEndpoints: string[] }) {
   const onSubmit = handleSubmit(async (values) => {
     setFormError(null);
     try {
-      await api('POST', '/session', values);
+      await signIn(values);
       router.replace('/services');
       router.refresh();
     } catch (err) {

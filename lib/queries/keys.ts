@@ -1,7 +1,6 @@
 // TanStack Query keys, one factory per domain; mutations invalidate through them.
 export const serviceKeys = {
   all: ['services'] as const,
-  list: () => [...serviceKeys.all, 'list'] as const,
   detail: (name: string) => [...serviceKeys.all, 'detail', name] as const,
 };
 
@@ -11,12 +10,4 @@ export const serviceTypeKeys = {
 
 export const settingsKeys = {
   pg: () => ['settings', 'pg'] as const,
-};
-
-export const operationKeys = {
-  detail: (id: string) => ['operations', id] as const,
-};
-
-export const passwordKeys = {
-  detail: (service: string, username: string) => ['passwords', service, username] as const,
 };

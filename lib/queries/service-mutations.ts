@@ -1,24 +1,36 @@
-// Mutations of one service. Each answers an operation that the operations
-// provider follows; errors are left to the caller, which knows which field to show them on.
+// Mutations of services. Each answers an operation that the tracker follows;
+// errors are left to the caller, which knows which field to show them on.
 import { useMutation } from '@tanstack/react-query';
-import { useOperations } from '@/components/operations/operations-provider';
 import type { Operation } from '@/lib/schemas/operation';
-import type { UpdateService } from '@/lib/schemas/service';
-import { api } from './api';
+import type { CreateService, UpdateService } from '@/lib/schemas/service';
+import { api, isOperation } from './api';
 import { serviceKeys } from './keys';
+import { useOperationTracker } from './operations';
+
+const servicePath = (name: string) => `/services/${name}`;
+
+export function useCreateService() {
+  const { track } = useOperationTracker();
+  return useMutation({
+    mutationFn: ({ name, body }: { name: string; body: CreateService }) => api<unknown>('POST', servicePath(name), body),
+    onSuccess: (res, { name }) => {
+      if (isOperation(res)) track(res, `Create ${name}`, []);
+    },
+  });
+}
 
 export function useUpdateService(name: string) {
-  const { track } = useOperations();
+  const { track } = useOperationTracker();
   return useMutation({
-    mutationFn: (body: UpdateService) => api<Operation>('PUT', `/services/${name}`, body),
-    onSuccess: (op) => track(op, `Update ${name}`, [serviceKeys.detail(name), serviceKeys.list()]),
+    mutationFn: (body: UpdateService) => api<Operation>('PUT', servicePath(name), body),
+    onSuccess: (op) => track(op, `Update ${name}`, [serviceKeys.detail(name)]),
   });
 }
 
 export function useDeleteService(name: string) {
-  const { track } = useOperations();
+  const { track } = useOperationTracker();
   return useMutation({
-    mutationFn: () => api<Operation>('DELETE', `/services/${name}`),
-    onSuccess: (op) => track(op, `Delete ${name}`, [serviceKeys.list()]),
+    mutationFn: () => api<Operation>('DELETE', servicePath(name)),
+    onSuccess: (op) => track(op, `Delete ${name}`, []),
   });
 }

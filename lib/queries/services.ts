@@ -1,20 +1,13 @@
-// Query options for services and service types.
+// Query options for a service and for the service type. The services list
+// and a service's overview are rendered on the server (lib/server/services.ts);
+// these feed the client islands: a service's tabs and the create form.
 import { queryOptions } from '@tanstack/react-query';
-import type { ServiceCommon, ServicePg } from '@/lib/schemas/service';
+import { inProgress, type ServicePg } from '@/lib/schemas/service';
 import { serviceTypeSchema } from '@/lib/schemas/service-type';
 import { api } from './api';
 import { serviceKeys, serviceTypeKeys } from './keys';
 
-/** Refresh on their own while something is in progress. */
-const inProgress = (state?: string) => state !== undefined && state !== 'running';
-
-export const servicesQuery = () =>
-  queryOptions({
-    queryKey: serviceKeys.list(),
-    queryFn: () => api<{ 'dbaas-services': ServiceCommon[] }>('GET', '/services').then((r) => r['dbaas-services'] ?? []),
-    refetchInterval: (q) => (q.state.data?.some((s) => inProgress(s.state)) ? 2000 : 15_000),
-  });
-
+/** Refreshes on its own, faster while something is in progress. */
 export const serviceQuery = (name: string) =>
   queryOptions({
     queryKey: serviceKeys.detail(name),
@@ -28,6 +21,3 @@ export const serviceTypeQuery = () =>
     queryFn: async () => serviceTypeSchema.parse(await api<unknown>('GET', '/service-types/pg')),
     staleTime: 5 * 60_000,
   });
-
-const GiB = 1024 ** 3;
-export const formatBytes = (n?: number) => (n === undefined ? '–' : n >= GiB ? `${Math.round(n / GiB)} GiB` : `${Math.round(n / 1024 ** 2)} MiB`);

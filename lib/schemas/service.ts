@@ -60,6 +60,9 @@ export type UpdateService = z.infer<typeof updateServiceSchema>;
 
 export const serviceStates = ['poweroff', 'rebalancing', 'rebuilding', 'running'] as const;
 
+/** Whether a service is on its way somewhere (what shows it polls faster): any known state but running. */
+export const inProgress = (state?: string) => state !== undefined && state !== 'running';
+
 export const notificationSchema = z.object({
   level: z.enum(['notice', 'warning']),
   message: z.string(),

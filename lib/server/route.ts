@@ -6,19 +6,18 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { NextResponse, type NextRequest } from 'next/server';
 import type { z } from 'zod';
-import type { Credentials } from '@/lib/api-v2/client';
 import { ApiError, fromZodError } from '@/lib/api-v2/errors';
 import { checkDeclaredLength, readJsonBody } from './body';
 import { checkHost, checkSameOrigin } from './origins';
 import { getSession, isSignedIn, type SignedInSession } from './session';
-import { callUpstream } from './upstream';
+import { upstreamFor, type Upstream } from './upstream';
 
 export interface HandlerContext<P, B> {
   params: P;
   body: B;
   session: SignedInSession;
   /** A signed call to the user's upstream. */
-  upstream<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  upstream: Upstream;
 }
 
 interface Options<P, B> {
@@ -51,13 +50,7 @@ export function withSession<P = Record<string, never>, B = undefined>(
       const rawParams = await args.params;
       const params = opts.params ? parse(opts.params, rawParams) : ({} as P);
       const body = opts.body ? parse(opts.body, await readJsonBody(req)) : (undefined as B);
-      const creds: Credentials = { baseUrl: session.baseUrl, key: session.key, secret: session.secret };
-      const result = await handler({
-        params,
-        body,
-        session,
-        upstream: (method, path, b) => callUpstream(creds, method, path, b),
-      });
+      const result = await handler({ params, body, session, upstream: upstreamFor(session) });
       return NextResponse.json(result ?? {}, { headers: { 'cache-control': 'no-store' } });
     } catch (err) {
       return errorResponse(err);

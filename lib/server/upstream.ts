@@ -37,6 +37,14 @@ function refuse(creds: Credentials, why: string): never {
   throw endpointUnusable();
 }
 
+/** A signed call to one user's upstream, bound to their key (route handlers and server-rendered pages get one). */
+export type Upstream = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/** Takes only the key, its secret and the base from what it is given (a session holds more). */
+export function upstreamFor({ baseUrl, key, secret }: Credentials): Upstream {
+  return (method, path, body) => callUpstream({ baseUrl, key, secret }, method, path, body);
+}
+
 /** Calls the upstream; an error answer becomes the one error type with the upstream's message. */
 export async function callUpstream<T>(creds: Credentials, method: string, path: string, body?: unknown): Promise<T> {
   const res = await exchange(creds, method, path, body);

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { QueryProvider } from '@/components/providers';
 import { CreateServiceForm } from '@/components/services/create-service-form';
 
 export const metadata: Metadata = { title: 'Create a service · pgdeck' };
@@ -14,7 +15,9 @@ export default function NewServicePage() {
         <h1 className="text-xl font-semibold">Create a service</h1>
         <p className="text-sm text-zinc-500 dark:text-zinc-400">A PostgreSQL server with a default database and an admin user.</p>
       </div>
-      <CreateServiceForm />
+      <QueryProvider>
+        <CreateServiceForm />
+      </QueryProvider>
     </div>
   );
 }

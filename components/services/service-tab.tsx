@@ -1,0 +1,27 @@
+'use client';
+// A service's sections beside the overview, each loaded when opened with the
+// query cache it reads through: their forms, zod and TanStack Query stay out
+// of the service page's first load.
+import { lazy, Suspense } from 'react';
+
+const QueryProvider = lazy(() => import('@/components/providers').then((m) => ({ default: m.QueryProvider })));
+const tabs = {
+  databases: lazy(() => import('@/components/databases/databases-tab').then((m) => ({ default: m.DatabasesTab }))),
+  users: lazy(() => import('@/components/users/users-tab').then((m) => ({ default: m.UsersTab }))),
+  pools: lazy(() => import('@/components/pools/pools-tab').then((m) => ({ default: m.PoolsTab }))),
+  settings: lazy(() => import('./service-settings-tab').then((m) => ({ default: m.ServiceSettingsTab }))),
+};
+export type ServiceTabId = keyof typeof tabs;
+
+const loading = <p aria-busy="true" className="text-sm text-zinc-500 dark:text-zinc-400">Loading…</p>;
+
+export function ServiceTab({ tab, name }: { tab: ServiceTabId; name: string }) {
+  const Tab = tabs[tab];
+  return (
+    <Suspense fallback={loading}>
+      <QueryProvider>
+        <Tab name={name} />
+      </QueryProvider>
+    </Suspense>
+  );
+}
