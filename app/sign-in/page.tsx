@@ -1,5 +1,6 @@
 import { redirect } from 'next/navigation';
 import { SignInForm } from '@/components/session/sign-in-form';
+import { cloudZones } from '@/lib/api-v2/endpoints';
 import { allowedUpstreams } from '@/lib/server/endpoints';
 import { getSession, isSignedIn } from '@/lib/server/session';
 
@@ -13,7 +14,7 @@ export default async function SignInPage() {
           Use your own API key. The secret stays on the console&apos;s server, in an encrypted cookie.
         </p>
       </div>
-      <SignInForm customEndpoints={allowedUpstreams()} />
+      <SignInForm zones={cloudZones} customEndpoints={allowedUpstreams()} />
     </main>
   );
 }
