@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Binaries } from './binaries';
-import { run, type RunAs } from './process';
+import { run, signal, type RunAs } from './process';
 import { confValue, engineVerifier, quoteLiteral } from './sql-text';
 
 export type ConfValue = string | number | boolean;
@@ -264,10 +264,10 @@ export class InstanceRuntime {
   async kill(root: string, timeoutMs = 10_000): Promise<void> {
     const pid = this.pid(root);
     if (pid === null) return;
-    process.kill(pid, 'SIGQUIT');
+    signal(pid, 'SIGQUIT');
     const deadline = Date.now() + timeoutMs;
     while (this.pid(root) !== null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    if (this.pid(root) !== null) process.kill(pid, 'SIGKILL');
+    if (this.pid(root) !== null) signal(pid, 'SIGKILL');
   }
 
   remove(root: string): void {

@@ -16,7 +16,7 @@ import type { PoolMode } from '@/lib/schemas/pool';
 import type { SettingsValues } from '@/lib/schemas/settings';
 import { paths, type InstanceRuntime } from './instance';
 import type { PgBouncerBinary } from './pgbouncer-binary';
-import { CommandError, run, type RunAs } from './process';
+import { CommandError, run, signal, type RunAs } from './process';
 import { engineVerifier } from './sql-text';
 
 export interface BouncerPool {
@@ -41,8 +41,11 @@ export interface BouncerSpec extends BouncerTarget {
   listen: string;
   /** The OS user it runs as and its files belong to. */
   runAs: RunAs | null;
-  /** PostgreSQL's port (names its Unix socket). */
+  /** Where PgBouncer reaches PostgreSQL (the service's master): its socket directory and port. */
+  pgSocketDir: string;
   pgPort: number;
+  /** The directory holding the service's TLS certificate and key (server.crt, server.key). */
+  tlsDir: string;
   ipFilter: string[];
   pools: BouncerPool[];
   /** username → SCRAM verifier, as PostgreSQL stores it. */
@@ -84,8 +87,9 @@ const num = (v: unknown, fallback: number): number => (typeof v === 'number' && 
 export function iniText(spec: BouncerSpec): string {
   const p = bouncerPaths(spec.root);
   const socket = safe(paths(spec.root).run, 'socket directory', SAFE_PATH);
+  const pgSocket = safe(spec.pgSocketDir, 'socket directory', SAFE_PATH);
   const s = spec.settings;
-  const server = `host=${socket} port=${spec.pgPort}`;
+  const server = `host=${pgSocket} port=${spec.pgPort}`;
   const databases = spec.pools.map((pool) =>
     [
       `${safe(pool.name, 'pool name')} = ${server} dbname=${safe(pool.database, 'database')}`,
@@ -113,8 +117,8 @@ export function iniText(spec: BouncerSpec): string {
     ['auth_hba_file', p.hba],
     ['auth_file', p.users],
     ['client_tls_sslmode', 'require'],
-    ['client_tls_cert_file', join(paths(spec.root).data, 'server.crt')],
-    ['client_tls_key_file', join(paths(spec.root).data, 'server.key')],
+    ['client_tls_cert_file', join(spec.tlsDir, 'server.crt')],
+    ['client_tls_key_file', join(spec.tlsDir, 'server.key')],
     ['client_tls_protocols', 'tlsv1.2,tlsv1.3'],
     ['server_tls_sslmode', 'disable'],
     ['max_client_conn', spec.maxClientConn],
@@ -262,10 +266,10 @@ export class BouncerRuntime {
   async stop(root: string, timeoutMs = 10_000): Promise<void> {
     const pid = this.pid(root);
     if (pid === null) return;
-    process.kill(pid, 'SIGTERM');
+    signal(pid, 'SIGTERM');
     const deadline = Date.now() + timeoutMs;
     while (this.pid(root) !== null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    if (this.pid(root) !== null) process.kill(pid, 'SIGKILL');
+    if (this.pid(root) !== null) signal(pid, 'SIGKILL');
   }
 
   logTail(root: string, lines = 5): string {

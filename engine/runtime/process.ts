@@ -93,3 +93,14 @@ export function processesUnder(dir: string): ProcInfo[] {
   }
   return found;
 }
+
+/** Sends a signal; false when the process is already gone (it may exit between being found and being signalled). */
+export function signal(pid: number, sig: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}

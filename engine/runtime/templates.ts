@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { join } from 'node:path';
 import type { Binaries } from './binaries';
 import type { InstanceRuntime, InstanceSpec } from './instance';
-import { processesUnder } from './process';
+import { processesUnder, signal } from './process';
 import { quoteIdent } from './sql-text';
 
 export const TEMPLATE_ADMIN = 'avnadmin';
@@ -99,7 +99,7 @@ export async function removeAbandonedBuilds(runtime: InstanceRuntime, templatesD
       if (name.includes('.build-')) {
         await runtime.kill(dir);
         // an initdb (and its single-user postgres) or a cp left by a killed engine runs in that directory
-        for (const p of processesUnder(dir)) process.kill(p.pid, 'SIGKILL');
+        for (const p of processesUnder(dir)) signal(p.pid, 'SIGKILL');
         for (let i = 0; i < 100 && processesUnder(dir).length; i++) await new Promise((r) => setTimeout(r, 50));
       }
       if (name.includes('.build-') || !existsSync(join(dir, 'ready'))) runtime.remove(dir);

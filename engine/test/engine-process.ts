@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiRequest, type Credentials } from '@/lib/api-v2/client';
 import type { Operation } from '@/lib/schemas/operation';
-import { processesUnder, type ProcInfo } from '../runtime/process';
+import { processesUnder, signal as sendSignal, type ProcInfo } from '../runtime/process';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -160,11 +160,7 @@ export function runningPostmasters(dataDir: string): Map<string, number> {
 export async function killProcessesUnder(dir: string): Promise<void> {
   const signalAll = (signal: NodeJS.Signals) => {
     for (const p of processesUnder(dir)) {
-      try {
-        process.kill(p.pid, signal);
-      } catch {
-        // already gone
-      }
+      sendSignal(p.pid, signal);
     }
   };
   if (!processesUnder(dir).length) return;
