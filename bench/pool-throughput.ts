@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Operation } from '@/lib/schemas/operation';
 import type { ConnectionPool } from '@/lib/schemas/pool';
-import { bouncerAdmin } from '../engine/domain/pools';
+import { bouncerAdmin } from '../engine/domain/bouncer';
 import { queryAs, removeDataDir, startEngine } from '../engine/test/harness';
 import { Cleanup, killLeftovers, median, useOwnPortBase } from './common';
 

@@ -1,14 +1,19 @@
-// npm run engine -- [--listen HOST:PORT] [--data DIR] [--zone NAME]   (or: keys ...)
+// npm run engine -- [--listen HOST:PORT] [--data DIR] [--zone NAME]   (or: keys ..., stop [--data DIR])
 import { keysCommand } from './cli/keys';
+import { stopCommand } from './cli/stop';
 import { loadConfig } from './config';
 import { ensureBootstrapKey, openEngine } from './domain/engine';
+import { Scheduler } from './domain/scheduler';
 import { Supervisor } from './domain/supervisor';
 import { build } from './http/app';
+import { lockDataDir } from './runtime/engine-lock';
 import { settingsDocument } from './settings/catalog';
 
 async function main(args: string[]): Promise<number> {
   if (args[0] === 'keys') return keysCommand(args.slice(1));
+  if (args[0] === 'stop') return stopCommand(args.slice(1));
   const config = loadConfig(args);
+  const unlock = lockDataDir(config.dataDir);
   const engine = await openEngine(config);
   const credentials = ensureBootstrapKey(engine);
   const supervisor = new Supervisor(engine);
@@ -16,6 +21,8 @@ async function main(args: string[]): Promise<number> {
   // The API answers first; services come up behind it (shown rebuilding, changes refused as busy until each is up).
   const recovered = supervisor.recover();
   supervisor.start();
+  const scheduler = new Scheduler(engine);
+  scheduler.start();
   await app.listen({ host: config.listenHost, port: config.listenPort });
   console.log(`pgdeck engine: API at ${config.publicUrl} (zone ${config.zone}), data in ${config.dataDir}`);
   console.log(`PostgreSQL ${[...engine.binaries.values()].map((b) => b.version).join(', ')} available`);
@@ -31,21 +38,26 @@ async function main(args: string[]): Promise<number> {
     if (removed.length) console.log(`removed ${removed.length} OS user(s) of services that no longer exist: ${removed.join(', ')}`);
   });
   // The settings document needs every major's template: built now, in the background, not on the first request.
-  const warm = settingsDocument(engine).then(
+  const warm = settingsDocument(engine.settings).then(
     () => undefined,
     (err: Error) => console.error(`settings document: ${err.message}`),
   );
   engine.inflight.add(warm);
   void warm.finally(() => engine.inflight.delete(warm));
 
+  // The data plane outlives the control plane: a stopped engine leaves every database serving.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: stopping the API and every PostgreSQL instance`);
+    console.log(`${signal}: stopping the engine; the databases keep running (npm stop, or npm run engine -- stop, stops them)`);
+    supervisor.stop();
+    scheduler.stop();
     await app.close();
-    await supervisor.stopAll();
+    // what runs finishes where it can; a cut operation is finished at the next start
+    await Promise.race([Promise.allSettled([...engine.inflight]), new Promise((r) => setTimeout(r, 10_000))]);
     engine.db.close();
+    unlock();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

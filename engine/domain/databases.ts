@@ -7,10 +7,10 @@ import { utf8LocaleProblem } from '../runtime/locales';
 import { DEFAULT_DATABASE } from '../runtime/templates';
 import { quoteIdent, quoteLiteral } from '../runtime/sql-text';
 import type { Engine } from './engine';
-import { runNow, withOperation } from './operations';
+import { recordApplyUndo, runNow, withOperation } from './operations';
 import { requireUnpooled } from './pools';
 import { databaseExists } from './roles';
-import { requireRunning } from './users';
+import { masterSpec, requireRunning } from './lookup';
 
 const SYSTEM_DATABASES = new Set(['postgres', 'template0', 'template1']);
 
@@ -26,16 +26,10 @@ export async function createDatabase(engine: Engine, service: string, body: Crea
   if (SYSTEM_DATABASES.has(name) || engine.services.database(service, name) || (await databaseExists(engine, svc, name))) {
     throw new ApiError('conflict', `database ${name} already exists`, 'database-name');
   }
-  return withOperation(engine, service, 'create-database', { name }, (op) => {
-    engine.services.addDatabase(service, { name, lcCollate: body['lc-collate'] ?? null, lcCtype: body['lc-ctype'] ?? null });
-    return runNow(engine, op, async () => {
-      try {
-        await applyDatabase(engine, service, name);
-      } catch (err) {
-        engine.services.removeDatabase(service, name);
-        throw err;
-      }
-    });
+  return recordApplyUndo(engine, service, 'create-database', { name }, {
+    record: () => engine.services.addDatabase(service, { name, lcCollate: body['lc-collate'] ?? null, lcCtype: body['lc-ctype'] ?? null }),
+    apply: () => applyDatabase(engine, service, name),
+    undo: () => engine.services.removeDatabase(service, name),
   });
 }
 
@@ -50,7 +44,7 @@ export async function applyDatabase(engine: Engine, service: string, name: strin
   ].join(' ');
   try {
     await engine.runtime.query(
-      engine.spec(svc),
+      masterSpec(engine, svc),
       `CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(svc.adminUsername)} TEMPLATE template0 ENCODING 'UTF8' ${locale}`,
     );
   } catch (err) {
@@ -77,6 +71,6 @@ export async function deleteDatabase(engine: Engine, service: string, name: stri
 export async function dropDatabase(engine: Engine, service: string, name: string): Promise<void> {
   const svc = requireRunning(engine, service);
   // WITH (FORCE) ends the sessions still connected to it (PostgreSQL 13+).
-  await engine.runtime.query(engine.spec(svc), `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  await engine.runtime.query(masterSpec(engine, svc), `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
   engine.services.removeDatabase(service, name);
 }

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EngineConfig } from '../config';
 import { installedMajors, reachableBinaries, type Binaries } from '../runtime/binaries';
-import { InstanceRuntime, type InstanceSpec } from '../runtime/instance';
+import { InstanceRuntime, type ConfValue, type InstanceSpec } from '../runtime/instance';
 import { ServiceUsers } from '../runtime/os-users';
 import { lookupUser, run, type RunAs } from '../runtime/process';
 import { BouncerRuntime } from '../runtime/pgbouncer';
@@ -13,12 +13,15 @@ import { SparePool } from '../runtime/spares';
 import { removeAbandonedBuilds } from '../runtime/templates';
 import { ensureCa, type Pem } from '../runtime/tls';
 import { openDb, type Db } from '../store/db';
+import { JobStore } from '../store/jobs';
 import { KeyStore } from '../store/keys';
 import { OperationStore } from '../store/operations';
 import { SecretBox } from '../store/secret-box';
+import { NodeStore, type NodeRecord } from '../store/nodes';
 import { ServiceStore, type ServiceRecord } from '../store/services';
+import type { SettingsContext } from '../settings/context';
 import { renderPgSettings } from '../settings/render';
-import { findPlan, planSettings } from './plans';
+import { findPlan, planSettings, plans } from './plans';
 
 export interface Engine {
   config: EngineConfig;
@@ -26,7 +29,9 @@ export interface Engine {
   box: SecretBox;
   keys: KeyStore;
   services: ServiceStore;
+  nodes: NodeStore;
   operations: OperationStore;
+  jobs: JobStore;
   runtime: InstanceRuntime;
   /** The shared unprivileged user that builds templates and spares (null when the engine is not root). */
   runAs: RunAs | null;
@@ -41,10 +46,22 @@ export interface Engine {
   /** Services the engine is still bringing up after it started: shown rebuilding, refused as busy. */
   recovering: Set<string>;
   spares: SparePool;
-  spec(svc: ServiceRecord): InstanceSpec;
+  /** What the settings code needs of the engine. */
+  settings: SettingsContext;
+  /** One node of a service as the runtime runs it: its directory and port, the service's settings, user and secret. */
+  spec(svc: ServiceRecord, node: NodeRecord): InstanceSpec;
+  /** The service's directory: its first node's files, PgBouncer's, the sockets PgBouncer listens on. */
   serviceRoot(svc: ServiceRecord): string;
+  nodeRoot(svc: ServiceRecord, node: NodeRecord): string;
   /** The OS user a service's processes run as: its own when the engine is root, else the engine's. */
   serviceRunAs(svc: ServiceRecord): RunAs | null;
+}
+
+/** The PostgreSQL parameters a service's nodes run with: the plan's, then the ones set through the API. */
+export function serviceParameters(svc: Pick<ServiceRecord, 'plan' | 'settings'>): Record<string, ConfValue> {
+  const plan = findPlan(svc.plan);
+  if (!plan) throw new Error(`unknown plan ${svc.plan}`);
+  return { ...planSettings(plan), ...renderPgSettings(svc.settings, plan) };
 }
 
 /** Opens the store only (for the keys command line): no binaries, no CA. */
@@ -52,7 +69,7 @@ export function openStore(dataDir: string) {
   mkdirSync(dataDir, { recursive: true, mode: 0o711 });
   const box = SecretBox.open(join(dataDir, 'secret.key'));
   const db = openDb(join(dataDir, 'engine.db'));
-  return { db, box, keys: new KeyStore(db, box), services: new ServiceStore(db), operations: new OperationStore(db) };
+  return { db, box, keys: new KeyStore(db, box), services: new ServiceStore(db), nodes: new NodeStore(db), operations: new OperationStore(db), jobs: new JobStore(db) };
 }
 
 function resolveRunAs(name: string): RunAs | null {
@@ -65,8 +82,8 @@ function resolveRunAs(name: string): RunAs | null {
 }
 
 export async function openEngine(config: EngineConfig): Promise<Engine> {
-  // PostgreSQL's and PgBouncer's Unix sockets live in DATA/services/<uuid>/run/: a socket path holds 107 bytes
-  const socketPath = join(resolve(config.dataDir), 'services', '00000000-0000-0000-0000-000000000000', 'run', '.s.PGSQL.65535');
+  // PostgreSQL's and PgBouncer's Unix sockets live in DATA/services/<uuid>/[n<seq>/]run/: a socket path holds 107 bytes
+  const socketPath = join(resolve(config.dataDir), 'services', '00000000-0000-0000-0000-000000000000', 'n99', 'run', '.s.PGSQL.65535');
   if (Buffer.byteLength(socketPath) > 107) {
     throw new Error(`the data directory ${config.dataDir} is too long for Unix socket paths (${Buffer.byteLength(socketPath)} > 107 bytes below it): choose a shorter --data`);
   }
@@ -106,17 +123,16 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
     if (!user) throw new Error(`the OS user ${svc.osUser} of service ${svc.name} does not exist`);
     return user;
   };
-  const spec = (svc: ServiceRecord): InstanceSpec => {
-    const b = binaries.get(svc.major);
-    const plan = findPlan(svc.plan);
-    if (!b) throw new Error(`PostgreSQL ${svc.major} binaries are not installed`);
-    if (!plan) throw new Error(`unknown plan ${svc.plan}`);
+  const nodeRoot = (svc: ServiceRecord, node: NodeRecord) => join(serviceRoot(svc), node.dir);
+  const spec = (svc: ServiceRecord, node: NodeRecord): InstanceSpec => {
+    const b = binaries.get(node.major);
+    if (!b) throw new Error(`PostgreSQL ${node.major} binaries are not installed`);
     return {
-      root: serviceRoot(svc),
-      port: svc.port,
+      root: nodeRoot(svc, node),
+      port: node.port,
       listen: config.pgHost,
       binaries: b,
-      settings: { ...planSettings(plan), ...renderPgSettings(svc.settings, plan) },
+      settings: serviceParameters(svc),
       ipFilter: svc.ipFilter,
       runAs: serviceRunAs(svc),
       password: svc.engineSecretSealed ? store.box.unseal(svc.engineSecretSealed) : '',
@@ -131,7 +147,17 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   const spares = new SparePool(runtime, join(config.dataDir, 'spares'), inflight);
   spares.removeUnfinished();
   const recovering = new Set<string>();
-  return { config, ...store, runtime, runAs, osUsers, binaries, bouncer, ca, inflight, recovering, spares, spec, serviceRoot, serviceRunAs };
+  const settings: SettingsContext = {
+    binaries,
+    templatesDir: join(config.dataDir, 'templates'),
+    runtime,
+    bouncerVersion: bouncer?.version ?? null,
+    planParameters: new Set(plans.flatMap((p) => Object.keys(planSettings(p)))),
+  };
+  return {
+    config, ...store, runtime, runAs, osUsers, binaries, bouncer, ca, inflight, recovering, spares, settings,
+    spec, serviceRoot, nodeRoot, serviceRunAs,
+  };
 }
 
 /** On first start: an admin key, written to DIR/credentials.json (0600). */

@@ -52,6 +52,38 @@ export async function withOperation(
   }
 }
 
+/** A change to a service's contents, as recordApplyUndo runs it. */
+export interface Change {
+  /** Writes the change to the store, first: an engine stopped after it finishes the change at its next start. */
+  record(): void;
+  /** Makes it live (PostgreSQL, PgBouncer). */
+  apply(): Promise<void>;
+  /** Puts the store back as it was. */
+  undo(): void;
+  /** After an undo: makes what is live match the store again (a failure here is logged; the first error is the answer). */
+  rederive?(): Promise<void>;
+}
+
+/**
+ * The one way databases, users and pools change: record, apply, and when
+ * applying fails undo it in the store and live, so the answer (an error)
+ * never contradicts the state. The operation ends either way.
+ */
+export function recordApplyUndo(engine: Engine, service: string, command: string, params: unknown, change: Change): Promise<Operation> {
+  return withOperation(engine, service, command, params, (op) => {
+    change.record();
+    return runNow(engine, op, async () => {
+      try {
+        await change.apply();
+      } catch (err) {
+        change.undo();
+        await change.rederive?.().catch((e: Error) => console.error(`${service}: putting things back after a failed ${command} failed: ${e.message}`));
+        throw err;
+      }
+    });
+  });
+}
+
 function failureOf(err: unknown): { reason: string; message: string } {
   if (err instanceof ApiError) return { reason: err.reason, message: err.message };
   return { reason: 'fault', message: (err as Error)?.message ?? String(err) };

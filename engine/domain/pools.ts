@@ -4,91 +4,11 @@
 import { ApiError } from '@/lib/api-v2/errors';
 import type { Operation } from '@/lib/schemas/operation';
 import { DEFAULT_POOL_MODE, DEFAULT_POOL_SIZE, type ConnectionPool, type CreatePool, type UpdatePool } from '@/lib/schemas/pool';
-import type { BouncerRuntime, BouncerSpec } from '../runtime/pgbouncer';
 import type { PoolRecord, ServiceRecord } from '../store/services';
+import { requireBouncer, syncBouncer } from './bouncer';
 import type { Engine } from './engine';
-import { reloadConfig } from '../settings/apply';
-import { runNow, withOperation } from './operations';
-import { allocatePort } from './ports';
-import { requireService } from './services';
-import { requireRunning } from './users';
-
-/** Client connections PgBouncer holds at once, over all pools of a service. */
-export const MAX_CLIENT_CONN = 5000;
-
-function requireBouncer(engine: Engine): BouncerRuntime {
-  const rt = engine.bouncer;
-  if (!rt) throw new ApiError('unsupported', 'connection pools need PgBouncer, which is not installed on this engine (apt-get install pgbouncer)');
-  return rt;
-}
-
-/** What PgBouncer's files say for this service, from the store and PostgreSQL's own password verifiers. */
-async function bouncerSpec(engine: Engine, svc: ServiceRecord, port: number): Promise<BouncerSpec> {
-  const spec = engine.spec(svc);
-  const names = engine.services.users(svc.name).map((u) => u.username);
-  const rows = await engine.runtime.query<{ rolname: string; rolpassword: string }>(
-    spec,
-    'SELECT rolname, rolpassword FROM pg_authid WHERE rolname = ANY($1) AND rolcanlogin AND rolpassword IS NOT NULL',
-    [names],
-  );
-  return {
-    root: spec.root,
-    listen: engine.config.pgHost,
-    runAs: spec.runAs,
-    password: spec.password,
-    port,
-    pgPort: svc.port,
-    ipFilter: svc.ipFilter,
-    pools: engine.services.pools(svc.name),
-    users: new Map(rows.map((r) => [r.rolname, r.rolpassword])),
-    settings: svc.settings['pgbouncer-settings'] ?? {},
-    maxClientConn: MAX_CLIENT_CONN,
-  };
-}
-
-/** The service's PgBouncer port, allocated on first use (services made before pools existed have none). */
-async function bouncerPort(engine: Engine, svc: ServiceRecord): Promise<number> {
-  if (svc.pgbouncerPort !== null) return svc.pgbouncerPort;
-  const { port, release } = await allocatePort(engine, svc.name);
-  try {
-    engine.services.update(svc.name, { pgbouncerPort: port });
-  } catch (err) {
-    release();
-    throw err;
-  }
-  return port;
-}
-
-/**
- * Writes PgBouncer's files from the store and makes the running PgBouncer read
- * them; starts it when `start` is set and it does not run. Safe to run again.
- */
-export async function syncBouncer(engine: Engine, name: string, opts: { start?: boolean } = {}): Promise<void> {
-  const rt = engine.bouncer;
-  if (!rt) return;
-  const svc = requireService(engine, name);
-  // PostgreSQL's ident map names the users PgBouncer may log in as: read before PgBouncer uses a new one
-  const instance = engine.spec(svc);
-  if (engine.runtime.writeConfig(instance) && engine.runtime.pid(instance.root) !== null) await reloadConfig(engine.runtime, instance);
-  const spec = await bouncerSpec(engine, svc, await bouncerPort(engine, svc));
-  rt.writeConfig(spec);
-  if (!(await rt.reload(spec)) && opts.start) await rt.start(spec);
-}
-
-export async function stopBouncer(engine: Engine, svc: ServiceRecord): Promise<void> {
-  await engine.bouncer?.stop(engine.serviceRoot(svc));
-}
-
-export function bouncerRunning(engine: Engine, svc: ServiceRecord): boolean {
-  return engine.bouncer?.pid(engine.serviceRoot(svc)) != null;
-}
-
-/** A command on the service's PgBouncer admin console (SHOW POOLS...). */
-export async function bouncerAdmin(engine: Engine, name: string, command: string): Promise<Record<string, unknown>[]> {
-  const svc = requireService(engine, name);
-  const { root, password } = engine.spec(svc);
-  return requireBouncer(engine).admin({ root, password, port: await bouncerPort(engine, svc) }, command);
-}
+import { requireRunning } from './lookup';
+import { recordApplyUndo } from './operations';
 
 function requirePool(engine: Engine, service: string, name: string): PoolRecord {
   const pool = engine.services.pool(service, name);
@@ -106,19 +26,13 @@ function checkRefs(engine: Engine, service: string, pool: PoolRecord): void {
   }
 }
 
-/** Stores the change, applies it, and puts the store back if PgBouncer could not take it. */
-function change(engine: Engine, svc: ServiceRecord, command: string, params: Record<string, string>, apply: () => void, undo: () => void): Promise<Operation> {
-  return withOperation(engine, svc.name, command, params, (op) => {
-    apply();
-    return runNow(engine, op, async () => {
-      try {
-        await syncBouncer(engine, svc.name, { start: true });
-      } catch (err) {
-        undo();
-        await syncBouncer(engine, svc.name).catch(() => undefined);
-        throw err;
-      }
-    });
+/** Stores the change, makes PgBouncer take it, and puts the store (and PgBouncer's files) back if it could not. */
+function change(engine: Engine, svc: ServiceRecord, command: string, params: Record<string, string>, record: () => void, undo: () => void): Promise<Operation> {
+  return recordApplyUndo(engine, svc.name, command, params, {
+    record,
+    apply: () => syncBouncer(engine, svc.name, { start: true }),
+    undo,
+    rederive: () => syncBouncer(engine, svc.name),
   });
 }
 

@@ -4,21 +4,20 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ServiceRecord } from '../store/services';
 import { allocatePort, claimOwnPorts, releasePorts, type PortsEngine } from './ports';
 
 let root: string;
 let registry: string;
 const base = 40_000 + Math.floor(Math.random() * 200) * 100;
 
-function fakeEngine(name: string, services: Pick<ServiceRecord, 'name' | 'port' | 'pgbouncerPort'>[] = []): PortsEngine {
+function fakeEngine(name: string, services: { name: string; port: number; pgbouncerPort: number | null }[] = []): PortsEngine {
   const dataDir = join(root, name);
   mkdirSync(dataDir, { recursive: true });
   return {
     config: { dataDir, pgHost: '127.0.0.1', pgPortBase: base },
     services: {
       usedPorts: () => new Set(services.flatMap((s) => [s.port, s.pgbouncerPort ?? s.port])),
-      list: () => services as ServiceRecord[],
+      heldPorts: () => services.flatMap((s) => [s.port, s.pgbouncerPort].flatMap((port) => (port === null ? [] : [{ service: s.name, port }]))),
     },
   };
 }

@@ -9,7 +9,7 @@ import type { ServiceStore } from '../store/services';
 /** What the port functions need of an engine. */
 export interface PortsEngine {
   config: Pick<EngineConfig, 'dataDir' | 'pgHost' | 'pgPortBase'>;
-  services: Pick<ServiceStore, 'usedPorts' | 'list'>;
+  services: Pick<ServiceStore, 'usedPorts' | 'heldPorts'>;
 }
 
 /** A port of this engine's store that another engine claims. */
@@ -63,13 +63,10 @@ export function claimOwnPorts(engine: PortsEngine): PortConflict[] {
   const reg = registry(engine);
   const conflicts: PortConflict[] = [];
   const inStore = new Set<number>();
-  for (const svc of engine.services.list()) {
-    for (const port of [svc.port, svc.pgbouncerPort]) {
-      if (port === null) continue;
-      inStore.add(port);
-      const other = reg.reclaim(port, svc.name);
-      if (other) conflicts.push({ service: svc.name, port, owner: other.owner });
-    }
+  for (const { service, port } of engine.services.heldPorts()) {
+    inStore.add(port);
+    const other = reg.reclaim(port, service);
+    if (other) conflicts.push({ service, port, owner: other.owner });
   }
   for (const port of reg.owned()) if (!inStore.has(port)) reg.release(port);
   reg.sweep();

@@ -1,36 +1,47 @@
 // Bringing a service to what the store says. Everything the engine writes for
-// a service (its directories, postgresql.conf, pg_hba.conf, PgBouncer's files,
-// role passwords and rights) is derived from the store, so after a crash, a
-// restart or a hand-made mess it is simply derived again. Idempotent.
+// a service (its directories, each node's postgresql.conf, pg_hba.conf and
+// pg_ident.conf, PgBouncer's files, role passwords and rights) is derived from
+// the store, so after a crash, a restart or a hand-made mess it is simply
+// derived again. Idempotent.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { paths } from '../runtime/instance';
+import { paths, SUPERUSER } from '../runtime/instance';
 import { newEngineSecret } from '../runtime/spares';
-import { quoteLiteral, engineVerifier, verifierMatches } from '../runtime/sql-text';
-import { SUPERUSER } from '../runtime/instance';
+import { engineVerifier, quoteLiteral, verifierMatches } from '../runtime/sql-text';
+import type { NodeRecord } from '../store/nodes';
 import type { ServiceRecord } from '../store/services';
+import { stopBouncer, syncBouncer } from './bouncer';
 import { applyDatabase } from './databases';
 import type { Engine } from './engine';
-import { stopBouncer, syncBouncer } from './pools';
+import { masterOf, masterSpec, requireService } from './lookup';
+import { stopNode } from './nodes';
 import { applyUser, databaseExists, hardenRoles } from './roles';
-import { requireService } from './services';
 
-/** The socket PostgreSQL listens on, in the service's private run directory. */
-export const pgSocket = (engine: Engine, svc: ServiceRecord): string => join(paths(engine.serviceRoot(svc)).run, `.s.PGSQL.${svc.port}`);
+/** The socket a node's PostgreSQL listens on, in its private run directory. */
+export const pgSocket = (engine: Engine, svc: ServiceRecord, node: NodeRecord): string =>
+  join(paths(engine.nodeRoot(svc, node)).run, `.s.PGSQL.${node.port}`);
+
+/** PgBouncer's admin socket, in the service's run directory. */
+export const bouncerSocket = (engine: Engine, svc: ServiceRecord): string | null =>
+  svc.pgbouncerPort === null ? null : join(paths(engine.serviceRoot(svc)).run, `.s.PGSQL.${svc.pgbouncerPort}`);
 
 /**
- * Puts the directories the engine owns back, with their owner and mode:
- * the service root, its run directory (sockets) and data directory. True when
- * the run directory had to be made again: the sockets that were in it are gone.
+ * Puts the directories the engine owns back, with their owner and mode: the
+ * service's directory and run directory (PgBouncer's sockets), and each node's
+ * directory, run directory and data directory. A socket that was in a run
+ * directory made again is gone: callers look for it.
  */
-export function repairDirs(engine: Engine, svc: ServiceRecord): boolean {
-  const p = paths(engine.serviceRoot(svc));
+export function repairDirs(engine: Engine, svc: ServiceRecord): void {
   const owner = engine.serviceRunAs(svc);
-  const runLost = !existsSync(p.run);
-  engine.runtime.ownedDir(p.root, owner);
-  engine.runtime.ownedDir(p.run, owner);
-  if (existsSync(p.data)) engine.runtime.ownedDir(p.data, owner);
-  return runLost;
+  const service = paths(engine.serviceRoot(svc));
+  engine.runtime.ownedDir(service.root, owner);
+  engine.runtime.ownedDir(service.run, owner);
+  for (const node of engine.nodes.list(svc.name)) {
+    const p = paths(engine.nodeRoot(svc, node));
+    engine.runtime.ownedDir(p.root, owner);
+    engine.runtime.ownedDir(p.run, owner);
+    if (existsSync(p.data)) engine.runtime.ownedDir(p.data, owner);
+  }
 }
 
 /**
@@ -44,7 +55,7 @@ async function moveToOwnUser(engine: Engine, svc: ServiceRecord): Promise<Servic
   const root = engine.serviceRoot(svc);
   const user = await engine.osUsers.ensure(name, root);
   await stopBouncer(engine, svc);
-  await engine.runtime.stop(engine.spec(svc), 'fast').catch(() => engine.runtime.stop(engine.spec(svc), 'immediate'));
+  for (const node of engine.nodes.list(svc.name)) await stopNode(engine, svc, node);
   await engine.runtime.chownTree(root, user);
   engine.services.update(svc.name, { osUser: name });
   engine.services.notify(svc.name, {
@@ -58,13 +69,14 @@ async function moveToOwnUser(engine: Engine, svc: ServiceRecord): Promise<Servic
 
 /**
  * A service made by an older engine has no secret yet (its hba trusted the
- * local socket): its superuser gets one, over the socket it still trusts when
- * it runs, in single-user mode when it does not. Stored only once PostgreSQL has it.
+ * local socket): its superuser gets one, on the master (standbys follow it),
+ * over the socket it still trusts when it runs, in single-user mode when it
+ * does not. Stored only once PostgreSQL has it.
  */
 async function ensureEngineSecret(engine: Engine, svc: ServiceRecord): Promise<ServiceRecord> {
   if (svc.engineSecretSealed) return svc;
   const secret = newEngineSecret();
-  const spec = engine.spec(svc);
+  const spec = masterSpec(engine, svc);
   if (engine.runtime.pid(spec.root) !== null) {
     await engine.runtime.query(spec, `ALTER ROLE ${SUPERUSER} PASSWORD ${quoteLiteral(engineVerifier(secret))}`);
   } else {
@@ -75,45 +87,55 @@ async function ensureEngineSecret(engine: Engine, svc: ServiceRecord): Promise<S
 }
 
 /**
- * PostgreSQL as the store says: its own user and secret, its directories and
- * configuration files written again, started or adopted (restarted when its
- * socket directory was lost), reloaded when a file changed, roles hardened.
+ * One node as the store says: configuration written again, started or
+ * adopted (restarted when its socket is gone), reloaded when a file changed.
  * Answers what it did, for the log.
  */
-export async function ensureInstance(engine: Engine, name: string): Promise<string> {
-  let svc = requireService(engine, name);
-  svc = await moveToOwnUser(engine, svc);
-  svc = await ensureEngineSecret(engine, svc);
-  const runLost = repairDirs(engine, svc);
-  const spec = engine.spec(svc);
+export async function ensureNode(engine: Engine, svc: ServiceRecord, node: NodeRecord): Promise<string> {
+  const spec = engine.spec(svc, node);
   const changed = engine.runtime.writeConfig(spec);
-  // PgBouncer's admin socket is in the same directory: without it the engine cannot reach PgBouncer (started again later)
-  if (svc.pgbouncerPort !== null && !existsSync(join(paths(spec.root).run, `.s.PGSQL.${svc.pgbouncerPort}`))) await stopBouncer(engine, svc);
-  let did: string;
   const pid = engine.runtime.pid(spec.root);
   if (pid === null) {
     await engine.runtime.start(spec);
-    did = 'started';
-  } else if (runLost || !existsSync(pgSocket(engine, svc))) {
-    await engine.runtime.stop(spec, 'fast');
-    await engine.runtime.start(spec);
-    did = 'restarted (its socket directory was missing)';
-  } else {
-    if (changed) await engine.runtime.reload(spec);
-    did = `adopted (postmaster pid ${pid})`;
+    return 'started';
   }
+  if (!existsSync(pgSocket(engine, svc, node))) {
+    await stopNode(engine, svc, node);
+    await engine.runtime.start(spec);
+    return 'restarted (its socket was missing)';
+  }
+  if (changed) await engine.runtime.reload(spec);
+  return `adopted (postmaster pid ${pid})`;
+}
+
+/**
+ * PostgreSQL as the store says, on every node: the service's own user and
+ * secret, its directories, each node ensured, roles hardened on the master.
+ * Answers what it did per node, for the log.
+ */
+export async function ensureInstance(engine: Engine, name: string): Promise<Map<string, string>> {
+  let svc = requireService(engine, name);
+  svc = await moveToOwnUser(engine, svc);
+  svc = await ensureEngineSecret(engine, svc);
+  repairDirs(engine, svc);
+  // PgBouncer's admin socket is in the service's run directory: without it the engine cannot reach PgBouncer (started again later)
+  const admin = bouncerSocket(engine, svc);
+  if (admin && !existsSync(admin)) await stopBouncer(engine, svc);
+  const did = new Map<string, string>();
+  for (const node of engine.nodes.list(name)) did.set(node.name, await ensureNode(engine, svc, node));
   await hardenRoles(engine, svc);
   return did;
 }
 
 /**
  * What lives inside PostgreSQL and PgBouncer as the store says: every user's
- * password and replication right, every database, PgBouncer's files (users,
- * pools, hba) rewritten and reloaded, PgBouncer started when it does not run.
+ * password and replication right, every database (on the master), PgBouncer's
+ * files (users, pools, hba) rewritten and reloaded, PgBouncer started when it
+ * does not run.
  */
 export async function reconcileContents(engine: Engine, name: string): Promise<void> {
   const svc = requireService(engine, name);
-  const spec = engine.spec(svc);
+  const spec = engine.spec(svc, masterOf(engine, svc));
   const users = engine.services.users(name);
   const rows = await engine.runtime.query<{ rolname: string; rolpassword: string | null; rolreplication: boolean; rolcanlogin: boolean }>(
     spec,

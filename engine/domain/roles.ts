@@ -4,15 +4,16 @@ import { quoteIdent, quoteLiteral, scramVerifier } from '../runtime/sql-text';
 import { adminMayCreateRoles, SERVER_ROLES } from '../runtime/templates';
 import type { ServiceRecord, UserRecord } from '../store/services';
 import type { Engine } from './engine';
+import { masterSpec } from './lookup';
 
 export async function roleExists(engine: Engine, svc: ServiceRecord, username: string): Promise<boolean> {
-  const rows = await engine.runtime.query(engine.spec(svc), 'SELECT 1 FROM pg_roles WHERE rolname = $1', [username]);
+  const rows = await engine.runtime.query(masterSpec(engine, svc), 'SELECT 1 FROM pg_roles WHERE rolname = $1', [username]);
   return rows.length > 0;
 }
 
 /** Creates the role if needed and makes its password and replication right match the store. */
 export async function applyUser(engine: Engine, svc: ServiceRecord, user: UserRecord): Promise<void> {
-  const spec = engine.spec(svc);
+  const spec = masterSpec(engine, svc);
   const ident = quoteIdent(user.username);
   // The verifier is computed here, so the plain password never reaches SQL text or server logs.
   const verifier = quoteLiteral(scramVerifier(engine.box.unseal(user.passwordSealed)));
@@ -26,7 +27,7 @@ export async function applyUser(engine: Engine, svc: ServiceRecord, user: UserRe
 
 /** Drops a role, handing what it owns in every database to the admin first. */
 export async function dropUser(engine: Engine, svc: ServiceRecord, username: string): Promise<void> {
-  const spec = engine.spec(svc);
+  const spec = masterSpec(engine, svc);
   if (!(await roleExists(engine, svc, username))) return;
   const dbs = await engine.runtime.query<{ datname: string }>(spec, 'SELECT datname FROM pg_database WHERE datallowconn');
   for (const { datname } of dbs) {
@@ -36,7 +37,7 @@ export async function dropUser(engine: Engine, svc: ServiceRecord, username: str
 }
 
 export async function databaseExists(engine: Engine, svc: ServiceRecord, name: string): Promise<boolean> {
-  const rows = await engine.runtime.query(engine.spec(svc), 'SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  const rows = await engine.runtime.query(masterSpec(engine, svc), 'SELECT 1 FROM pg_database WHERE datname = $1', [name]);
   return rows.length > 0;
 }
 
@@ -48,7 +49,7 @@ export async function databaseExists(engine: Engine, svc: ServiceRecord, name: s
  * also takes back what an older engine let an admin grant itself.
  */
 export async function hardenRoles(engine: Engine, svc: ServiceRecord): Promise<void> {
-  const spec = engine.spec(svc);
+  const spec = masterSpec(engine, svc);
   if (!adminMayCreateRoles(svc.major)) {
     const roles = await engine.runtime.query<{ rolname: string }>(spec, 'SELECT rolname FROM pg_roles WHERE rolcreaterole AND NOT rolsuper');
     for (const { rolname } of roles) await engine.runtime.query(spec, `ALTER ROLE ${quoteIdent(rolname)} NOCREATEROLE`);

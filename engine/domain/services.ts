@@ -11,22 +11,18 @@ import { DEFAULT_DATABASE, TEMPLATE_ADMIN, ensureTemplate } from '../runtime/tem
 import { quoteIdent } from '../runtime/sql-text';
 import type { OperationRow } from '../store/operations';
 import type { ServiceRecord } from '../store/services';
-import type { Engine } from './engine';
+import { newEngineSecret } from '../runtime/spares';
+import { reloadConfig, refusal } from '../settings/apply';
+import { checkNewSettings, checkSettings, mergeSettings, restartingChanges } from '../settings/service-settings';
+import { stopBouncer, syncBouncer } from './bouncer';
+import { serviceParameters, type Engine } from './engine';
+import { masterOf, masterSpec, requireService } from './lookup';
+import { firstNode, removeNode, stopNode } from './nodes';
 import { runLater, runNow, withOperation } from './operations';
 import { generatePassword } from './passwords';
 import { findPlan, isAuthorized, plans, type Plan } from './plans';
 import { allocatePort, releasePorts } from './ports';
-import { stopBouncer, syncBouncer } from './pools';
 import { applyUser, hardenRoles, roleExists } from './roles';
-import { newEngineSecret } from '../runtime/spares';
-import { checkedConfig, reloadConfig } from '../settings/apply';
-import { checkNewSettings, checkSettings, mergeSettings, restartingChanges } from '../settings/service-settings';
-
-export function requireService(engine: Engine, name: string): ServiceRecord {
-  const svc = engine.services.get(name);
-  if (!svc) throw new ApiError('not-found', `service ${name} not found`);
-  return svc;
-}
 
 function checkPlan(name: string): void {
   const plan = findPlan(name);
@@ -52,7 +48,7 @@ export async function createService(engine: Engine, name: string, body: CreateSe
   }
   // reserved names are refused by usernameSchema
   const admin = body['admin-username'] ?? TEMPLATE_ADMIN;
-  await checkNewSettings(engine, major, findPlan(body.plan) as Plan, body);
+  await checkNewSettings(engine.settings, major, findPlan(body.plan) as Plan, body);
   if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
   // PostgreSQL's port and PgBouncer's, claimed on the host while the service exists; given back if it is refused
   const pg = await allocatePort(engine, name);
@@ -69,7 +65,7 @@ export async function createService(engine: Engine, name: string, body: CreateSe
   return runLater(engine, op, () => materialize(engine, name), () => discard(engine, name));
 }
 
-/** Writes the service, its admin, its default database and the pending operation, all or nothing. */
+/** Writes the service, its master node, its admin, its default database and the pending operation, all or nothing. */
 function recordService(engine: Engine, name: string, body: CreateService, at: { major: string; admin: string; port: number; pgbouncerPort: number | null }): OperationRow {
   return engine.db.transaction(() => {
     if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
@@ -80,7 +76,6 @@ function recordService(engine: Engine, name: string, body: CreateService, at: { 
       plan: body.plan,
       major: at.major,
       phase: 'creating',
-      port: at.port,
       adminUsername: at.admin,
       ipFilter: canonicalFilter(body['ip-filter'] ?? ['0.0.0.0/0', '::/0']),
       maintenance: body.maintenance ?? { dow: 'sunday', time: '04:00:00' },
@@ -92,6 +87,7 @@ function recordService(engine: Engine, name: string, body: CreateService, at: { 
       osUser: engine.runAs ? engine.osUsers.nameFor(id) : null,
       engineSecretSealed: null,
     });
+    engine.nodes.insert(firstNode(name, at.major, at.port));
     const password = body['admin-password'] ?? generatePassword();
     engine.services.addUser(name, { username: at.admin, type: 'primary', passwordSealed: engine.box.seal(password), allowReplication: true });
     engine.services.addDatabase(name, { name: DEFAULT_DATABASE, lcCollate: null, lcCtype: null });
@@ -99,14 +95,15 @@ function recordService(engine: Engine, name: string, body: CreateService, at: { 
   })();
 }
 
-/** Makes the service's cluster real and running. Safe to run again after a crash. */
+/** Makes the service and its master node real and running. Safe to run again after a crash. */
 export async function materialize(engine: Engine, name: string): Promise<void> {
   let svc = requireService(engine, name);
   const root = engine.serviceRoot(svc);
   // the directory first: a user whose home is missing is an orphan to any engine on the host
   engine.runtime.ownedDir(root, null);
   if (svc.osUser) await engine.osUsers.ensure(svc.osUser, root);
-  let spec = engine.spec(svc);
+  let node = masterOf(engine, svc);
+  let spec = engine.spec(svc, node);
   const copied = join(root, 'copied');
   if (!existsSync(copied)) {
     await engine.runtime.stop(spec, 'immediate').catch(() => undefined);
@@ -121,7 +118,7 @@ export async function materialize(engine: Engine, name: string): Promise<void> {
     writeFileSync(copied, new Date().toISOString());
     engine.spares.refill(spec.binaries, template);
     svc = requireService(engine, name);
-    spec = engine.spec(svc);
+    spec = engine.spec(svc, node);
   }
   const tls = await issueServerCert(engine.ca, [...new Set([engine.config.pgHost, 'localhost', '127.0.0.1', '::1'])]);
   for (let attempt = 1; ; attempt++) {
@@ -134,10 +131,10 @@ export async function materialize(engine: Engine, name: string): Promise<void> {
       if (attempt >= 3 || !/could not bind|Address already in use/i.test((err as Error).message)) throw err;
       await engine.runtime.stop(spec, 'immediate').catch(() => undefined);
       const { port } = await allocatePort(engine, name);
-      engine.services.update(name, { port });
-      releasePorts(engine, [svc.port]);
-      svc = requireService(engine, name);
-      spec = engine.spec(svc);
+      engine.nodes.update(name, node.name, { port });
+      releasePorts(engine, [node.port]);
+      node = masterOf(engine, svc);
+      spec = engine.spec(svc, node);
     }
   }
   if (svc.adminUsername !== TEMPLATE_ADMIN && !(await roleExists(engine, svc, svc.adminUsername))) {
@@ -146,19 +143,21 @@ export async function materialize(engine: Engine, name: string): Promise<void> {
   await hardenRoles(engine, svc);
   for (const user of engine.services.users(name)) await applyUser(engine, svc, user);
   await syncBouncer(engine, name, { start: true });
-  engine.services.update(name, { phase: 'running' });
+  engine.db.transaction(() => {
+    engine.nodes.update(name, node.name, { state: 'running' });
+    engine.services.update(name, { phase: 'running' });
+  })();
 }
 
-/** Removes every trace of a service: processes, files, records. Safe to run again. */
+/** Removes every trace of a service: processes, files, records, OS user, ports. Safe to run again. */
 export async function discard(engine: Engine, name: string): Promise<void> {
   const svc = engine.services.get(name);
   if (!svc) return;
-  const spec = engine.spec(svc);
   await stopBouncer(engine, svc);
-  await engine.runtime.stop(spec, 'fast').catch(() => engine.runtime.stop(spec, 'immediate'));
-  engine.runtime.remove(spec.root);
+  for (const node of engine.nodes.list(name)) await removeNode(engine, svc, node);
+  engine.runtime.remove(engine.serviceRoot(svc));
   if (svc.osUser) await engine.osUsers.remove(svc.osUser);
-  releasePorts(engine, [svc.port, svc.pgbouncerPort]);
+  releasePorts(engine, [svc.pgbouncerPort]);
   engine.services.remove(name);
 }
 
@@ -181,12 +180,12 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
     throw new ApiError('unsupported', `version: upgrading from ${svc.major} to ${body.version} is not supported by this engine yet`, 'version');
   }
   if (body.plan !== undefined) checkPlan(body.plan);
-  await checkSettings(engine, svc.major, body);
+  await checkSettings(engine.settings, svc.major, body);
   const planChanges = body.plan !== undefined && body.plan !== svc.plan;
   const filter = body['ip-filter'] && canonicalFilter(body['ip-filter']);
   const settings = mergeSettings(svc.settings, body);
   const settingsChange = JSON.stringify(settings) !== JSON.stringify(svc.settings);
-  const restartFor = await restartingChanges(engine, svc.major, engine.spec(svc).settings, engine.spec({ ...svc, plan: body.plan ?? svc.plan, settings }).settings);
+  const restartFor = await restartingChanges(engine.settings, svc.major, serviceParameters(svc), serviceParameters({ plan: body.plan ?? svc.plan, settings }));
   const restart = planChanges || restartFor.length > 0;
   // The checks above awaited: a change that landed meanwhile would be lost by merging into the older settings.
   if (requireService(engine, name).updatedAt !== svc.updatedAt) {
@@ -208,13 +207,15 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
         plan: svc.plan, ipFilter: svc.ipFilter, maintenance: svc.maintenance, backupSchedule: svc.backupSchedule,
         terminationProtection: svc.terminationProtection, settings: svc.settings, phase: svc.phase,
       });
-      await (reapply ?? (async () => void engine.runtime.writeConfig(engine.spec(requireService(engine, name)))))()
+      await (reapply ?? (async () => writeConfigs(engine, requireService(engine, name))))()
         .catch((err: Error) => console.error(`${name}: rewriting the configuration as it was failed: ${err.message}`));
     };
     try {
       if (planChanges || settingsChange) {
         // PostgreSQL's own verdict before anything is reloaded: a value it refuses leaves everything as it was
-        const refused = await checkedConfig(engine, requireService(engine, name));
+        writeConfigs(engine, requireService(engine, name));
+        const master = masterSpec(engine, requireService(engine, name));
+        const refused = engine.runtime.pid(master.root) === null ? null : await refusal(engine.runtime, master);
         if (refused) throw refused;
       }
       if (restart) {
@@ -232,17 +233,28 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
   });
 }
 
-/** Rewrites the configuration from the store and reloads; restarts when asked or when PostgreSQL says a changed parameter needs it. */
+/** Writes every node's configuration files from the store. */
+function writeConfigs(engine: Engine, svc: ServiceRecord): void {
+  for (const node of engine.nodes.list(svc.name)) engine.runtime.writeConfig(engine.spec(svc, node));
+}
+
+/**
+ * Rewrites every node's configuration from the store and reloads it; restarts a node when asked or when
+ * PostgreSQL says a changed parameter needs it (the master last, so it is down the shortest time).
+ */
 export async function applyConfig(engine: Engine, name: string, restart: boolean): Promise<void> {
   const svc = requireService(engine, name);
-  const spec = engine.spec(svc);
-  engine.runtime.writeConfig(spec);
-  const pending = engine.runtime.pid(spec.root) === null ? [] : await reloadConfig(engine.runtime, spec);
-  if (restart || pending.length) {
-    await engine.runtime.stop(spec, 'fast');
-    await engine.runtime.start(spec);
-    engine.services.update(name, { phase: 'running' });
+  const nodes = engine.nodes.list(name).sort((a, b) => Number(a.role === 'master') - Number(b.role === 'master'));
+  for (const node of nodes) {
+    const spec = engine.spec(svc, node);
+    engine.runtime.writeConfig(spec);
+    const pending = engine.runtime.pid(spec.root) === null ? [] : await reloadConfig(engine.runtime, spec);
+    if (restart || pending.length) {
+      await stopNode(engine, svc, node, 'fast');
+      await engine.runtime.start(spec);
+    }
   }
+  if (restart) engine.services.update(name, { phase: 'running' });
   // ip-filter and pgbouncer-settings reach PgBouncer's files too
   await syncBouncer(engine, name, { start: true });
 }

@@ -1,21 +1,25 @@
-// Keeps every service that should run, running: after the engine starts (and
+// Keeps every node that should run, running: after the engine starts (and
 // listens), brings every service to what the store says, a few at a time:
-// adopts instances that survived, starts the others, finishes operations a
-// crash cut off, derives every file again. Then, every second, restarts a
-// postmaster or PgBouncer that dies and puts back directories that vanish,
-// recording each event with its reason in the service's notifications.
+// adopts nodes that survived, starts the others, finishes operations a crash
+// cut off, derives every file again. Then, every second, restarts a node's
+// postmaster or a service's PgBouncer that dies and puts back directories that
+// vanish, recording each event with its reason in the service's notifications.
 import { existsSync } from 'node:fs';
-import type { Engine } from './engine';
-import { applyDatabase, dropDatabase } from './databases';
-import { applyConfig, discard, materialize, requireService } from './services';
-import { bouncerRunning, stopBouncer, syncBouncer } from './pools';
-import { claimOwnPorts } from './ports';
-import { ensureInstance, pgSocket, reconcileContents, repairDirs } from './reconcile';
-import { applyUser, dropUser } from './roles';
 import { paths } from '../runtime/instance';
 import { LogWatch } from '../runtime/log-watch';
 import { portHolder } from '../runtime/port-holder';
+import type { NodeRecord } from '../store/nodes';
 import type { OperationRow } from '../store/operations';
+import type { ServiceRecord } from '../store/services';
+import { bouncerRunning, stopBouncer, syncBouncer } from './bouncer';
+import { applyDatabase, dropDatabase } from './databases';
+import type { Engine } from './engine';
+import { requireService } from './lookup';
+import { stopNode } from './nodes';
+import { claimOwnPorts } from './ports';
+import { bouncerSocket, ensureInstance, pgSocket, reconcileContents, repairDirs } from './reconcile';
+import { applyUser, dropUser } from './roles';
+import { applyConfig, discard, materialize } from './services';
 
 type Resume = (engine: Engine, op: OperationRow, params: Record<string, string>) => Promise<void>;
 
@@ -59,13 +63,15 @@ const bindFailure = /could not bind|Address already in use/i;
 
 export class Supervisor {
   private timer: NodeJS.Timeout | null = null;
+  /** Services the supervisor is acting on (a restart): the next checks leave them alone. */
   private busy = new Set<string>();
+  /** By node name. */
   private lastPid = new Map<string, number>();
   private logs = new LogWatch();
   /**
-   * Services whose PostgreSQL or PgBouncer is down and was reported so: a process that keeps failing
-   * to start is reported once per outage, not at every check, so it cannot push every other event
-   * out of the notifications (the newest 20 are kept).
+   * Nodes whose PostgreSQL, and services whose PgBouncer, is down and was reported so: a process that
+   * keeps failing to start is reported once per outage, not at every check, so it cannot push every
+   * other event out of the notifications (the newest 20 are kept).
    */
   private pgDown = new Set<string>();
   private bouncerDown = new Set<string>();
@@ -108,21 +114,30 @@ export class Supervisor {
         else if (svc.phase === 'deleting') await discard(engine, name);
         return;
       }
-      let did: string;
+      let did: Map<string, string>;
       try {
         did = await ensureInstance(engine, name);
       } catch (err) {
-        this.reportStartFailure(name, err as Error);
+        this.reportStartFailure(svc, engine.nodes.master(name), err as Error);
         if (op) await this.resume(op);
         return;
       }
-      const pid = engine.runtime.pid(engine.serviceRoot(svc));
-      if (pid !== null) this.lastPid.set(name, pid);
-      this.logs.crashes(paths(engine.serviceRoot(svc)).log);
-      if (did === 'started') {
-        engine.services.notify(name, { level: 'notice', type: 'service_process_restarted', message: 'PostgreSQL was not running when the engine started; started it', metadata: { 'postmaster-pid': pid } });
+      for (const node of engine.nodes.list(name)) {
+        const root = engine.nodeRoot(svc, node);
+        const pid = engine.runtime.pid(root);
+        if (pid !== null) this.lastPid.set(node.name, pid);
+        this.logs.crashes(paths(root).log);
+        const what = did.get(node.name) ?? 'left alone';
+        if (what === 'started') {
+          engine.services.notify(name, {
+            level: 'notice',
+            type: 'service_process_restarted',
+            message: `PostgreSQL (node ${node.name}) was not running when the engine started; started it`,
+            metadata: { node: node.name, 'postmaster-pid': pid },
+          });
+        }
+        console.log(`${node.name}: PostgreSQL ${what}`);
       }
-      console.log(`${name}: PostgreSQL ${did}`);
       if (op) await this.resume(op);
       await reconcileContents(engine, name).catch((err: Error) => {
         this.bouncerDown.add(name);
@@ -165,70 +180,79 @@ export class Supervisor {
     const { engine } = this;
     for (const svc of engine.services.list()) {
       if (svc.phase !== 'running' || this.busy.has(svc.name) || engine.recovering.has(svc.name) || engine.operations.pendingFor(svc.name)) continue;
-      const root = engine.serviceRoot(svc);
-      let runLost = false;
       try {
-        runLost = repairDirs(engine, svc);
+        repairDirs(engine, svc);
       } catch (err) {
         console.error(`${svc.name}: could not repair its directories: ${(err as Error).message}`);
       }
-      const pid = engine.runtime.pid(root);
-      if (pid !== null && (runLost || !existsSync(pgSocket(engine, svc)))) {
-        engine.services.notify(svc.name, {
-          level: 'warning',
-          type: 'service_socket_lost',
-          message: "PostgreSQL's socket directory was removed; the engine made it again and restarts PostgreSQL and PgBouncer to recreate their sockets",
-          metadata: { 'postmaster-pid': pid },
-        });
-        await this.restart(svc.name, 'was restarted to recreate its socket', true);
-        continue;
+      for (const node of engine.nodes.list(svc.name)) await this.checkNode(svc, node);
+      const master = engine.nodes.master(svc.name);
+      if (!engine.bouncer || !master || engine.runtime.pid(engine.nodeRoot(svc, master)) === null) continue;
+      const admin = bouncerSocket(engine, svc);
+      if (bouncerRunning(engine, svc) && admin && !existsSync(admin)) {
+        // its admin socket went with the run directory: only a restart makes it again
+        await stopBouncer(engine, svc);
       }
-      if (pid !== null) {
-        this.lastPid.set(svc.name, pid);
-        for (const crash of this.logs.crashes(paths(root).log)) {
-          engine.services.notify(svc.name, {
-            level: 'warning',
-            type: 'service_backend_crashed',
-            message: `A PostgreSQL server process (pid ${crash.pid}) was terminated by signal ${crash.signal}; PostgreSQL ended every session and recovered`,
-            metadata: { 'backend-pid': crash.pid, signal: crash.signal, 'postmaster-pid': pid },
-          });
+      if (!bouncerRunning(engine, svc) || this.bouncerDown.has(svc.name)) {
+        if (!this.bouncerDown.has(svc.name)) {
+          engine.services.notify(svc.name, { level: 'warning', type: 'service_pgbouncer_exited', message: 'PgBouncer stopped unexpectedly; restarting it', metadata: {} });
         }
-        if (!bouncerRunning(engine, svc) || this.bouncerDown.has(svc.name)) {
-          if (!this.bouncerDown.has(svc.name)) {
-            engine.services.notify(svc.name, { level: 'warning', type: 'service_pgbouncer_exited', message: 'PgBouncer stopped unexpectedly; restarting it', metadata: {} });
-          }
-          await this.restartBouncer(svc.name, 'was restarted after it stopped unexpectedly');
-        }
-        continue;
+        await this.restartBouncer(svc.name, 'was restarted after it stopped unexpectedly');
       }
-      const last = this.lastPid.get(svc.name) ?? engine.runtime.recordedPid(root) ?? undefined;
-      if (!this.pgDown.has(svc.name)) {
-        engine.services.notify(svc.name, {
-          level: 'warning',
-          type: 'service_process_exited',
-          message: `PostgreSQL stopped unexpectedly${last ? ` (postmaster pid ${last} exited)` : ''}; restarting it`,
-          metadata: { 'postmaster-pid': last ?? null },
-        });
-      }
-      await this.restart(svc.name, 'was restarted after it stopped unexpectedly');
     }
   }
 
-  /** Starts PostgreSQL again (stopping it first when `stopFirst`), then PgBouncer, which follows its socket. */
-  private async restart(name: string, what: string, stopFirst = false): Promise<void> {
+  private async checkNode(svc: ServiceRecord, node: NodeRecord): Promise<void> {
     const { engine } = this;
-    this.busy.add(name);
+    const root = engine.nodeRoot(svc, node);
+    const pid = engine.runtime.pid(root);
+    if (pid !== null && !existsSync(pgSocket(engine, svc, node))) {
+      engine.services.notify(svc.name, {
+        level: 'warning',
+        type: 'service_socket_lost',
+        message: `PostgreSQL's socket (node ${node.name}) was removed; the engine made its directory again and restarts PostgreSQL and PgBouncer to recreate their sockets`,
+        metadata: { node: node.name, 'postmaster-pid': pid },
+      });
+      await this.restartNode(svc, node, 'was restarted to recreate its socket', true);
+      return;
+    }
+    if (pid !== null) {
+      this.lastPid.set(node.name, pid);
+      for (const crash of this.logs.crashes(paths(root).log)) {
+        engine.services.notify(svc.name, {
+          level: 'warning',
+          type: 'service_backend_crashed',
+          message: `A PostgreSQL server process (pid ${crash.pid}, node ${node.name}) was terminated by signal ${crash.signal}; PostgreSQL ended every session and recovered`,
+          metadata: { node: node.name, 'backend-pid': crash.pid, signal: crash.signal, 'postmaster-pid': pid },
+        });
+      }
+      return;
+    }
+    const last = this.lastPid.get(node.name) ?? engine.runtime.recordedPid(root) ?? undefined;
+    if (!this.pgDown.has(node.name)) {
+      engine.services.notify(svc.name, {
+        level: 'warning',
+        type: 'service_process_exited',
+        message: `PostgreSQL (node ${node.name}) stopped unexpectedly${last ? ` (postmaster pid ${last} exited)` : ''}; restarting it`,
+        metadata: { node: node.name, 'postmaster-pid': last ?? null },
+      });
+    }
+    await this.restartNode(svc, node, 'was restarted after it stopped unexpectedly');
+  }
+
+  /** Starts a node's PostgreSQL again (stopping it first when `stopFirst`, with PgBouncer, which follows its socket). */
+  private async restartNode(svc: ServiceRecord, node: NodeRecord, what: string, stopFirst = false): Promise<void> {
+    const { engine } = this;
+    this.busy.add(svc.name);
     try {
       if (stopFirst) {
-        const svc = requireService(engine, name);
         await stopBouncer(engine, svc);
-        await engine.runtime.stop(engine.spec(svc), 'fast');
+        await stopNode(engine, svc, node);
       }
       // A killed postmaster leaves backends behind for a moment; retry until its shared memory is free.
       for (let attempt = 1; ; attempt++) {
-        const svc = requireService(engine, name);
         try {
-          const spec = engine.spec(svc);
+          const spec = engine.spec(requireService(engine, svc.name), engine.nodes.get(svc.name, node.name) ?? node);
           engine.runtime.writeConfig(spec);
           await engine.runtime.start(spec, 30_000);
           break;
@@ -238,37 +262,42 @@ export class Supervisor {
           await new Promise((r) => setTimeout(r, 500 * attempt));
         }
       }
-      const root = engine.serviceRoot(requireService(engine, name));
+      const root = engine.nodeRoot(svc, node);
       const pid = engine.runtime.pid(root);
-      if (pid) this.lastPid.set(name, pid);
+      if (pid) this.lastPid.set(node.name, pid);
       // the log is watched from here on: a backend crash right after the restart is news, the old postmaster's are not
       this.logs.crashes(paths(root).log);
-      this.pgDown.delete(name);
-      engine.services.notify(name, { level: 'notice', type: 'service_process_restarted', message: `PostgreSQL ${what}`, metadata: { 'postmaster-pid': pid } });
-      if (engine.bouncer && (stopFirst || !bouncerRunning(engine, requireService(engine, name)))) this.bouncerDown.add(name);
+      this.pgDown.delete(node.name);
+      engine.services.notify(svc.name, {
+        level: 'notice',
+        type: 'service_process_restarted',
+        message: `PostgreSQL (node ${node.name}) ${what}`,
+        metadata: { node: node.name, 'postmaster-pid': pid },
+      });
+      if (engine.bouncer && (stopFirst || !bouncerRunning(engine, svc))) this.bouncerDown.add(svc.name);
     } catch (err) {
-      this.reportStartFailure(name, err as Error);
+      this.reportStartFailure(svc, node, err as Error);
     } finally {
-      this.busy.delete(name);
+      this.busy.delete(svc.name);
     }
   }
 
-  /** Once per outage: why PostgreSQL could not be started. A port held by another program is named as such. */
-  private reportStartFailure(name: string, err: Error): void {
+  /** Once per outage: why a node's PostgreSQL could not be started. A port held by another program is named as such. */
+  private reportStartFailure(svc: ServiceRecord, node: NodeRecord | undefined, err: Error): void {
     const { engine } = this;
-    if (!this.pgDown.has(name)) {
-      const svc = requireService(engine, name);
-      const taken = bindFailure.test(err.message);
-      engine.services.notify(name, taken
+    const key = node?.name ?? svc.name;
+    if (!this.pgDown.has(key)) {
+      const taken = node && bindFailure.test(err.message);
+      engine.services.notify(svc.name, taken
         ? {
           level: 'warning',
           type: 'service_port_taken',
-          message: `PostgreSQL cannot listen on its port ${svc.port}: another program holds it${holderText(engine.config.pgHost, svc.port)}. The service stays down rather than let its address reach a stranger; retrying`.slice(0, 1024),
-          metadata: { port: svc.port },
+          message: `PostgreSQL (node ${node.name}) cannot listen on its port ${node.port}: another program holds it${holderText(engine.config.pgHost, node.port)}. The service stays down rather than let its address reach a stranger; retrying`.slice(0, 1024),
+          metadata: { node: node.name, port: node.port },
         }
-        : { level: 'warning', type: 'service_process_restart_failed', message: `PostgreSQL could not be started (retrying): ${err.message}`.slice(0, 1024), metadata: {} });
+        : { level: 'warning', type: 'service_process_restart_failed', message: `PostgreSQL${node ? ` (node ${node.name})` : ''} could not be started (retrying): ${err.message}`.slice(0, 1024), metadata: node ? { node: node.name } : {} });
     }
-    this.pgDown.add(name);
+    this.pgDown.add(key);
   }
 
   private async restartBouncer(name: string, what: string): Promise<void> {
@@ -286,16 +315,6 @@ export class Supervisor {
       this.bouncerDown.add(name);
     } finally {
       this.busy.delete(name);
-    }
-  }
-
-  /** SIGTERM: let running operations finish, then stop every instance cleanly. */
-  async stopAll(): Promise<void> {
-    this.stop();
-    await Promise.allSettled([...this.engine.inflight]);
-    for (const svc of this.engine.services.list()) {
-      await stopBouncer(this.engine, svc).catch((err: Error) => console.error(`stopping PgBouncer of ${svc.name}: ${err.message}`));
-      await this.engine.runtime.stop(this.engine.spec(svc), 'fast').catch((err: Error) => console.error(`stopping ${svc.name}: ${err.message}`));
     }
   }
 }

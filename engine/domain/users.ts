@@ -5,20 +5,12 @@ import type { CreateUser } from '@/lib/schemas/user';
 import type { ServiceRecord, UserRecord } from '../store/services';
 import type { Engine } from './engine';
 import { crashPoint } from './crash-points';
-import { runNow, withOperation } from './operations';
+import { recordApplyUndo } from './operations';
 import { generatePassword } from './passwords';
-import { requireUnpooled, syncBouncer } from './pools';
+import { syncBouncer } from './bouncer';
+import { requireRunning, requireService } from './lookup';
+import { requireUnpooled } from './pools';
 import { applyUser, dropUser, roleExists } from './roles';
-import { requireService } from './services';
-
-/** The service, when it is in a state that accepts changes to its contents. */
-export function requireRunning(engine: Engine, name: string): ServiceRecord {
-  const svc = requireService(engine, name);
-  if (svc.phase === 'creating' || svc.phase === 'deleting') {
-    throw new ApiError('busy', `service ${name} is ${svc.phase === 'creating' ? 'being created' : 'being deleted'}`);
-  }
-  return svc;
-}
 
 function requireUser(engine: Engine, service: string, username: string): UserRecord {
   const user = engine.services.user(service, username);
@@ -40,21 +32,19 @@ export async function createUser(engine: Engine, service: string, body: CreateUs
     passwordSealed: engine.box.seal(generatePassword()),
     allowReplication: body['allow-replication'] ?? false,
   };
-  return withOperation(engine, service, 'create-user', { username }, (op) => {
-    engine.services.addUser(service, user);
-    return runNow(engine, op, async () => {
-      try {
-        await applyUser(engine, svc, user);
-        crashPoint('create-user:role-created');
-        await syncBouncer(engine, service);
-      } catch (err) {
-        // undone everywhere: an answer never says failed of a user that exists
-        await dropUser(engine, svc, username).catch((e: Error) => console.error(`${service}: dropping ${username} after a failed create: ${e.message}`));
-        engine.services.removeUser(service, username);
-        await syncBouncer(engine, service).catch(() => undefined);
-        throw err;
-      }
-    });
+  return recordApplyUndo(engine, service, 'create-user', { username }, {
+    record: () => engine.services.addUser(service, user),
+    apply: async () => {
+      await applyUser(engine, svc, user);
+      crashPoint('create-user:role-created');
+      await syncBouncer(engine, service);
+    },
+    undo: () => engine.services.removeUser(service, username),
+    // undone everywhere: an answer never says failed of a user that exists
+    rederive: async () => {
+      await dropUser(engine, svc, username);
+      await syncBouncer(engine, service);
+    },
   });
 }
 
@@ -64,18 +54,16 @@ export async function deleteUser(engine: Engine, service: string, username: stri
   const user = requireUser(engine, service, username);
   if (user.type === 'primary') throw new ApiError('forbidden', `user ${username} is the service's admin and cannot be deleted`);
   requireUnpooled(engine, service, { username });
-  return withOperation(engine, service, 'delete-user', { username }, (op) => runNow(engine, op, async () => {
+  return recordApplyUndo(engine, service, 'delete-user', { username }, {
+    record: () => engine.services.removeUser(service, username),
     // PgBouncer stops admitting the user first; if it cannot be told, nothing changes
-    engine.services.removeUser(service, username);
-    try {
+    apply: async () => {
       await syncBouncer(engine, service);
       await dropUser(engine, svc, username);
-    } catch (err) {
-      engine.services.addUser(service, user);
-      await syncBouncer(engine, service).catch(() => undefined);
-      throw err;
-    }
-  }));
+    },
+    undo: () => engine.services.addUser(service, user),
+    rederive: () => syncBouncer(engine, service),
+  });
 }
 
 // GET /v2/dbaas-postgres/{service-name}/user/{username}/password/reveal
@@ -89,40 +77,38 @@ export function revealPassword(engine: Engine, service: string, username: string
 export async function resetPassword(engine: Engine, service: string, username: string, password?: string): Promise<Operation> {
   const svc = requireRunning(engine, service);
   const before = requireUser(engine, service, username);
-  return withOperation(engine, service, 'reset-password', { username }, (op) => {
-    // Stored first: if the engine stops here, recovery applies the stored password.
-    engine.services.updateUser(service, username, { passwordSealed: engine.box.seal(password ?? generatePassword()) });
-    return runNow(engine, op, () => applyOrRevert(engine, svc, before));
-  });
+  return changeUser(engine, svc, before, 'reset-password', { passwordSealed: engine.box.seal(password ?? generatePassword()) });
 }
 
 // PUT /v2/dbaas-postgres/{service-name}/user/{username}/allow-replication
 export async function setAllowReplication(engine: Engine, service: string, username: string, allow: boolean) {
   const svc = requireRunning(engine, service);
   const before = requireUser(engine, service, username);
-  await withOperation(engine, service, 'allow-replication', { username }, (op) => {
-    engine.services.updateUser(service, username, { allowReplication: allow });
-    return runNow(engine, op, () => applyOrRevert(engine, svc, before));
-  });
+  await changeUser(engine, svc, before, 'allow-replication', { allowReplication: allow });
   return {
     users: engine.services.users(service).map((u) => ({ username: u.username, 'allow-replication': u.allowReplication })),
   };
 }
 
 /**
- * Applies the stored user to PostgreSQL, then PgBouncer (which checks passwords
- * against the verifiers PostgreSQL now has). When either refuses, the store,
- * PostgreSQL and PgBouncer all go back to what they were.
+ * Stores a user's new password or right, then applies it to PostgreSQL and
+ * PgBouncer (which checks passwords against the verifiers PostgreSQL now has).
+ * When either refuses, the store, PostgreSQL and PgBouncer all go back.
  */
-async function applyOrRevert(engine: Engine, svc: ServiceRecord, before: UserRecord): Promise<void> {
-  try {
-    await applyUser(engine, svc, requireUser(engine, svc.name, before.username));
-    crashPoint('reset-password:applied');
-    await syncBouncer(engine, svc.name);
-  } catch (err) {
-    engine.services.updateUser(svc.name, before.username, { passwordSealed: before.passwordSealed, allowReplication: before.allowReplication });
-    await applyUser(engine, svc, before).catch((e: Error) => console.error(`${svc.name}: putting ${before.username} back failed: ${e.message}`));
-    await syncBouncer(engine, svc.name).catch(() => undefined);
-    throw err;
-  }
+function changeUser(engine: Engine, svc: ServiceRecord, before: UserRecord, command: string, patch: { passwordSealed?: string; allowReplication?: boolean }): Promise<Operation> {
+  const { username } = before;
+  return recordApplyUndo(engine, svc.name, command, { username }, {
+    // stored first: if the engine stops here, recovery applies the stored user
+    record: () => engine.services.updateUser(svc.name, username, patch),
+    apply: async () => {
+      await applyUser(engine, svc, requireUser(engine, svc.name, username));
+      crashPoint('reset-password:applied');
+      await syncBouncer(engine, svc.name);
+    },
+    undo: () => engine.services.updateUser(svc.name, username, { passwordSealed: before.passwordSealed, allowReplication: before.allowReplication }),
+    rederive: async () => {
+      await applyUser(engine, svc, before);
+      await syncBouncer(engine, svc.name);
+    },
+  });
 }

@@ -4,17 +4,17 @@ import { DEFAULT_DATABASE } from '../runtime/templates';
 import type { ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
 import { findPlan, maxConnections } from './plans';
+import { nodeState } from './nodes';
 import { poolsView } from './pools';
 
 const GiB = 1024 ** 3;
 
-function liveState(engine: Engine, svc: ServiceRecord) {
-  const up = svc.phase !== 'creating' && !engine.recovering.has(svc.name) && engine.runtime.pid(engine.serviceRoot(svc)) !== null;
-  return {
-    up,
-    state: (up ? 'running' : 'rebuilding') as ServiceCommon['state'],
-    node: up ? 'running' : svc.phase === 'creating' ? 'setting_up_vm' : 'unknown',
-  } as const;
+/** Running when the master is up and the engine has brought the service up; rebuilding otherwise. */
+function serviceState(engine: Engine, svc: ServiceRecord): ServiceCommon['state'] {
+  const master = engine.nodes.master(svc.name);
+  const up = svc.phase !== 'creating' && !engine.recovering.has(svc.name) && master !== undefined
+    && engine.runtime.pid(engine.nodeRoot(svc, master)) !== null;
+  return up ? 'running' : 'rebuilding';
 }
 
 export function commonView(engine: Engine, svc: ServiceRecord): ServiceCommon {
@@ -24,7 +24,7 @@ export function commonView(engine: Engine, svc: ServiceRecord): ServiceCommon {
     type: 'pg',
     plan: svc.plan,
     version: svc.major,
-    state: liveState(engine, svc).state,
+    state: serviceState(engine, svc),
     zone: engine.config.zone,
     'node-count': plan?.nodeCount ?? 1,
     'node-cpu-count': plan?.cpus ?? 1,
@@ -45,17 +45,19 @@ export function commonView(engine: Engine, svc: ServiceRecord): ServiceCommon {
 /** `reveal` false (viewer keys) leaves every password out. */
 export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean): ServicePg {
   const plan = findPlan(svc.plan);
-  const live = liveState(engine, svc);
   const users = engine.services.users(svc.name);
   const admin = users.find((u) => u.type === 'primary');
   const host = engine.config.pgHost;
   const password = reveal && admin ? engine.box.unseal(admin.passwordSealed) : undefined;
   const userInfo = encodeURIComponent(svc.adminUsername) + (password ? `:${encodeURIComponent(password)}` : '');
   const uriHost = host.includes(':') ? `[${host}]` : host;
-  const uri = `postgres://${userInfo}@${uriHost}:${svc.port}/${DEFAULT_DATABASE}?sslmode=require`;
+  // the service's address is its master's: one place, whichever node that is
+  const master = engine.nodes.master(svc.name);
+  const port = master?.port ?? 0;
+  const uri = `postgres://${userInfo}@${uriHost}:${port}/${DEFAULT_DATABASE}?sslmode=require`;
   const params: Record<string, string> = {
     host,
-    port: String(svc.port),
+    port: String(port),
     user: svc.adminUsername,
     ...(password ? { password } : {}),
     dbname: DEFAULT_DATABASE,
@@ -67,10 +69,10 @@ export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean)
     'uri-params': params,
     'connection-info': { uri: [uri], params: [params] },
     components: [
-      { component: 'pg', host, port: svc.port, route: 'dynamic', usage: 'primary' },
+      { component: 'pg', host, port, route: 'dynamic', usage: 'primary' },
       ...(svc.pgbouncerPort !== null ? [{ component: 'pgbouncer', host, port: svc.pgbouncerPort, route: 'dynamic' as const, usage: 'primary' as const }] : []),
     ],
-    'node-states': [{ name: `${svc.name}-1`, state: live.node, role: 'master' }],
+    'node-states': engine.nodes.list(svc.name).map((node) => nodeState(engine, svc, node)),
     databases: engine.services.databases(svc.name).map((d) => d.name),
     users: users.map((u) => ({
       type: u.type,

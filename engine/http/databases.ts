@@ -13,7 +13,7 @@ export function databaseRoutes(app: FastifyInstance, engine: Engine): void {
     url: '/v2/dbaas-postgres/:service/database',
     permission: 'write',
     params: { service: serviceNameSchema },
-    handler: (ctx) => createDatabase(engine, ctx.params.service ?? '', ctx.body(createDatabaseSchema)),
+    handler: (ctx) => createDatabase(engine, ctx.params.service, ctx.body(createDatabaseSchema)),
   });
 
   // DELETE /v2/dbaas-postgres/{service-name}/database/{database-name} – delete a database
@@ -22,6 +22,6 @@ export function databaseRoutes(app: FastifyInstance, engine: Engine): void {
     url: '/v2/dbaas-postgres/:service/database/:database',
     permission: 'write',
     params: { service: serviceNameSchema, database: databaseNameSchema },
-    handler: (ctx) => deleteDatabase(engine, ctx.params.service ?? '', ctx.params.database ?? ''),
+    handler: (ctx) => deleteDatabase(engine, ctx.params.service, ctx.params.database),
   });
 }

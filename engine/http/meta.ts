@@ -42,6 +42,7 @@ export function metaRoutes(app: FastifyInstance, engine: Engine): void {
     method: 'GET',
     url: '/v2/dbaas-service-type/:type',
     permission: 'read',
+    params: { type: z.string().max(63, 'must be at most 63 characters') },
     handler: ({ params }) => {
       if (params.type !== 'pg') throw new ApiError('not-found', `service type ${params.type} not found: this engine offers pg`);
       return serviceType(engine);
@@ -63,7 +64,7 @@ export function metaRoutes(app: FastifyInstance, engine: Engine): void {
     permission: 'read',
     params: { id: z.uuid('must be an operation id (UUID)') },
     handler: ({ params }) => {
-      const op = engine.operations.get(params.id ?? '');
+      const op = engine.operations.get(params.id);
       if (!op) throw new ApiError('not-found', `operation ${params.id} not found`);
       return toApiOperation(op, engine);
     },

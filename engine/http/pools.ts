@@ -13,7 +13,7 @@ export function poolRoutes(app: FastifyInstance, engine: Engine): void {
     url: '/v2/dbaas-postgres/:service/connection-pool',
     permission: 'write',
     params: { service: serviceNameSchema },
-    handler: (ctx) => createPool(engine, ctx.params.service ?? '', ctx.body(createPoolSchema)),
+    handler: (ctx) => createPool(engine, ctx.params.service, ctx.body(createPoolSchema)),
   });
 
   // PUT /v2/dbaas-postgres/{service-name}/connection-pool/{connection-pool-name} – change a pool
@@ -22,7 +22,7 @@ export function poolRoutes(app: FastifyInstance, engine: Engine): void {
     url: '/v2/dbaas-postgres/:service/connection-pool/:pool',
     permission: 'write',
     params: { service: serviceNameSchema, pool: poolNameSchema },
-    handler: (ctx) => updatePool(engine, ctx.params.service ?? '', ctx.params.pool ?? '', ctx.body(updatePoolSchema)),
+    handler: (ctx) => updatePool(engine, ctx.params.service, ctx.params.pool, ctx.body(updatePoolSchema)),
   });
 
   // DELETE /v2/dbaas-postgres/{service-name}/connection-pool/{connection-pool-name} – delete a pool
@@ -31,6 +31,6 @@ export function poolRoutes(app: FastifyInstance, engine: Engine): void {
     url: '/v2/dbaas-postgres/:service/connection-pool/:pool',
     permission: 'write',
     params: { service: serviceNameSchema, pool: poolNameSchema },
-    handler: (ctx) => deletePool(engine, ctx.params.service ?? '', ctx.params.pool ?? ''),
+    handler: (ctx) => deletePool(engine, ctx.params.service, ctx.params.pool),
   });
 }

@@ -7,22 +7,26 @@ import type { Engine } from '../domain/engine';
 import type { ApiKey } from '../store/keys';
 import { authenticate, can, requirePermission, type Permission } from './auth';
 
-export interface RouteContext {
+/** Validators for path parameters, by name (the `:name` in the URL). */
+type ParamSchemas = Record<string, z.ZodType<string>>;
+
+export interface RouteContext<P extends ParamSchemas = ParamSchemas> {
   engine: Engine;
   key: ApiKey;
-  params: Record<string, string>;
+  /** The path parameters, each checked by its validator. */
+  params: { [K in keyof P]: string };
   can(permission: Permission): boolean;
   /** The JSON body validated by `schema`; `{}` when there is none. */
   body<T extends z.ZodType>(schema: T, reject?: readonly string[]): z.infer<T>;
 }
 
-export interface RouteDef {
+export interface RouteDef<P extends ParamSchemas> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   permission: Permission;
-  /** Validators for path parameters, by name. */
-  params?: Record<string, z.ZodType<string>>;
-  handler(ctx: RouteContext): Promise<unknown> | unknown;
+  /** Every `:name` of the URL, with its validator. */
+  params?: P;
+  handler(ctx: RouteContext<P>): Promise<unknown> | unknown;
 }
 
 declare module 'fastify' {
@@ -48,7 +52,7 @@ function parseJson(raw: string, reject: readonly string[]): unknown {
   return value;
 }
 
-export function addRoute(app: FastifyInstance, engine: Engine, def: RouteDef): void {
+export function addRoute<P extends ParamSchemas = Record<never, z.ZodType<string>>>(app: FastifyInstance, engine: Engine, def: RouteDef<P>): void {
   app.route({
     method: def.method,
     url: def.url,
@@ -62,15 +66,17 @@ export function addRoute(app: FastifyInstance, engine: Engine, def: RouteDef): v
       });
       request.apiKey = key;
       requirePermission(key, def.permission);
-      const params = request.params as Record<string, string>;
+      const pathParams = request.params as Record<string, string | undefined>;
+      const params: Record<string, string> = {};
       for (const [name, schema] of Object.entries(def.params ?? {})) {
-        const r = schema.safeParse(params[name]);
+        const r = schema.safeParse(pathParams[name]);
         if (!r.success) throw fromZodError(r.error, name);
+        params[name] = r.data;
       }
-      const ctx: RouteContext = {
+      const ctx: RouteContext<P> = {
         engine,
         key,
-        params,
+        params: params as RouteContext<P>['params'],
         can: (p) => can(key.role, p),
         body: (schema, reject = []) => {
           const r = schema.safeParse(parseJson(raw, reject));

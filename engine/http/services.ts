@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { serviceNameSchema } from '@/lib/schemas/common';
 import { createServiceSchema, unsupportedServiceFields, updateServiceSchema } from '@/lib/schemas/service';
 import type { Engine } from '../domain/engine';
-import { createService, deleteService, requireService, updateService } from '../domain/services';
+import { requireService } from '../domain/lookup';
+import { createService, deleteService, updateService } from '../domain/services';
 import { commonView, serviceView } from '../domain/views';
 import { requirePermission } from './auth';
 import { addRoute } from './route';
@@ -28,7 +29,7 @@ export function serviceRoutes(app: FastifyInstance, engine: Engine): void {
     handler: (ctx) => {
       const body = ctx.body(createServiceSchema, unsupportedServiceFields);
       if (body['termination-protection']) requirePermission(ctx.key, 'termination-protection');
-      return createService(engine, ctx.params.name ?? '', body);
+      return createService(engine, ctx.params.name, body);
     },
   });
 
@@ -38,7 +39,7 @@ export function serviceRoutes(app: FastifyInstance, engine: Engine): void {
     url: '/v2/dbaas-postgres/:name',
     permission: 'read',
     params: name,
-    handler: (ctx) => serviceView(engine, requireService(engine, ctx.params.name ?? ''), ctx.can('reveal')),
+    handler: (ctx) => serviceView(engine, requireService(engine, ctx.params.name), ctx.can('reveal')),
   });
 
   // PUT /v2/dbaas-postgres/{name} – update a service
@@ -50,7 +51,7 @@ export function serviceRoutes(app: FastifyInstance, engine: Engine): void {
     handler: (ctx) => {
       const body = ctx.body(updateServiceSchema, unsupportedServiceFields);
       if (body['termination-protection'] !== undefined) requirePermission(ctx.key, 'termination-protection');
-      return updateService(engine, ctx.params.name ?? '', body);
+      return updateService(engine, ctx.params.name, body);
     },
   });
 
@@ -61,7 +62,7 @@ export function serviceRoutes(app: FastifyInstance, engine: Engine): void {
       url,
       permission: 'delete-service',
       params: name,
-      handler: (ctx) => deleteService(engine, ctx.params.name ?? ''),
+      handler: (ctx) => deleteService(engine, ctx.params.name),
     });
   }
 }

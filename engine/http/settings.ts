@@ -10,6 +10,6 @@ export function settingsRoutes(app: FastifyInstance, engine: Engine): void {
     method: 'GET',
     url: '/v2/dbaas-settings-pg',
     permission: 'read',
-    handler: () => settingsDocument(engine),
+    handler: () => settingsDocument(engine.settings),
   });
 }

@@ -15,7 +15,7 @@ export function userRoutes(app: FastifyInstance, engine: Engine): void {
     url: '/v2/dbaas-postgres/:service/user',
     permission: 'write',
     params: { service: serviceNameSchema },
-    handler: (ctx) => createUser(engine, ctx.params.service ?? '', ctx.body(createUserSchema)),
+    handler: (ctx) => createUser(engine, ctx.params.service, ctx.body(createUserSchema)),
   });
 
   // DELETE /v2/dbaas-postgres/{service-name}/user/{username} – delete a user
@@ -24,7 +24,7 @@ export function userRoutes(app: FastifyInstance, engine: Engine): void {
     url: '/v2/dbaas-postgres/:service/user/:username',
     permission: 'write',
     params,
-    handler: (ctx) => deleteUser(engine, ctx.params.service ?? '', ctx.params.username ?? ''),
+    handler: (ctx) => deleteUser(engine, ctx.params.service, ctx.params.username),
   });
 
   // GET /v2/dbaas-postgres/{service-name}/user/{username}/password/reveal – a user's password
@@ -33,7 +33,7 @@ export function userRoutes(app: FastifyInstance, engine: Engine): void {
     url: '/v2/dbaas-postgres/:service/user/:username/password/reveal',
     permission: 'reveal',
     params,
-    handler: (ctx) => revealPassword(engine, ctx.params.service ?? '', ctx.params.username ?? ''),
+    handler: (ctx) => revealPassword(engine, ctx.params.service, ctx.params.username),
   });
 
   // PUT /v2/dbaas-postgres/{service-name}/user/{username}/password/reset – set or generate a password
@@ -42,7 +42,7 @@ export function userRoutes(app: FastifyInstance, engine: Engine): void {
     url: '/v2/dbaas-postgres/:service/user/:username/password/reset',
     permission: 'write',
     params,
-    handler: (ctx) => resetPassword(engine, ctx.params.service ?? '', ctx.params.username ?? '', ctx.body(resetPasswordSchema).password),
+    handler: (ctx) => resetPassword(engine, ctx.params.service, ctx.params.username, ctx.body(resetPasswordSchema).password),
   });
 
   // PUT /v2/dbaas-postgres/{service-name}/user/{username}/allow-replication – replication right
@@ -52,6 +52,6 @@ export function userRoutes(app: FastifyInstance, engine: Engine): void {
     permission: 'write',
     params,
     handler: (ctx) =>
-      setAllowReplication(engine, ctx.params.service ?? '', ctx.params.username ?? '', ctx.body(allowReplicationSchema)['allow-replication']),
+      setAllowReplication(engine, ctx.params.service, ctx.params.username, ctx.body(allowReplicationSchema)['allow-replication']),
   });
 }

@@ -3,11 +3,10 @@
 // the reload itself, and which parameters wait for a restart.
 import { join } from 'node:path';
 import { ApiError } from '@/lib/api-v2/errors';
-import type { Engine } from '../domain/engine';
 import { paths, type ConfValue, type InstanceRuntime, type InstanceSpec } from '../runtime/instance';
 import { CommandError, run } from '../runtime/process';
 import { ensureTemplate } from '../runtime/templates';
-import type { ServiceRecord } from '../store/services';
+import type { SettingsContext } from './context';
 import { pgKeys } from './pg-keys';
 
 /** The API field a PostgreSQL parameter is set by. */
@@ -48,27 +47,20 @@ export async function reloadConfig(runtime: InstanceRuntime, spec: InstanceSpec)
   return rows.map((r) => r.name);
 }
 
-/** Writes the service's configuration as stored and asks its PostgreSQL, when running, whether it accepts every value. */
-export async function checkedConfig(engine: Engine, svc: ServiceRecord): Promise<ApiError | null> {
-  const spec = engine.spec(svc);
-  engine.runtime.writeConfig(spec);
-  return engine.runtime.pid(spec.root) === null ? null : refusal(engine.runtime, spec);
-}
-
 /**
  * Before a service runs there is no server to ask: `postgres -C` loads the
  * template's configuration with these values on its command line and exits,
  * refusing what PostgreSQL's own checks refuse (a time zone it does not know,
  * a stack depth above what the OS stack limit allows).
  */
-export async function refusalBeforeStart(engine: Engine, major: string, conf: Record<string, ConfValue>): Promise<ApiError | null> {
-  const b = engine.binaries.get(major);
+export async function refusalBeforeStart(ctx: SettingsContext, major: string, conf: Record<string, ConfValue>): Promise<ApiError | null> {
+  const b = ctx.binaries.get(major);
   if (!b || !Object.keys(conf).length) return null;
-  const template = await ensureTemplate(engine.runtime, join(engine.config.dataDir, 'templates'), b);
+  const template = await ensureTemplate(ctx.runtime, ctx.templatesDir, b);
   const text = (v: ConfValue) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v));
   const args = ['-D', paths(template).data, '-C', 'server_version', ...Object.entries(conf).flatMap(([k, v]) => ['-c', `${k}=${text(v)}`])];
   try {
-    await run(join(b.bin, 'postgres'), args, { runAs: engine.runAs, cwd: template, timeoutMs: 30_000 });
+    await run(join(b.bin, 'postgres'), args, { runAs: ctx.runtime.runAs, cwd: template, timeoutMs: 30_000 });
     return null;
   } catch (err) {
     const out = err instanceof CommandError ? err.output : '';

@@ -2,11 +2,9 @@
 // installed major's template reported (templates are built on demand) and
 // kept in memory: one per major for checking a service's settings, and the
 // union of all for GET /v2/dbaas-settings-pg.
-import { join } from 'node:path';
 import type { SettingsDocument } from '@/lib/schemas/settings';
-import type { Engine } from '../domain/engine';
-import { planSettings, plans } from '../domain/plans';
 import { ensureTemplate, readPgSettings, type PgSettingRow } from '../runtime/templates';
+import type { SettingsContext } from './context';
 import { pglookoutSection, pgbouncerSection, timescaledbSection } from './other-sections';
 import { pgSection, type MajorSettings } from './pg-section';
 
@@ -14,13 +12,13 @@ interface Cache {
   rows: Map<string, Promise<PgSettingRow[]>>;
   docs: Map<string, Promise<SettingsDocument>>;
 }
-const caches = new WeakMap<Engine, Cache>();
+const caches = new WeakMap<SettingsContext, Cache>();
 
-function cacheOf(engine: Engine): Cache {
-  let c = caches.get(engine);
+function cacheOf(ctx: SettingsContext): Cache {
+  let c = caches.get(ctx);
   if (!c) {
     c = { rows: new Map(), docs: new Map() };
-    caches.set(engine, c);
+    caches.set(ctx, c);
   }
   return c;
 }
@@ -37,29 +35,26 @@ function memo<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<
 }
 
 /** What one major's PostgreSQL reports in pg_settings (from its template, built first when missing). */
-export function majorRows(engine: Engine, major: string): Promise<PgSettingRow[]> {
-  return memo(cacheOf(engine).rows, major, async () => {
-    const b = engine.binaries.get(major);
+export function majorRows(ctx: SettingsContext, major: string): Promise<PgSettingRow[]> {
+  return memo(cacheOf(ctx).rows, major, async () => {
+    const b = ctx.binaries.get(major);
     if (!b) throw new Error(`PostgreSQL ${major} binaries are not installed`);
-    return readPgSettings(await ensureTemplate(engine.runtime, join(engine.config.dataDir, 'templates'), b));
+    return readPgSettings(await ensureTemplate(ctx.runtime, ctx.templatesDir, b));
   });
 }
 
-/** Parameters a plan sets: their default is the plan's, not the template's. */
-const planParameters = new Set(plans.flatMap((p) => Object.keys(planSettings(p))));
-
-export const installedMajors = (engine: Engine): string[] => [...engine.binaries.keys()].sort((a, b) => Number(a) - Number(b));
+export const installedMajors = (ctx: SettingsContext): string[] => [...ctx.binaries.keys()].sort((a, b) => Number(a) - Number(b));
 
 /** The document for these majors: one major's for checking a service, every installed one's for the API. */
-export function settingsDocument(engine: Engine, majors: string[] = installedMajors(engine)): Promise<SettingsDocument> {
-  return memo(cacheOf(engine).docs, majors.join(','), async () => {
+export function settingsDocument(ctx: SettingsContext, majors: string[] = installedMajors(ctx)): Promise<SettingsDocument> {
+  return memo(cacheOf(ctx).docs, majors.join(','), async () => {
     const found: MajorSettings[] = [];
     // one after the other: each may run initdb, and the machine is small
-    for (const major of majors) found.push({ major, rows: await majorRows(engine, major) });
+    for (const major of majors) found.push({ major, rows: await majorRows(ctx, major) });
     return {
       settings: {
-        pg: pgSection(found, planParameters),
-        pgbouncer: pgbouncerSection(engine.bouncer?.version ?? null),
+        pg: pgSection(found, ctx.planParameters),
+        pgbouncer: pgbouncerSection(ctx.bouncerVersion),
         pglookout: pglookoutSection(),
         timescaledb: timescaledbSection(),
       },

@@ -1,8 +1,8 @@
 // A service's stored settings as postgresql.conf parameters. The engine
 // merges them over the plan's (engine.spec), and writeConfig escapes them.
 import type { ServiceSettings, SettingsValues } from '@/lib/schemas/settings';
-import type { Plan } from '../domain/plans';
 import type { ConfValue } from '../runtime/instance';
+import type { PlanMemory } from './context';
 import { pgKeys, type PgKey } from './pg-keys';
 import { withUnit } from './units';
 
@@ -17,7 +17,7 @@ function confOf(key: PgKey, value: SettingsValues[string]): ConfValue | undefine
 }
 
 /** PostgreSQL parameters (lower case, units explicit) for the settings as stored. */
-export function renderPgSettings(settings: ServiceSettings, plan: Plan): Record<string, ConfValue> {
+export function renderPgSettings(settings: ServiceSettings, plan: PlanMemory): Record<string, ConfValue> {
   const out: Record<string, ConfValue> = {};
   const pg = settings['pg-settings'] ?? {};
   for (const key of pgKeys) {

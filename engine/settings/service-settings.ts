@@ -4,10 +4,9 @@
 import { ApiError } from '@/lib/api-v2/errors';
 import type { CreateService } from '@/lib/schemas/service';
 import type { ServiceSettings } from '@/lib/schemas/settings';
-import type { Engine } from '../domain/engine';
-import type { Plan } from '../domain/plans';
 import type { ConfValue } from '../runtime/instance';
 import { refusalBeforeStart } from './apply';
+import type { PlanMemory, SettingsContext } from './context';
 import { majorRows, settingsDocument } from './catalog';
 import { PREPARED_STATEMENTS_SINCE } from './other-sections';
 import { pgKeys, unsupportedPgKeys } from './pg-keys';
@@ -36,31 +35,31 @@ function pgHint(path: string): string | null {
   return key ? `did you mean pg-settings.${pathOf(key)}?` : null;
 }
 
-function bouncerUnsupported(engine: Engine, path: string): string | null {
+function bouncerUnsupported(ctx: SettingsContext, path: string): string | null {
   if (path !== 'max_prepared_statements') return null;
-  const v = engine.bouncer?.version;
+  const v = ctx.bouncerVersion;
   return v ? `PgBouncer ${v} is installed; max_prepared_statements needs ${PREPARED_STATEMENTS_SINCE} or later` : 'PgBouncer is not installed on this engine';
 }
 
 /** Refuses (ApiError 400) the first settings key that is unknown, unsupported on this major or engine, or invalid. */
-export async function checkSettings(engine: Engine, major: string, body: SettingsBody): Promise<void> {
+export async function checkSettings(ctx: SettingsContext, major: string, body: SettingsBody): Promise<void> {
   if (body.variant === 'timescale') {
     throw new ApiError('unsupported', 'variant: timescale needs TimescaleDB, which is not installed on this engine', 'variant');
   }
   if (!valueFields.some((f) => body[f])) return;
-  const { settings: doc } = await settingsDocument(engine, [major]);
+  const { settings: doc } = await settingsDocument(ctx, [major]);
   const pg = body['pg-settings'];
   if (pg) checkSection({ field: 'pg-settings', section: doc.pg, unsupported: (p) => pgUnsupported(p, major), hint: pgHint }, pg);
   const bouncer = body['pgbouncer-settings'];
-  if (bouncer) checkSection({ field: 'pgbouncer-settings', section: doc.pgbouncer, unsupported: (p) => bouncerUnsupported(engine, p) }, bouncer);
+  if (bouncer) checkSection({ field: 'pgbouncer-settings', section: doc.pgbouncer, unsupported: (p) => bouncerUnsupported(ctx, p) }, bouncer);
   const lookout = body['pglookout-settings'];
   if (lookout) checkSection({ field: 'pglookout-settings', section: doc.pglookout, unsupported: () => null }, lookout);
 }
 
 /** At create: the checks of checkSettings, then PostgreSQL's own verdict on the values, since no server of the service runs yet to ask. */
-export async function checkNewSettings(engine: Engine, major: string, plan: Plan, body: SettingsBody): Promise<void> {
-  await checkSettings(engine, major, body);
-  const refused = await refusalBeforeStart(engine, major, renderPgSettings(mergeSettings({}, body), plan));
+export async function checkNewSettings(ctx: SettingsContext, major: string, plan: PlanMemory, body: SettingsBody): Promise<void> {
+  await checkSettings(ctx, major, body);
+  const refused = await refusalBeforeStart(ctx, major, renderPgSettings(mergeSettings({}, body), plan));
   if (refused) throw refused;
 }
 
@@ -83,9 +82,9 @@ export function mergeSettings(stored: ServiceSettings, body: SettingsBody): Serv
 }
 
 /** The changed parameters that PostgreSQL applies only at a restart (pg_settings.context = postmaster). */
-export async function restartingChanges(engine: Engine, major: string, before: Record<string, ConfValue>, after: Record<string, ConfValue>): Promise<string[]> {
+export async function restartingChanges(ctx: SettingsContext, major: string, before: Record<string, ConfValue>, after: Record<string, ConfValue>): Promise<string[]> {
   const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => before[k] !== after[k]);
   if (!changed.length) return [];
-  const context = new Map((await majorRows(engine, major)).map((r) => [r.name.toLowerCase(), r.context]));
+  const context = new Map((await majorRows(ctx, major)).map((r) => [r.name.toLowerCase(), r.context]));
   return changed.filter((k) => context.get(k.toLowerCase()) === 'postmaster');
 }

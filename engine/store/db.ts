@@ -5,7 +5,13 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
-const migrations: string[] = [
+/** A migration that rebuilds a table others reference runs with foreign keys off (SQLite's own procedure), checked after. */
+interface Migration {
+  sql: string;
+  rebuildsTables?: boolean;
+}
+
+const migrations: (string | Migration)[] = [
   `CREATE TABLE api_keys (
      key TEXT PRIMARY KEY,
      name TEXT NOT NULL UNIQUE,
@@ -85,6 +91,65 @@ const migrations: string[] = [
   // (its superuser's and PgBouncer admin's password), sealed.
   `ALTER TABLE services ADD COLUMN os_user TEXT;
    ALTER TABLE services ADD COLUMN engine_secret_sealed TEXT;`,
+  // Issue 9: a service is a set of nodes, each a PostgreSQL instance with its own port and directory. Every existing
+  // service becomes a service with one master node. A service's first node lives in the service's own directory
+  // ('' below), as every service did before; nodes added later in n<seq>/.
+  {
+    rebuildsTables: true,
+    sql: `CREATE TABLE nodes (
+       service TEXT NOT NULL REFERENCES services(name) ON DELETE CASCADE,
+       name TEXT NOT NULL,
+       seq INTEGER NOT NULL,
+       dir TEXT NOT NULL,
+       port INTEGER NOT NULL UNIQUE,
+       major TEXT NOT NULL,
+       role TEXT NOT NULL CHECK (role IN ('master','standby','read-replica')),
+       state TEXT NOT NULL CHECK (state IN ('setting_up_vm','syncing_data','running','leaving','unknown')),
+       progress TEXT NOT NULL DEFAULT '[]',
+       created_at TEXT NOT NULL,
+       PRIMARY KEY (service, name),
+       UNIQUE (service, seq)
+     );
+     INSERT INTO nodes (service, name, seq, dir, port, major, role, state, created_at)
+       SELECT name, name || '-1', 1, '', port, major, 'master',
+              CASE phase WHEN 'creating' THEN 'setting_up_vm' WHEN 'deleting' THEN 'leaving' ELSE 'running' END, created_at
+         FROM services;
+     CREATE TABLE services_v5 (
+       name TEXT PRIMARY KEY,
+       id TEXT NOT NULL UNIQUE,
+       plan TEXT NOT NULL,
+       major TEXT NOT NULL,
+       phase TEXT NOT NULL CHECK (phase IN ('creating','running','updating','deleting')),
+       admin_username TEXT NOT NULL,
+       ip_filter TEXT NOT NULL,
+       maintenance TEXT NOT NULL,
+       backup_schedule TEXT NOT NULL,
+       termination_protection INTEGER NOT NULL DEFAULT 0,
+       settings TEXT NOT NULL DEFAULT '{}',
+       pgbouncer_port INTEGER,
+       os_user TEXT,
+       engine_secret_sealed TEXT,
+       created_at TEXT NOT NULL,
+       updated_at TEXT NOT NULL
+     );
+     INSERT INTO services_v5 SELECT name, id, plan, major, phase, admin_username, ip_filter, maintenance, backup_schedule,
+       termination_protection, settings, pgbouncer_port, os_user, engine_secret_sealed, created_at, updated_at FROM services;
+     DROP TABLE services;
+     ALTER TABLE services_v5 RENAME TO services;
+     CREATE UNIQUE INDEX services_pgbouncer_port ON services(pgbouncer_port);`,
+  },
+  // Issue 9: time-driven work (housekeeping now; backups and maintenance windows next), kept across restarts:
+  // a job whose due time passed while the engine was stopped runs at the next start.
+  `CREATE TABLE jobs (
+     name TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     service TEXT REFERENCES services(name) ON DELETE CASCADE,
+     due_at TEXT NOT NULL,
+     last_run_at TEXT,
+     last_result TEXT,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX jobs_due ON jobs(due_at);`,
 ];
 
 export function openDb(file: string): Db {
@@ -104,11 +169,26 @@ export function openDb(file: string): Db {
 
 function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(`engine.db has schema version ${current}, newer than this engine's ${migrations.length}: run a newer engine`);
+  }
   for (let v = current; v < migrations.length; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v] ?? '');
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+    const m = migrations[v] ?? '';
+    const { sql, rebuildsTables } = typeof m === 'string' ? { sql: m, rebuildsTables: false } : m;
+    // foreign_keys cannot change inside a transaction
+    if (rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(sql);
+        if (rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length) throw new Error(`migration ${v + 1} broke ${broken.length} foreign key(s)`);
+        }
+        db.pragma(`user_version = ${v + 1}`);
+      })();
+    } finally {
+      if (rebuildsTables) db.pragma('foreign_keys = ON');
+    }
   }
 }
 

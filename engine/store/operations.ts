@@ -46,6 +46,11 @@ export class OperationStore {
       .run(state, reason ?? null, message ?? null, now(), id);
   }
 
+  /** Removes finished operations last changed before `before`; pending ones always stay. Answers how many. */
+  pruneFinished(before: Date): number {
+    return this.db.prepare("DELETE FROM operations WHERE state != 'pending' AND updated_at < ?").run(before.toISOString()).changes;
+  }
+
   get(id: string): OperationRow | undefined {
     return this.db.prepare('SELECT * FROM operations WHERE id = ?').get(id) as OperationRow | undefined;
   }

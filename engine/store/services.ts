@@ -13,7 +13,6 @@ export interface ServiceRecord {
   plan: string;
   major: string;
   phase: Phase;
-  port: number;
   adminUsername: string;
   ipFilter: string[];
   maintenance: Maintenance;
@@ -61,7 +60,7 @@ export interface NotificationRecord {
 }
 
 interface ServiceRow {
-  name: string; id: string; plan: string; major: string; phase: Phase; port: number; admin_username: string;
+  name: string; id: string; plan: string; major: string; phase: Phase; admin_username: string;
   ip_filter: string; maintenance: string; backup_schedule: string; termination_protection: number;
   settings: string; pgbouncer_port: number | null; os_user: string | null; engine_secret_sealed: string | null;
   created_at: string; updated_at: string;
@@ -73,7 +72,6 @@ const toService = (r: ServiceRow): ServiceRecord => ({
   plan: r.plan,
   major: r.major,
   phase: r.phase,
-  port: r.port,
   adminUsername: r.admin_username,
   ipFilter: JSON.parse(r.ip_filter) as string[],
   maintenance: JSON.parse(r.maintenance) as Maintenance,
@@ -102,31 +100,36 @@ export class ServiceStore {
     return (this.db.prepare('SELECT * FROM services ORDER BY name').all() as ServiceRow[]).map(toService);
   }
 
+  /** Every port this engine's services hold, with the service: their nodes' and their PgBouncers'. */
+  heldPorts(): { service: string; port: number }[] {
+    return this.db.prepare(
+      'SELECT service, port FROM nodes UNION ALL SELECT name AS service, pgbouncer_port AS port FROM services WHERE pgbouncer_port IS NOT NULL',
+    ).all() as { service: string; port: number }[];
+  }
+
   usedPorts(): Set<number> {
-    const rows = this.db.prepare('SELECT port, pgbouncer_port FROM services').all() as { port: number; pgbouncer_port: number | null }[];
-    return new Set(rows.flatMap((r) => (r.pgbouncer_port === null ? [r.port] : [r.port, r.pgbouncer_port])));
+    return new Set(this.heldPorts().map((r) => r.port));
   }
 
   insert(s: Omit<ServiceRecord, 'createdAt' | 'updatedAt'>): void {
     const t = now();
     this.db
       .prepare(
-        `INSERT INTO services (name, id, plan, major, phase, port, admin_username, ip_filter, maintenance, backup_schedule,
+        `INSERT INTO services (name, id, plan, major, phase, admin_username, ip_filter, maintenance, backup_schedule,
            termination_protection, settings, pgbouncer_port, os_user, engine_secret_sealed, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(s.name, s.id, s.plan, s.major, s.phase, s.port, s.adminUsername, JSON.stringify(s.ipFilter),
+      .run(s.name, s.id, s.plan, s.major, s.phase, s.adminUsername, JSON.stringify(s.ipFilter),
         JSON.stringify(s.maintenance), JSON.stringify(s.backupSchedule), s.terminationProtection ? 1 : 0,
         JSON.stringify(s.settings), s.pgbouncerPort, s.osUser, s.engineSecretSealed, t, t);
   }
 
-  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'phase' | 'port' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection' | 'settings' | 'pgbouncerPort' | 'osUser' | 'engineSecretSealed'>>): void {
+  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'phase' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection' | 'settings' | 'pgbouncerPort' | 'osUser' | 'engineSecretSealed'>>): void {
     const cols: Record<string, unknown> = {};
     if (patch.osUser !== undefined) cols.os_user = patch.osUser;
     if (patch.engineSecretSealed !== undefined) cols.engine_secret_sealed = patch.engineSecretSealed;
     if (patch.settings !== undefined) cols.settings = JSON.stringify(patch.settings);
     if (patch.pgbouncerPort !== undefined) cols.pgbouncer_port = patch.pgbouncerPort;
-    if (patch.port !== undefined) cols.port = patch.port;
     if (patch.plan !== undefined) cols.plan = patch.plan;
     if (patch.phase !== undefined) cols.phase = patch.phase;
     if (patch.ipFilter !== undefined) cols.ip_filter = JSON.stringify(patch.ipFilter);

@@ -9,9 +9,10 @@ import type { ServicePg } from '@/lib/schemas/service';
 import { connect, queryAs, type TestEngine } from './harness';
 import { processesUnder, runningPostmasters, sleep, until, type ProcInfo } from './engine-process';
 import { Fixtures } from './fixtures';
+import { signal } from '../runtime/process';
 
 const f = new Fixtures();
-const { newDataDir, engineOn, abandon, stopEngine, killEngine } = f;
+const { newDataDir, engineOn, abandon, stopEngine, killEngine, forget } = f;
 const engineProcess = (dataDir: string, pgPortBase: number) => f.engineProcess(dataDir, pgPortBase);
 
 // In-process engines allocate instance ports from here: away from the default
@@ -294,7 +295,7 @@ describe('the engine killed with SIGKILL while it builds templates at start', ()
     expect((await killEngine(e, 'SIGKILL')).signal).toBe('SIGKILL');
     // initdb outlives the engine that started it; stopped (SIGSTOP), it stands for one still busy at the next start
     expect(initdb().length).toBeGreaterThan(0);
-    for (const p of processesUnder(join(dataDir, 'templates'))) process.kill(p.pid, 'SIGSTOP');
+    for (const p of processesUnder(join(dataDir, 'templates'))) signal(p.pid, 'SIGSTOP');
     const t = await engineOn(dataDir);
     // ...until the next start, which stops it and removes the unfinished build
     expect(processesUnder(dataDir)).toEqual([]);
@@ -303,8 +304,8 @@ describe('the engine killed with SIGKILL while it builds templates at start', ()
   }, 300_000);
 });
 
-describe('the engine stopped with SIGTERM', () => {
-  it('stops its instances cleanly, exits 0, and starts them again on the next run', async () => {
+describe('the databases stopped with `npm run engine -- stop`', () => {
+  it('stops the engine, then every instance cleanly; the next run starts them again with no crash recovery', async () => {
     const dataDir = newDataDir();
     const pgPortBase = 37432;
     let e = await engineProcess(dataDir, pgPortBase);
@@ -315,14 +316,15 @@ describe('the engine stopped with SIGTERM', () => {
     expect(svc.state).toBe('running');
     const ca = caOf(dataDir);
     await queryAs(ca, svc, 'CREATE TABLE kept (v text)');
-    await queryAs(ca, svc, "INSERT INTO kept VALUES ('before SIGTERM')");
+    await queryAs(ca, svc, "INSERT INTO kept VALUES ('before the stop')");
     const [before] = runningPostmasters(dataDir).values();
     expect(before).toBeTypeOf('number');
     expect(processesUnder(dataDir).length).toBeGreaterThan(0);
 
-    const exit = await killEngine(e, 'SIGTERM');
-    expect(exit).toEqual({ code: 0, signal: null });
-    expect(e.output.join('\n')).toMatch(/SIGTERM: stopping/);
+    const stop = await f.stopDatabases(dataDir);
+    expect(stop).toMatch(/stopped the engine/);
+    expect(await e.exited).toEqual({ code: 0, signal: null });
+    forget(e);
     expect(processesUnder(dataDir)).toEqual([]);
     expect(runningPostmasters(dataDir).size).toBe(0);
     // a fast shutdown, not a crash: the log says so
@@ -341,13 +343,15 @@ describe('the engine stopped with SIGTERM', () => {
     const [after] = runningPostmasters(dataDir).values();
     expect(after).toBeTypeOf('number');
     expect(after).not.toBe(before);
-    expect(await queryAs(ca, again, 'SELECT v FROM kept')).toEqual([{ v: 'before SIGTERM' }]);
+    expect(await queryAs(ca, again, 'SELECT v FROM kept')).toEqual([{ v: 'before the stop' }]);
     // started from a clean shutdown: no crash recovery
     const restarted = readFileSync(log, 'utf8').slice(stopped.length);
     expect(restarted).toMatch(/database system was shut down at/);
     expect(restarted).not.toMatch(/not properly shut down|was interrupted|automatic recovery/);
 
+    // SIGTERM stops the engine only: the database keeps serving
     expect(await killEngine(e, 'SIGTERM')).toEqual({ code: 0, signal: null });
-    expect(processesUnder(dataDir)).toEqual([]);
+    expect([...runningPostmasters(dataDir).values()]).toEqual([after]);
+    expect(await queryAs(ca, again, 'SELECT v FROM kept')).toEqual([{ v: 'before the stop' }]);
   }, 420_000);
 });

@@ -11,12 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation } from '@/lib/schemas/operation';
 import type { ConnectionPool } from '@/lib/schemas/pool';
 import type { ServicePg } from '@/lib/schemas/service';
-import { bouncerAdmin } from '../domain/pools';
 import { bouncerPaths } from '../runtime/pgbouncer';
 import { paths } from '../runtime/instance';
 import { queryAs, type TestEngine } from './harness';
 import { until, type EngineProcess } from './engine-process';
 import { Fixtures } from './fixtures';
+import { bouncerAdmin } from '../domain/bouncer';
+import { masterOf, masterSpec } from '../domain/lookup';
 
 const f = new Fixtures();
 const { newDataDir, engineOn } = f;
@@ -122,7 +123,7 @@ describe('files the engine cannot write', () => {
     expect(failed.body.message).toMatch(/userlist\.txt/);
     const svc = await t.getService('stuck');
     expect(svc.users?.map((u) => u.username)).not.toContain('ghost');
-    expect(await t.engine.runtime.query(t.engine.spec(t.engine.services.get('stuck') as never), "SELECT 1 FROM pg_roles WHERE rolname = 'ghost'")).toEqual([]);
+    expect(await t.engine.runtime.query(masterSpec(t.engine, t.engine.services.get('stuck') as never), "SELECT 1 FROM pg_roles WHERE rolname = 'ghost'")).toEqual([]);
     rmSync(blocker, { recursive: true });
     expect((await t.call('POST', '/dbaas-postgres/stuck/user', { username: 'ghost' })).status).toBe(200);
     expect((await t.getService('stuck')).users?.map((u) => u.username)).toContain('ghost');
@@ -141,7 +142,7 @@ describe('what the engine owns, taken away', () => {
     const run = paths(t.engine.serviceRoot(record())).run;
     rmSync(run, { recursive: true, force: true });
     await until('the engine to reach PostgreSQL and PgBouncer again', async () => {
-      await t.engine.runtime.query(t.engine.spec(record()), 'SELECT 1');
+      await t.engine.runtime.query(masterSpec(t.engine, record()), 'SELECT 1');
       return (await bouncerAdmin(t.engine, 'fragile', 'SHOW VERSION')).length > 0;
     }, 30_000, 200);
     const st = statSync(run);
@@ -184,20 +185,21 @@ describe('a port another program took while the service was down', () => {
     await t.createService('squatted', { version: '17' });
     const rec = t.engine.services.get('squatted') as NonNullable<ReturnType<TestEngine['engine']['services']['get']>>;
     t.supervisor.stop();
-    await t.engine.runtime.stop(t.engine.spec(rec), 'fast');
+    await t.engine.runtime.stop(masterSpec(t.engine, rec), 'fast');
+    const port = masterOf(t.engine, rec).port;
     const stranger = createServer((socket) => socket.destroy());
-    await new Promise<void>((resolve) => stranger.listen(rec.port, t.engine.config.pgHost, resolve));
+    await new Promise<void>((resolve) => stranger.listen(port, t.engine.config.pgHost, resolve));
     try {
       t.supervisor.start();
       const taken = await until('the port to be reported taken', async () => (await notificationsOf(t, 'squatted')).find((n) => n.type === 'service_port_taken'), 30_000, 200);
-      expect(taken.message).toContain(String(rec.port));
+      expect(taken.message).toContain(String(port));
       expect(taken.message).toContain(`pid ${process.pid}`);
       expect((await t.getService('squatted')).state).toBe('rebuilding');
     } finally {
       await new Promise((resolve) => stranger.close(resolve));
     }
     await until('the service to run again on its own port', async () => (await t.getService('squatted')).state === 'running', 30_000, 200);
-    expect((await t.getService('squatted'))['uri-params']?.port).toBe(String(rec.port));
+    expect((await t.getService('squatted'))['uri-params']?.port).toBe(String(port));
     expect(await queryAs(t, await t.getService('squatted'), 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
   });
 });
@@ -210,7 +212,8 @@ describe('an engine started under several stopped services', () => {
     const names = ['s1', 's2', 's3'];
     const ops = await Promise.all(names.map((n) => first.call<Operation>('POST', `/dbaas-postgres/${n}`, { plan: 'hobbyist-2', version: '16' })));
     for (const op of ops) expect((await first.waitOperation(op.body.id)).state).toBe('success');
-    await f.killEngine(first, 'SIGTERM'); // stops every instance
+    await f.stopDatabases(dataDir); // the engine first, then every instance
+    f.forget(first);
 
     const second = await f.engineProcess(dataDir, base);
     const listening = second.output.findIndex((l) => /API at /.test(l));
@@ -218,7 +221,7 @@ describe('an engine started under several stopped services', () => {
       const list = await second.call<{ 'dbaas-services': { name: string; state: string }[] }>('GET', '/dbaas-service');
       return list.body['dbaas-services'].every((s) => s.state === 'running');
     }, 60_000, 100);
-    const started = names.map((n) => second.output.findIndex((l) => l.startsWith(`${n}: PostgreSQL started`)));
+    const started = names.map((n) => second.output.findIndex((l) => l.startsWith(`${n}-1: PostgreSQL started`)));
     // each was started by this engine, after the API listened
     for (const i of started) expect(i).toBeGreaterThan(listening);
     await f.killEngine(second, 'SIGTERM');

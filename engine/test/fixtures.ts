@@ -1,6 +1,8 @@
 // What a test file starts (data directories, in-process engines, engine
 // processes) is registered here, so `cleanup` (in afterAll) removes it all,
 // even when a test fails.
+import { join } from 'node:path';
+import { run } from '../runtime/process';
 import { makeDataDir, removeDataDir, startEngine, type TestEngine } from './harness';
 import { killProcessesUnder, sleep, spawnEngine, type EngineProcess } from './engine-process';
 
@@ -35,6 +37,7 @@ export class Fixtures {
     this.engines.delete(t);
     await t.app.close();
     t.supervisor.stop();
+    t.scheduler.stop();
     t.engine.db.close();
   };
 
@@ -51,6 +54,14 @@ export class Fixtures {
     this.children.delete(e);
     return result;
   };
+
+  /** `npm run engine -- stop --data DIR`: stops the engine running there, then every database; answers what it printed. */
+  stopDatabases = (dataDir: string): Promise<string> =>
+    run(process.execPath, ['--import', 'tsx', 'engine/main.ts', 'stop', '--data', dataDir], {
+      cwd: join(import.meta.dirname, '..', '..'),
+      env: { PATH: process.env.PATH ?? '' },
+      timeoutMs: 120_000,
+    });
 
   /** An engine process that ended on its own (a crash point): no longer ours to stop. */
   forget = (e: EngineProcess): void => {

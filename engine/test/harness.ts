@@ -10,6 +10,8 @@ import type { Operation } from '@/lib/schemas/operation';
 import type { ServicePg } from '@/lib/schemas/service';
 import { loadConfig } from '../config';
 import { ensureBootstrapKey, openEngine, type Engine } from '../domain/engine';
+import { stopDataPlane } from '../domain/data-plane';
+import { Scheduler } from '../domain/scheduler';
 import { Supervisor } from '../domain/supervisor';
 import { build } from '../http/app';
 import type { Role } from '../store/keys';
@@ -18,6 +20,7 @@ export interface TestEngine {
   engine: Engine;
   app: FastifyInstance;
   supervisor: Supervisor;
+  scheduler: Scheduler;
   dataDir: string;
   admin: Credentials;
   logs: string[];
@@ -49,6 +52,8 @@ export async function startEngine(opts: { dataDir?: string; supervise?: boolean 
   const supervisor = new Supervisor(engine, 300);
   await supervisor.recover();
   if (opts.supervise !== false) supervisor.start();
+  const scheduler = new Scheduler(engine);
+  if (opts.supervise !== false) scheduler.start();
   const logs: string[] = [];
   const app = build(engine, { log: (l) => logs.push(l) });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -64,6 +69,7 @@ export async function startEngine(opts: { dataDir?: string; supervise?: boolean 
     engine,
     app,
     supervisor,
+    scheduler,
     dataDir,
     admin: adminCreds,
     logs,
@@ -95,7 +101,10 @@ export async function startEngine(opts: { dataDir?: string; supervise?: boolean 
     },
     async stop() {
       await app.close();
-      await supervisor.stopAll();
+      supervisor.stop();
+      scheduler.stop();
+      await Promise.allSettled([...engine.inflight]);
+      await stopDataPlane(engine);
       engine.db.close();
     },
   };

@@ -11,6 +11,7 @@ import { run } from '../runtime/process';
 import { bouncerPaths } from '../runtime/pgbouncer';
 import { paths } from '../runtime/instance';
 import { queryAs, removeDataDir, startEngine, type TestEngine } from './harness';
+import { masterOf } from '../domain/lookup';
 
 const ATTACKERS = ['13', '14', '15'] as const;
 let t: TestEngine;
@@ -77,12 +78,12 @@ describe.each(ATTACKERS)('the admin of a PostgreSQL %s service', (major) => {
     const enterOther = await asServiceUser(me, `ls ${paths(rootOf(target)).run}`);
     expect(enterOther).toMatch(/Permission denied/);
     // psql (Debian's 15) over the other service's socket: the directory cannot be entered
-    const port = record(target).port;
+    const port = masterOf(t.engine, record(target)).port;
     const psqlOther = await asServiceUser(me, `/usr/bin/psql -w -h ${paths(rootOf(target)).run} -p ${port} -U postgres -c 'SELECT 1' postgres`);
     expect(psqlOther).toMatch(/Permission denied|No such file/);
     // its own socket: no trust, the superuser needs the engine's secret
     const own = record(me);
-    const psqlOwn = await asServiceUser(me, `PGCONNECT_TIMEOUT=5 /usr/bin/psql -w -h ${paths(rootOf(me)).run} -p ${own.port} -U postgres -c 'SELECT 1' postgres`);
+    const psqlOwn = await asServiceUser(me, `PGCONNECT_TIMEOUT=5 /usr/bin/psql -w -h ${paths(rootOf(me)).run} -p ${masterOf(t.engine, own).port} -U postgres -c 'SELECT 1' postgres`);
     expect(psqlOwn).toMatch(/no password supplied|password authentication failed/);
     expect(psqlOwn).not.toMatch(/\(1 row\)/);
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation } from '@/lib/schemas/operation';
 import type { ConnectionPool } from '@/lib/schemas/pool';
 import type { ServicePg } from '@/lib/schemas/service';
-import { bouncerAdmin } from '../domain/pools';
+import { bouncerAdmin } from '../domain/bouncer';
 import { queryAs, removeDataDir, startEngine, type TestEngine } from './harness';
 
 const PGBENCH = '/usr/lib/postgresql/15/bin/pgbench';

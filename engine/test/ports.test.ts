@@ -3,6 +3,7 @@
 // never hands it out.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { removeDataDir, startEngine, type TestEngine } from './harness';
+import { masterSpec } from '../domain/lookup';
 
 let a: TestEngine;
 let b: TestEngine;
@@ -23,9 +24,10 @@ it('the other engine does not take the port of a service whose postmaster is dow
   await a.createService('first', { version: '17' });
   const first = a.engine.services.get('first');
   if (!first) throw new Error('no service first');
-  await a.engine.runtime.stop(a.engine.spec(first), 'fast');
+  await a.engine.runtime.stop(masterSpec(a.engine, first), 'fast');
   await b.createService('second', { version: '17' });
-  const second = b.engine.services.get('second');
-  expect([second?.port, second?.pgbouncerPort]).not.toContain(first.port);
-  expect([second?.port, second?.pgbouncerPort]).not.toContain(first.pgbouncerPort);
+  const held = (t: TestEngine, name: string) => t.engine.services.heldPorts().filter((p) => p.service === name).map((p) => p.port);
+  expect(held(a, 'first')).toHaveLength(2);
+  expect(held(b, 'second')).toHaveLength(2);
+  for (const port of held(a, 'first')) expect(held(b, 'second')).not.toContain(port);
 });

@@ -112,6 +112,7 @@ describe('bad input', () => {
     ['reserved admin name', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'admin-username': 'postgres' }, 400, 'admin-username'],
     ['admin named public', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'admin-username': 'public' }, 400, 'admin-username'],
     ['admin named none', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'admin-username': 'none' }, 400, 'admin-username'],
+    ["admin named as the engine's PgBouncer admin", 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'admin-username': 'pgdeck_admin' }, 400, 'admin-username'],
     ['300-character service name', 'GET', `/dbaas-postgres/${'a'.repeat(300)}`, undefined, 400, 'name'],
     ['300-character service name on create', 'POST', `/dbaas-postgres/${'a'.repeat(300)}`, { plan: 'hobbyist-2' }, 400, 'name'],
     ['bad maintenance day', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', maintenance: { dow: 'someday', time: '01:00:00' } }, 400, 'maintenance.dow'],

@@ -1,0 +1,34 @@
+// Finding a service and its nodes, and checking it is in a state that takes
+// the change asked for: the one place every operation starts from.
+import { ApiError } from '@/lib/api-v2/errors';
+import type { InstanceSpec } from '../runtime/instance';
+import type { NodeRecord } from '../store/nodes';
+import type { ServiceRecord } from '../store/services';
+import type { Engine } from './engine';
+
+export function requireService(engine: Engine, name: string): ServiceRecord {
+  const svc = engine.services.get(name);
+  if (!svc) throw new ApiError('not-found', `service ${name} not found`);
+  return svc;
+}
+
+/** The service, when it is in a state that accepts changes to its contents. */
+export function requireRunning(engine: Engine, name: string): ServiceRecord {
+  const svc = requireService(engine, name);
+  if (svc.phase === 'creating' || svc.phase === 'deleting') {
+    throw new ApiError('busy', `service ${name} is ${svc.phase === 'creating' ? 'being created' : 'being deleted'}`);
+  }
+  return svc;
+}
+
+/** The service's current master: where its URI, its PgBouncer and the engine's SQL point. */
+export function masterOf(engine: Engine, svc: ServiceRecord): NodeRecord {
+  const node = engine.nodes.master(svc.name);
+  if (!node) throw new Error(`service ${svc.name} has no master node`);
+  return node;
+}
+
+/** The master as the runtime runs it. */
+export function masterSpec(engine: Engine, svc: ServiceRecord): InstanceSpec {
+  return engine.spec(svc, masterOf(engine, svc));
+}

@@ -1,0 +1,85 @@
+// Time-driven work, from one place that survives engine restarts: each job
+// has a row with when it is due; every few seconds the due ones run, one at a
+// time, and their next due time is written with the result. A job that came
+// due while the engine was stopped is due at the first tick after start.
+import type { JobRecord } from '../store/jobs';
+import type { Engine } from './engine';
+
+export interface JobKind {
+  /** When the job is due next, after a run at `after`. */
+  next(after: Date): Date;
+  /** Does the work; answers what it did, kept as the job's last result. */
+  run(engine: Engine, job: JobRecord): Promise<string>;
+}
+
+/** A failed run is tried again this much later (and says why in its last result). */
+const RETRY_MS = 5 * 60 * 1000;
+
+/** The next time of day `hh:mm` UTC strictly after `after`. */
+export function nextDailyAt(after: Date, hour: number, minute: number): Date {
+  const at = new Date(Date.UTC(after.getUTCFullYear(), after.getUTCMonth(), after.getUTCDate(), hour, minute));
+  if (at <= after) at.setUTCDate(at.getUTCDate() + 1);
+  return at;
+}
+
+/** Finished operations are kept this long, then pruned (GET /v2/operation/{id} answers 404 after). */
+export const OPERATIONS_KEPT_DAYS = 30;
+
+/** The engine's own jobs; the backup and maintenance jobs of services join them. */
+export const jobKinds: Record<string, JobKind> = {
+  'prune-operations': {
+    next: (after) => nextDailyAt(after, 0, 30),
+    run: async (engine) => {
+      const before = new Date(Date.now() - OPERATIONS_KEPT_DAYS * 24 * 3600 * 1000);
+      return `pruned ${engine.operations.pruneFinished(before)} operation(s) finished before ${before.toISOString()}`;
+    },
+  },
+};
+
+export class Scheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly engine: Engine, private readonly kinds: Record<string, JobKind> = jobKinds, private readonly intervalMs = 5000) {}
+
+  /** Makes sure the engine-wide jobs exist (their schedule is kept when they do). */
+  ensureJobs(now = new Date()): void {
+    for (const [kind, k] of Object.entries(this.kinds)) this.engine.jobs.ensure(kind, kind, null, k.next(now));
+  }
+
+  start(): void {
+    this.ensureJobs();
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Runs what is due now, one job after the other; a tick still running is not started twice. */
+  tick(now = new Date()): Promise<void> {
+    this.running ??= this.runDue(now).finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async runDue(now: Date): Promise<void> {
+    const { engine } = this;
+    for (const job of engine.jobs.due(now)) {
+      const kind = this.kinds[job.kind];
+      if (!kind) continue;
+      const started = new Date();
+      try {
+        const result = await kind.run(engine, job);
+        engine.jobs.ran(job.name, started, result, kind.next(started));
+        console.log(`job ${job.name}: ${result}`);
+      } catch (err) {
+        const message = `failed: ${(err as Error).message}`;
+        engine.jobs.ran(job.name, started, message, new Date(started.getTime() + RETRY_MS));
+        console.error(`job ${job.name} ${message}`);
+      }
+    }
+  }
+}

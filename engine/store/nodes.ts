@@ -1,0 +1,97 @@
+// Nodes: the PostgreSQL instances a service owns. A service's first node lives
+// in the service's own directory (dir ''); nodes added later in n<seq>/.
+import type { Db } from './db';
+import { now } from './db';
+
+export type NodeRole = 'master' | 'standby' | 'read-replica';
+/** The public node-states enum. */
+export type NodeState = 'setting_up_vm' | 'syncing_data' | 'running' | 'leaving' | 'unknown';
+
+export interface ProgressUpdate {
+  phase: 'prepare' | 'basebackup' | 'stream' | 'finalize';
+  completed: boolean;
+  current?: number;
+  min?: number;
+  max?: number;
+  unit?: string;
+}
+
+export interface NodeRecord {
+  service: string;
+  /** As node-states shows it: <service>-<seq>. */
+  name: string;
+  seq: number;
+  /** Its directory (data/, run/, postgres.log), relative to the service's. */
+  dir: string;
+  port: number;
+  major: string;
+  role: NodeRole;
+  state: NodeState;
+  progress: ProgressUpdate[];
+  createdAt: string;
+}
+
+interface NodeRow {
+  service: string; name: string; seq: number; dir: string; port: number; major: string; role: NodeRole; state: NodeState;
+  progress: string; created_at: string;
+}
+
+const toNode = (r: NodeRow): NodeRecord => ({
+  service: r.service, name: r.name, seq: r.seq, dir: r.dir, port: r.port, major: r.major, role: r.role, state: r.state,
+  progress: JSON.parse(r.progress) as ProgressUpdate[], createdAt: r.created_at,
+});
+
+export class NodeStore {
+  constructor(private readonly db: Db) {}
+
+  list(service: string): NodeRecord[] {
+    return (this.db.prepare('SELECT * FROM nodes WHERE service = ? ORDER BY seq').all(service) as NodeRow[]).map(toNode);
+  }
+
+  all(): NodeRecord[] {
+    return (this.db.prepare('SELECT * FROM nodes ORDER BY service, seq').all() as NodeRow[]).map(toNode);
+  }
+
+  get(service: string, name: string): NodeRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM nodes WHERE service = ? AND name = ?').get(service, name) as NodeRow | undefined;
+    return row && toNode(row);
+  }
+
+  /** The service's master; every service has exactly one while it exists. */
+  master(service: string): NodeRecord | undefined {
+    const row = this.db.prepare("SELECT * FROM nodes WHERE service = ? AND role = 'master' ORDER BY seq LIMIT 1").get(service) as NodeRow | undefined;
+    return row && toNode(row);
+  }
+
+  ports(): number[] {
+    return (this.db.prepare('SELECT port FROM nodes').all() as { port: number }[]).map((r) => r.port);
+  }
+
+  /** The next free sequence number of a service's nodes. */
+  nextSeq(service: string): number {
+    const row = this.db.prepare('SELECT MAX(seq) AS seq FROM nodes WHERE service = ?').get(service) as { seq: number | null };
+    return (row.seq ?? 0) + 1;
+  }
+
+  insert(n: Omit<NodeRecord, 'createdAt' | 'progress'>): void {
+    this.db.prepare('INSERT INTO nodes (service, name, seq, dir, port, major, role, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(n.service, n.name, n.seq, n.dir, n.port, n.major, n.role, n.state, now());
+  }
+
+  update(service: string, name: string, patch: Partial<Pick<NodeRecord, 'port' | 'role' | 'state' | 'progress' | 'major'>>): void {
+    const cols: Record<string, unknown> = {};
+    if (patch.port !== undefined) cols.port = patch.port;
+    if (patch.role !== undefined) cols.role = patch.role;
+    if (patch.state !== undefined) cols.state = patch.state;
+    if (patch.major !== undefined) cols.major = patch.major;
+    if (patch.progress !== undefined) cols.progress = JSON.stringify(patch.progress);
+    const keys = Object.keys(cols);
+    if (!keys.length) return;
+    this.db.prepare(`UPDATE nodes SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE service = ? AND name = ?`)
+      .run(...keys.map((k) => cols[k]), service, name);
+  }
+
+  remove(service: string, name: string): void {
+    this.db.prepare('DELETE FROM nodes WHERE service = ? AND name = ?').run(service, name);
+  }
+}
