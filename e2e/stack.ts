@@ -90,7 +90,7 @@ export async function stopStack(): Promise<void> {
     } catch {
       return;
     }
-    // SIGTERM makes the engine stop every PostgreSQL instance before it exits
+    // SIGTERM ends the console and the engine; the databases keep running (stopped below)
     for (let i = 0; i < 300; i++) {
       try {
         process.kill(pid, 0);
@@ -103,6 +103,12 @@ export async function stopStack(): Promise<void> {
   };
   await stop(state.consolePid);
   await stop(state.enginePid);
+  // the data plane outlives the engine: the databases are stopped by their own command
+  await new Promise<void>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'engine/main.ts', 'stop', '--data', join(state.dataDir, 'data')], { stdio: 'ignore' });
+    child.on('close', () => resolve());
+    child.on('error', () => resolve());
+  });
   if (!process.env.PGDECK_E2E_KEEP) rmSync(state.dataDir, { recursive: true, force: true });
   rmSync(STATE_FILE, { force: true });
 }

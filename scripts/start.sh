@@ -24,15 +24,24 @@ if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib next.config.js pac
   node_modules/.bin/next build >/dev/null
 fi
 
+# Ctrl-C, or SIGTERM/SIGINT to npm or to this script, ends the console and the engine (nothing of theirs keeps
+# listening). The databases keep running: the data plane outlives the control plane; `npm stop` stops them too.
 engine_pid=""
-stop() {
-  if [ -n "$engine_pid" ] && kill -0 "$engine_pid" 2>/dev/null; then
-    kill -TERM "$engine_pid"
-    wait "$engine_pid" || true
-  fi
+console_pid=""
+stopped() {
+  trap - EXIT INT TERM
+  for pid in $console_pid $engine_pid; do kill -TERM "$pid" 2>/dev/null || true; done
+  # background jobs of a non-interactive shell ignore Ctrl-C's SIGINT: they were told with SIGTERM above
+  for pid in $console_pid $engine_pid; do
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
+  rm -f "$PGDECK_DATA/start.pid"
+  echo "pgdeck: the console and the engine have stopped; the databases keep running (npm stop stops them)."
 }
-trap stop EXIT
-trap 'exit 0' INT TERM
+trap stopped EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+echo $$ > "$PGDECK_DATA/start.pid"
 
 if [ -z "${PGDECK_ENGINE_URL:-}" ]; then
   listen="${PGDECK_ENGINE_LISTEN:-127.0.0.1:8079}"
@@ -54,4 +63,6 @@ host="$HOST"
 port="$PORT"
 echo "pgdeck console: http://$host:$port (upstream $PGDECK_ENGINE_URL)"
 node_modules/.bin/next start -H "$host" -p "$port" &
-wait $!
+console_pid=$!
+# returns when the console ends, or at once when a trapped signal arrives (the trap then runs)
+wait "$console_pid"
