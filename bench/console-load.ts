@@ -1,6 +1,7 @@
 // Console figures from the production build, in headless Chromium:
-// first-load JavaScript (gzipped) of the services page and of a service page,
-// and the time from pressing "Sign in" to the services list rendered.
+// first-load JavaScript (gzipped) of every page (sign-in, the services list,
+// a service's overview, the create form), and the time from pressing
+// "Sign in" to the services list rendered.
 //   npx tsx bench/console-load.ts [--rounds 10]
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from '@playwright/test';
@@ -59,7 +60,10 @@ async function main(): Promise<void> {
     const page = await context.newPage();
     await signIn(page);
     const pages: Record<string, { files: number; raw: number; gzip: number }> = {};
-    for (const path of ['/services', '/services/bench']) {
+    const anonymous = await browser.newContext();
+    pages['/sign-in'] = await firstLoadJs(await anonymous.newPage(), `${stack.consoleUrl}/sign-in`);
+    await anonymous.close();
+    for (const path of ['/services', '/services/bench', '/services/new']) {
       const fresh = await context.newPage();
       pages[path] = await firstLoadJs(fresh, `${stack.consoleUrl}${path}`);
       await fresh.close();
