@@ -1,14 +1,15 @@
 'use client';
 // Keeps a page rendered on the server current: it is rendered again every
-// `every` ms (fast while a service is on its way somewhere) and when the
-// window regains focus. Client state (a filter, an open tab) is kept.
+// `every` ms (fast while a service is on its way somewhere) while the page is
+// in view, and when the window regains focus. Client state (a filter, a
+// revealed password) is kept.
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
 
 export function LiveRefresh({ every }: { every: number }) {
   const router = useRouter();
   useEffect(() => {
-    const refresh = () => router.refresh();
+    const refresh = () => document.visibilityState === 'visible' && router.refresh();
     const timer = setInterval(refresh, every);
     window.addEventListener('focus', refresh);
     return () => {
