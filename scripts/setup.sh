@@ -37,7 +37,11 @@ if [ "$(id -u)" = 0 ]; then
   fi
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm ci when the lock file's contents changed since the last install (not its date: a copy or a checkout
+# touches it, and reinstalling under a running engine or console would pull the floor from under them)
+lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -d node_modules ] || [ "$(cat node_modules/.pgdeck-lock.sha256 2>/dev/null)" != "$lock_sum" ]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund
+  echo "$lock_sum" > node_modules/.pgdeck-lock.sha256
 fi

@@ -1,6 +1,6 @@
 // One engine per data directory: DATA/engine.pid names the engine that runs
 // on it. A pidfile whose process is gone, or is no engine, is stale.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signal } from './process';
 
@@ -22,6 +22,7 @@ export function runningEngine(dataDir: string): number | null {
 export function lockDataDir(dataDir: string): () => void {
   const other = runningEngine(dataDir);
   if (other !== null) throw new Error(`another engine (pid ${other}) runs on ${dataDir}: stop it first, or choose another --data`);
+  mkdirSync(dataDir, { recursive: true, mode: 0o711 });
   writeFileSync(lockFile(dataDir), `${process.pid}\n`, { mode: 0o600 });
   return () => {
     if (runningEngine(dataDir) === null) rmSync(lockFile(dataDir), { force: true });

@@ -218,7 +218,8 @@ async function crashDuringCreate(
   killWhen: (dataDir: string) => Promise<unknown>,
   mustBePending = true,
 ): Promise<Interrupted> {
-  const dataDir = newDataDir();
+  // the create builds its template: the crash points are in that work
+  const dataDir = newDataDir({ templates: false });
   const e = await engineProcess(dataDir, pgPortBase);
   const res = await e.call<Operation>('POST', `/dbaas-postgres/${name}`, { plan: 'hobbyist-2', version });
   expect(res.status).toBe(200);
@@ -288,7 +289,7 @@ describe('the engine killed with SIGKILL in the middle of a create', () => {
 describe('the engine killed with SIGKILL while it builds templates at start', () => {
   // engine/main.ts builds every major's template in the background for the settings document
   it('the next start stops the initdb a killed engine left, and removes its directory', async () => {
-    const dataDir = newDataDir();
+    const dataDir = newDataDir({ templates: false });
     const e = await engineProcess(dataDir, 38432);
     const initdb = () => processesUnder(join(dataDir, 'templates')).filter((p) => p.cmd.includes('initdb'));
     await until('an initdb of a template', () => initdb().length > 0, 180_000, 5);

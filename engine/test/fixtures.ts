@@ -11,8 +11,8 @@ export class Fixtures {
   private engines = new Set<TestEngine>();
   private children = new Set<EngineProcess>();
 
-  newDataDir = (): string => {
-    const dir = makeDataDir();
+  newDataDir = (opts: { templates?: boolean } = {}): string => {
+    const dir = makeDataDir(opts);
     this.dataDirs.add(dir);
     return dir;
   };

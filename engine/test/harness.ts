@@ -1,5 +1,6 @@
 // Test harness: a real engine on a temporary data directory, listening on a
 // loopback port, called over HTTP with signed requests like any client.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import type { ServicePg } from '@/lib/schemas/service';
 import { loadConfig } from '../config';
 import { ensureBootstrapKey, openEngine, type Engine } from '../domain/engine';
 import { stopDataPlane } from '../domain/data-plane';
+import { jobKinds } from '../domain/jobs';
 import { Scheduler } from '../domain/scheduler';
 import { Supervisor } from '../domain/supervisor';
 import { build } from '../http/app';
@@ -34,10 +36,14 @@ export interface TestEngine {
   stop(): Promise<void>;
 }
 
-export function makeDataDir(): string {
+/** A new data directory; with the shared templates unless a test needs the engine to build its own (`templates: false`). */
+export function makeDataDir(opts: { templates?: boolean } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'pgdeck-test-'));
   // the unprivileged user must traverse it to reach its instance directories
   chmodSync(dir, 0o711);
+  // the templates global-setup built once, linked in: a test engine runs no initdb of its own
+  const shared = process.env.PGDECK_TEST_TEMPLATES;
+  if (shared && opts.templates !== false) execFileSync('/bin/cp', ['-al', shared, join(dir, 'templates')]);
   return dir;
 }
 
@@ -52,7 +58,7 @@ export async function startEngine(opts: { dataDir?: string; supervise?: boolean 
   const supervisor = new Supervisor(engine, 300);
   await supervisor.recover();
   if (opts.supervise !== false) supervisor.start();
-  const scheduler = new Scheduler(engine);
+  const scheduler = new Scheduler(engine, jobKinds);
   if (opts.supervise !== false) scheduler.start();
   const logs: string[] = [];
   const app = build(engine, { log: (l) => logs.push(l) });
