@@ -3,6 +3,7 @@ import { keysCommand } from './cli/keys';
 import { stopCommand } from './cli/stop';
 import { loadConfig } from './config';
 import { ensureBootstrapKey, openEngine } from './domain/engine';
+import { jobKinds } from './domain/jobs';
 import { Scheduler } from './domain/scheduler';
 import { Supervisor } from './domain/supervisor';
 import { build } from './http/app';
@@ -21,7 +22,7 @@ async function main(args: string[]): Promise<number> {
   // The API answers first; services come up behind it (shown rebuilding, changes refused as busy until each is up).
   const recovered = supervisor.recover();
   supervisor.start();
-  const scheduler = new Scheduler(engine);
+  const scheduler = new Scheduler(engine, jobKinds);
   scheduler.start();
   await app.listen({ host: config.listenHost, port: config.listenPort });
   console.log(`pgdeck engine: API at ${config.publicUrl} (zone ${config.zone}), data in ${config.dataDir}`);

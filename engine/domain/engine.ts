@@ -10,6 +10,7 @@ import { lookupUser, run, type RunAs } from '../runtime/process';
 import { BouncerRuntime } from '../runtime/pgbouncer';
 import { findPgBouncer } from '../runtime/pgbouncer-binary';
 import { SparePool } from '../runtime/spares';
+import { archiveSettings, installArchiveScript } from '../runtime/wal-archive';
 import { removeAbandonedBuilds } from '../runtime/templates';
 import { ensureCa, type Pem } from '../runtime/tls';
 import { openDb, type Db } from '../store/db';
@@ -21,7 +22,7 @@ import { NodeStore, type NodeRecord } from '../store/nodes';
 import { ServiceStore, type ServiceRecord } from '../store/services';
 import type { SettingsContext } from '../settings/context';
 import { renderPgSettings } from '../settings/render';
-import { findPlan, planSettings, plans } from './plans';
+import { ARCHIVE_TIMEOUT_SECONDS, findPlan, planSettings, plans } from './plans';
 
 export interface Engine {
   config: EngineConfig;
@@ -53,6 +54,8 @@ export interface Engine {
   /** The service's directory: its first node's files, PgBouncer's, the sockets PgBouncer listens on. */
   serviceRoot(svc: ServiceRecord): string;
   nodeRoot(svc: ServiceRecord, node: NodeRecord): string;
+  /** The service's backup store: archived WAL and base backups, outside every data directory. */
+  backupRoot(svc: Pick<ServiceRecord, 'id'>): string;
   /** The OS user a service's processes run as: its own when the engine is root, else the engine's. */
   serviceRunAs(svc: ServiceRecord): RunAs | null;
 }
@@ -86,6 +89,10 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   const socketPath = join(resolve(config.dataDir), 'services', '00000000-0000-0000-0000-000000000000', 'n99', 'run', '.s.PGSQL.65535');
   if (Buffer.byteLength(socketPath) > 107) {
     throw new Error(`the data directory ${config.dataDir} is too long for Unix socket paths (${Buffer.byteLength(socketPath)} > 107 bytes below it): choose a shorter --data`);
+  }
+  // the data directory's path reaches shell commands (archive_command) in single quotes: plain characters only
+  if (!/^[A-Za-z0-9._/-]+$/.test(resolve(config.dataDir))) {
+    throw new Error(`the data directory ${config.dataDir} must be a path of letters, digits and . _ - / only`);
   }
   const runAs = resolveRunAs(config.runAsUser);
   const store = openStore(config.dataDir);
@@ -124,6 +131,8 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
     return user;
   };
   const nodeRoot = (svc: ServiceRecord, node: NodeRecord) => join(serviceRoot(svc), node.dir);
+  const backupRoot = (svc: Pick<ServiceRecord, 'id'>) => join(config.dataDir, 'backups', svc.id);
+  const archiveScript = installArchiveScript(join(config.dataDir, 'bin'));
   const spec = (svc: ServiceRecord, node: NodeRecord): InstanceSpec => {
     const b = binaries.get(node.major);
     if (!b) throw new Error(`PostgreSQL ${node.major} binaries are not installed`);
@@ -132,7 +141,8 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
       port: node.port,
       listen: config.pgHost,
       binaries: b,
-      settings: serviceParameters(svc),
+      // every node archives its WAL into the service's backup store, from its first start
+      settings: { ...serviceParameters(svc), ...archiveSettings(archiveScript, join(backupRoot(svc), 'wal'), ARCHIVE_TIMEOUT_SECONDS) },
       ipFilter: svc.ipFilter,
       runAs: serviceRunAs(svc),
       password: svc.engineSecretSealed ? store.box.unseal(svc.engineSecretSealed) : '',
@@ -156,7 +166,7 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   };
   return {
     config, ...store, runtime, runAs, osUsers, binaries, bouncer, ca, inflight, recovering, spares, settings,
-    spec, serviceRoot, nodeRoot, serviceRunAs,
+    spec, serviceRoot, nodeRoot, backupRoot, serviceRunAs,
   };
 }
 

@@ -54,6 +54,35 @@ export function planSettings(plan: Plan): Record<string, ConfValue> {
   };
 }
 
+/** Daily base backups kept, by plan family: small plans keep fewer days, as the public plans do. */
+const BACKUPS_KEPT: Record<string, number> = { hobbyist: 2, startup: 2, business: 14, premium: 30 };
+
+/** How many daily base backups a plan keeps; WAL reaches back to the oldest, so PITR covers as many days. */
+export const backupsKept = (plan: Plan): number => BACKUPS_KEPT[plan.name.split('-')[0] ?? ''] ?? 2;
+
+/** Hours between base backups. */
+export const BACKUP_INTERVAL_HOURS = 24;
+
+/** At most this much committed work is ever unarchived (archive_timeout). */
+export const ARCHIVE_TIMEOUT_SECONDS = 60;
+
+/**
+ * The plan's backup figures in the public shape: a base backup a day (infrequent), WAL archived at least every
+ * minute (frequent), both kept as many days as the plan keeps backups; restores to any second (pitr).
+ */
+export function backupConfig(plan: Plan) {
+  const keptMinutes = backupsKept(plan) * BACKUP_INTERVAL_HOURS * 60;
+  return {
+    interval: BACKUP_INTERVAL_HOURS,
+    'max-count': backupsKept(plan),
+    'recovery-mode': 'pitr',
+    'frequent-interval-minutes': ARCHIVE_TIMEOUT_SECONDS / 60,
+    'frequent-oldest-age-minutes': keptMinutes,
+    'infrequent-interval-minutes': BACKUP_INTERVAL_HOURS * 60,
+    'infrequent-oldest-age-minutes': keptMinutes,
+  };
+}
+
 export function planToApi(plan: Plan, zone: string) {
   return {
     name: plan.name,
@@ -65,7 +94,6 @@ export function planToApi(plan: Plan, zone: string) {
     authorized: isAuthorized(plan),
     zones: [zone],
     family: plan.name.split('-')[0],
-    // No backups are taken by this engine yet: max-count 0 says so.
-    'backup-config': { interval: 24, 'max-count': 0, 'recovery-mode': 'regular' },
+    'backup-config': backupConfig(plan),
   };
 }

@@ -10,6 +10,8 @@ import { newEngineSecret } from '../runtime/spares';
 import { engineVerifier, quoteLiteral, verifierMatches } from '../runtime/sql-text';
 import type { NodeRecord } from '../store/nodes';
 import type { ServiceRecord } from '../store/services';
+import { reloadConfig } from '../settings/apply';
+import { backupJobName, ensureBackupDirs, removeBackupLeftovers, scheduleBackups } from './backups';
 import { stopBouncer, syncBouncer } from './bouncer';
 import { applyDatabase } from './databases';
 import type { Engine } from './engine';
@@ -87,6 +89,26 @@ async function ensureEngineSecret(engine: Engine, svc: ServiceRecord): Promise<S
 }
 
 /**
+ * The stored secret must open the master: an engine stopped between storing a
+ * new secret and giving it to PostgreSQL (a fork's first start) finds it
+ * refused, and gives it to PostgreSQL in single-user mode (a brief restart).
+ */
+async function ensureSecretAccepted(engine: Engine, svc: ServiceRecord): Promise<void> {
+  const node = masterOf(engine, svc);
+  const spec = engine.spec(svc, node);
+  try {
+    await engine.runtime.query(spec, 'SELECT 1');
+    return;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '28P01') throw err;
+  }
+  await stopNode(engine, svc, node);
+  await engine.runtime.setSuperuserPassword(spec.root, spec.binaries, spec.runAs, spec.password);
+  await engine.runtime.start(spec);
+  engine.services.notify(svc.name, { level: 'notice', type: 'service_secret_restored', message: "The engine's credential for this service was set again (restarted once)", metadata: { node: node.name } });
+}
+
+/**
  * One node as the store says: configuration written again, started or
  * adopted (restarted when its socket is gone), reloaded when a file changed.
  * Answers what it did, for the log.
@@ -104,7 +126,15 @@ export async function ensureNode(engine: Engine, svc: ServiceRecord, node: NodeR
     await engine.runtime.start(spec);
     return 'restarted (its socket was missing)';
   }
-  if (changed) await engine.runtime.reload(spec);
+  if (changed) {
+    const pending = await reloadConfig(engine.runtime, spec);
+    // a node made before WAL archiving existed: archive_mode takes a restart, once
+    if (pending.includes('archive_mode')) {
+      await stopNode(engine, svc, node);
+      await engine.runtime.start(spec);
+      return 'restarted (to turn WAL archiving on)';
+    }
+  }
   return `adopted (postmaster pid ${pid})`;
 }
 
@@ -118,11 +148,16 @@ export async function ensureInstance(engine: Engine, name: string): Promise<Map<
   svc = await moveToOwnUser(engine, svc);
   svc = await ensureEngineSecret(engine, svc);
   repairDirs(engine, svc);
+  ensureBackupDirs(engine, svc);
+  removeBackupLeftovers(engine, svc);
+  // a service made before backups existed gets its first one now
+  if (!engine.jobs.get(backupJobName(name))) scheduleBackups(engine, svc, { now: true });
   // PgBouncer's admin socket is in the service's run directory: without it the engine cannot reach PgBouncer (started again later)
   const admin = bouncerSocket(engine, svc);
   if (admin && !existsSync(admin)) await stopBouncer(engine, svc);
   const did = new Map<string, string>();
   for (const node of engine.nodes.list(name)) did.set(node.name, await ensureNode(engine, svc, node));
+  await ensureSecretAccepted(engine, svc);
   await hardenRoles(engine, svc);
   return did;
 }

@@ -6,8 +6,10 @@ import type { JobRecord } from '../store/jobs';
 import type { Engine } from './engine';
 
 export interface JobKind {
-  /** When the job is due next, after a run at `after`. */
-  next(after: Date): Date;
+  /** When the job is due next, after a run at `after` (a service's job reads its service's schedule). */
+  next(after: Date, engine: Engine, job: Pick<JobRecord, 'service'>): Date;
+  /** Engine-wide jobs exist always; per-service jobs are made by their service. */
+  perService?: boolean;
   /** Does the work; answers what it did, kept as the job's last result. */
   run(engine: Engine, job: JobRecord): Promise<string>;
 }
@@ -22,29 +24,17 @@ export function nextDailyAt(after: Date, hour: number, minute: number): Date {
   return at;
 }
 
-/** Finished operations are kept this long, then pruned (GET /v2/operation/{id} answers 404 after). */
-export const OPERATIONS_KEPT_DAYS = 30;
-
-/** The engine's own jobs; the backup and maintenance jobs of services join them. */
-export const jobKinds: Record<string, JobKind> = {
-  'prune-operations': {
-    next: (after) => nextDailyAt(after, 0, 30),
-    run: async (engine) => {
-      const before = new Date(Date.now() - OPERATIONS_KEPT_DAYS * 24 * 3600 * 1000);
-      return `pruned ${engine.operations.pruneFinished(before)} operation(s) finished before ${before.toISOString()}`;
-    },
-  },
-};
-
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
 
-  constructor(private readonly engine: Engine, private readonly kinds: Record<string, JobKind> = jobKinds, private readonly intervalMs = 5000) {}
+  constructor(private readonly engine: Engine, private readonly kinds: Record<string, JobKind>, private readonly intervalMs = 5000) {}
 
   /** Makes sure the engine-wide jobs exist (their schedule is kept when they do). */
   ensureJobs(now = new Date()): void {
-    for (const [kind, k] of Object.entries(this.kinds)) this.engine.jobs.ensure(kind, kind, null, k.next(now));
+    for (const [kind, k] of Object.entries(this.kinds)) {
+      if (!k.perService) this.engine.jobs.ensure(kind, kind, null, k.next(now, this.engine, { service: null }));
+    }
   }
 
   start(): void {
@@ -73,7 +63,7 @@ export class Scheduler {
       const started = new Date();
       try {
         const result = await kind.run(engine, job);
-        engine.jobs.ran(job.name, started, result, kind.next(started));
+        engine.jobs.ran(job.name, started, result, kind.next(started, engine, job));
         console.log(`job ${job.name}: ${result}`);
       } catch (err) {
         const message = `failed: ${(err as Error).message}`;

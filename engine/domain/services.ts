@@ -14,8 +14,10 @@ import type { ServiceRecord } from '../store/services';
 import { newEngineSecret } from '../runtime/spares';
 import { reloadConfig, refusal } from '../settings/apply';
 import { checkNewSettings, checkSettings, mergeSettings, restartingChanges } from '../settings/service-settings';
+import { ensureBackupDirs, scheduleBackups } from './backups';
 import { stopBouncer, syncBouncer } from './bouncer';
 import { serviceParameters, type Engine } from './engine';
+import { alignForkContents, checkFork, recordForkContents, restoreFork, type ForkSource } from './forks';
 import { masterOf, masterSpec, requireService } from './lookup';
 import { firstNode, removeNode, stopNode } from './nodes';
 import { runLater, runNow, withOperation } from './operations';
@@ -42,12 +44,13 @@ const defaultVersion = (engine: Engine): string => [...engine.binaries.keys()].s
 // POST /v2/dbaas-postgres/{name}
 export async function createService(engine: Engine, name: string, body: CreateService): Promise<Operation> {
   checkPlan(body.plan);
-  const major = body.version ?? defaultVersion(engine);
+  const source = body['fork-from-service'] !== undefined ? checkFork(engine, body) : null;
+  const major = source?.major ?? body.version ?? defaultVersion(engine);
   if (!engine.binaries.has(major)) {
     throw new ApiError('unsupported', `version: PostgreSQL ${major} is not installed on this engine; available: ${[...engine.binaries.keys()].join(', ')}`, 'version');
   }
   // reserved names are refused by usernameSchema
-  const admin = body['admin-username'] ?? TEMPLATE_ADMIN;
+  const admin = source?.adminUsername ?? body['admin-username'] ?? TEMPLATE_ADMIN;
   await checkNewSettings(engine.settings, major, findPlan(body.plan) as Plan, body);
   if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
   // PostgreSQL's port and PgBouncer's, claimed on the host while the service exists; given back if it is refused
@@ -56,17 +59,25 @@ export async function createService(engine: Engine, name: string, body: CreateSe
   let bouncer: Awaited<ReturnType<typeof allocatePort>> | null = null;
   try {
     bouncer = engine.bouncer ? await allocatePort(engine, name) : null;
-    op = recordService(engine, name, body, { major, admin, port: pg.port, pgbouncerPort: bouncer?.port ?? null });
+    op = recordService(engine, name, body, { major, admin, port: pg.port, pgbouncerPort: bouncer?.port ?? null, source });
   } catch (err) {
     pg.release();
     bouncer?.release();
     throw err;
   }
-  return runLater(engine, op, () => materialize(engine, name), () => discard(engine, name));
+  const fork = source ? { source: source.name, time: body['recovery-backup-time'] ?? null } : undefined;
+  return runLater(engine, op, () => materialize(engine, name, fork), () => discard(engine, name));
 }
 
-/** Writes the service, its master node, its admin, its default database and the pending operation, all or nothing. */
-function recordService(engine: Engine, name: string, body: CreateService, at: { major: string; admin: string; port: number; pgbouncerPort: number | null }): OperationRow {
+/**
+ * Writes the service, its master node, its admin, its default database and the pending operation, all or
+ * nothing. A fork takes its source's settings (the body's merged over them), users, databases and pools.
+ */
+function recordService(
+  engine: Engine, name: string, body: CreateService,
+  at: { major: string; admin: string; port: number; pgbouncerPort: number | null; source: ServiceRecord | null },
+): OperationRow {
+  const { source } = at;
   return engine.db.transaction(() => {
     if (engine.services.get(name)) throw new ApiError('conflict', `service ${name} already exists`);
     const id = randomUUID();
@@ -77,17 +88,22 @@ function recordService(engine: Engine, name: string, body: CreateService, at: { 
       major: at.major,
       phase: 'creating',
       adminUsername: at.admin,
-      ipFilter: canonicalFilter(body['ip-filter'] ?? ['0.0.0.0/0', '::/0']),
+      ipFilter: canonicalFilter(body['ip-filter'] ?? source?.ipFilter ?? ['0.0.0.0/0', '::/0']),
       maintenance: body.maintenance ?? { dow: 'sunday', time: '04:00:00' },
       backupSchedule: body['backup-schedule'] ?? { 'backup-hour': 3, 'backup-minute': 0 },
       terminationProtection: body['termination-protection'] ?? false,
-      settings: mergeSettings({}, body),
+      settings: mergeSettings(source?.settings ?? {}, body),
       pgbouncerPort: at.pgbouncerPort,
       // its own OS user when the engine is root; made by materialize
       osUser: engine.runAs ? engine.osUsers.nameFor(id) : null,
-      engineSecretSealed: null,
+      // a fork's restored catalog holds its source's secret until the fork gets its own
+      engineSecretSealed: source?.engineSecretSealed ?? null,
     });
     engine.nodes.insert(firstNode(name, at.major, at.port));
+    if (source) {
+      recordForkContents(engine, source, name);
+      return engine.operations.insert(name, 'create-service', { 'fork-from': source.name, 'recovery-time': body['recovery-backup-time'] ?? '' });
+    }
     const password = body['admin-password'] ?? generatePassword();
     engine.services.addUser(name, { username: at.admin, type: 'primary', passwordSealed: engine.box.seal(password), allowReplication: true });
     engine.services.addDatabase(name, { name: DEFAULT_DATABASE, lcCollate: null, lcCtype: null });
@@ -95,8 +111,12 @@ function recordService(engine: Engine, name: string, body: CreateService, at: { 
   })();
 }
 
-/** Makes the service and its master node real and running. Safe to run again after a crash. */
-export async function materialize(engine: Engine, name: string): Promise<void> {
+/**
+ * Makes the service and its master node real and running: from a spare (or a
+ * copy of the template), or, for a fork, restored from its source's backups.
+ * Safe to run again after a crash; answers what the operation should say.
+ */
+export async function materialize(engine: Engine, name: string, fork?: ForkSource): Promise<string | undefined> {
   let svc = requireService(engine, name);
   const root = engine.serviceRoot(svc);
   // the directory first: a user whose home is missing is an orphan to any engine on the host
@@ -104,23 +124,29 @@ export async function materialize(engine: Engine, name: string): Promise<void> {
   if (svc.osUser) await engine.osUsers.ensure(svc.osUser, root);
   let node = masterOf(engine, svc);
   let spec = engine.spec(svc, node);
+  const tls = await issueServerCert(engine.ca, [...new Set([engine.config.pgHost, 'localhost', '127.0.0.1', '::1'])]);
+  ensureBackupDirs(engine, svc);
   const copied = join(root, 'copied');
+  let note: string | undefined;
   if (!existsSync(copied)) {
     await engine.runtime.stop(spec, 'immediate').catch(() => undefined);
-    const template = await ensureTemplate(engine.runtime, join(engine.config.dataDir, 'templates'), spec.binaries);
-    let secret = await engine.spares.take(spec.binaries.version, root, spec.runAs);
-    if (secret === null) {
-      await engine.runtime.copyCluster(template, root, spec.runAs);
-      secret = newEngineSecret();
-      await engine.runtime.setSuperuserPassword(root, spec.binaries, spec.runAs, secret);
+    if (fork) {
+      note = await restoreFork(engine, name, fork, tls);
+    } else {
+      const template = await ensureTemplate(engine.runtime, join(engine.config.dataDir, 'templates'), spec.binaries);
+      let secret = await engine.spares.take(spec.binaries.version, root, spec.runAs);
+      if (secret === null) {
+        await engine.runtime.copyCluster(template, root, spec.runAs);
+        secret = newEngineSecret();
+        await engine.runtime.setSuperuserPassword(root, spec.binaries, spec.runAs, secret);
+      }
+      engine.services.update(name, { engineSecretSealed: engine.box.seal(secret) });
+      engine.spares.refill(spec.binaries, template);
     }
-    engine.services.update(name, { engineSecretSealed: engine.box.seal(secret) });
     writeFileSync(copied, new Date().toISOString());
-    engine.spares.refill(spec.binaries, template);
     svc = requireService(engine, name);
     spec = engine.spec(svc, node);
   }
-  const tls = await issueServerCert(engine.ca, [...new Set([engine.config.pgHost, 'localhost', '127.0.0.1', '::1'])]);
   for (let attempt = 1; ; attempt++) {
     engine.runtime.writeConfig(spec, tls);
     try {
@@ -137,6 +163,7 @@ export async function materialize(engine: Engine, name: string): Promise<void> {
       spec = engine.spec(svc, node);
     }
   }
+  if (fork) await alignForkContents(engine, name);
   if (svc.adminUsername !== TEMPLATE_ADMIN && !(await roleExists(engine, svc, svc.adminUsername))) {
     await engine.runtime.query(spec, `ALTER ROLE ${quoteIdent(TEMPLATE_ADMIN)} RENAME TO ${quoteIdent(svc.adminUsername)}`);
   }
@@ -146,7 +173,10 @@ export async function materialize(engine: Engine, name: string): Promise<void> {
   engine.db.transaction(() => {
     engine.nodes.update(name, node.name, { state: 'running' });
     engine.services.update(name, { phase: 'running' });
+    // its first base backup as soon as it runs, then daily at its backup-schedule
+    scheduleBackups(engine, requireService(engine, name), { now: true });
   })();
+  return note;
 }
 
 /** Removes every trace of a service: processes, files, records, OS user, ports. Safe to run again. */
@@ -156,6 +186,8 @@ export async function discard(engine: Engine, name: string): Promise<void> {
   await stopBouncer(engine, svc);
   for (const node of engine.nodes.list(name)) await removeNode(engine, svc, node);
   engine.runtime.remove(engine.serviceRoot(svc));
+  // its backups go with it
+  engine.runtime.remove(engine.backupRoot(svc));
   if (svc.osUser) await engine.osUsers.remove(svc.osUser);
   releasePorts(engine, [svc.pgbouncerPort]);
   engine.services.remove(name);
@@ -201,12 +233,14 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
       settings,
       ...(restart ? { phase: 'updating' as const } : {}),
     });
+    if (body['backup-schedule']) scheduleBackups(engine, requireService(engine, name));
     // What is live: the store goes back to it when the change cannot be applied, and the files follow.
     const restore = async (reapply: (() => Promise<void>) | null) => {
       engine.services.update(name, {
         plan: svc.plan, ipFilter: svc.ipFilter, maintenance: svc.maintenance, backupSchedule: svc.backupSchedule,
         terminationProtection: svc.terminationProtection, settings: svc.settings, phase: svc.phase,
       });
+      if (body['backup-schedule']) scheduleBackups(engine, requireService(engine, name));
       await (reapply ?? (async () => writeConfigs(engine, requireService(engine, name))))()
         .catch((err: Error) => console.error(`${name}: rewriting the configuration as it was failed: ${err.message}`));
     };

@@ -11,6 +11,8 @@ import { portHolder } from '../runtime/port-holder';
 import type { NodeRecord } from '../store/nodes';
 import type { OperationRow } from '../store/operations';
 import type { ServiceRecord } from '../store/services';
+import { ArchiverWatch } from './archiver-watch';
+import { ensureBackupDirs } from './backups';
 import { bouncerRunning, stopBouncer, syncBouncer } from './bouncer';
 import { applyDatabase, dropDatabase } from './databases';
 import type { Engine } from './engine';
@@ -30,7 +32,9 @@ const resumeUser: Resume = async (e, op, p) => {
 
 /** How each kind of operation is finished after a crash: by running it again. */
 const resumers: Record<string, Resume> = {
-  'create-service': (e, op) => materialize(e, op.service),
+  'create-service': async (e, op, p) => {
+    await materialize(e, op.service, p['fork-from'] ? { source: p['fork-from'], time: p['recovery-time'] || null } : undefined);
+  },
   'delete-service': (e, op) => discard(e, op.service),
   'update-service': (e, op, p) => applyConfig(e, op.service, p.restart === 'true'),
   'create-database': (e, op, p) => applyDatabase(e, op.service, p.name ?? ''),
@@ -61,6 +65,9 @@ async function eachBounded<T>(items: T[], limit: number, work: (item: T) => Prom
 
 const bindFailure = /could not bind|Address already in use/i;
 
+/** WAL archiving is checked every this many supervision rounds (a connection each, so not every second). */
+const ARCHIVE_CHECK_EVERY = 5;
+
 export class Supervisor {
   private timer: NodeJS.Timeout | null = null;
   /** Services the supervisor is acting on (a restart): the next checks leave them alone. */
@@ -76,7 +83,12 @@ export class Supervisor {
   private pgDown = new Set<string>();
   private bouncerDown = new Set<string>();
 
-  constructor(private readonly engine: Engine, private readonly intervalMs = 1000) {}
+  private ticks = 0;
+  private archiver: ArchiverWatch;
+
+  constructor(private readonly engine: Engine, private readonly intervalMs = 1000) {
+    this.archiver = new ArchiverWatch(engine);
+  }
 
   /**
    * Brings every service to what the store says, RECOVERY_CONCURRENCY at a time; each shows
@@ -178,16 +190,20 @@ export class Supervisor {
 
   private async check(): Promise<void> {
     const { engine } = this;
+    this.ticks++;
     for (const svc of engine.services.list()) {
       if (svc.phase !== 'running' || this.busy.has(svc.name) || engine.recovering.has(svc.name) || engine.operations.pendingFor(svc.name)) continue;
       try {
         repairDirs(engine, svc);
+        ensureBackupDirs(engine, svc);
       } catch (err) {
         console.error(`${svc.name}: could not repair its directories: ${(err as Error).message}`);
       }
       for (const node of engine.nodes.list(svc.name)) await this.checkNode(svc, node);
       const master = engine.nodes.master(svc.name);
-      if (!engine.bouncer || !master || engine.runtime.pid(engine.nodeRoot(svc, master)) === null) continue;
+      if (!master || engine.runtime.pid(engine.nodeRoot(svc, master)) === null) continue;
+      if (this.ticks % ARCHIVE_CHECK_EVERY === 0) await this.archiver.check(svc).catch(() => undefined);
+      if (!engine.bouncer) continue;
       const admin = bouncerSocket(engine, svc);
       if (bouncerRunning(engine, svc) && admin && !existsSync(admin)) {
         // its admin socket went with the run directory: only a restart makes it again

@@ -4,6 +4,7 @@ import { DEFAULT_DATABASE } from '../runtime/templates';
 import type { ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
 import { findPlan, maxConnections } from './plans';
+import { listBackups, recoveryWindow } from './backups';
 import { nodeState } from './nodes';
 import { poolsView } from './pools';
 
@@ -45,6 +46,7 @@ export function commonView(engine: Engine, svc: ServiceRecord): ServiceCommon {
 /** `reveal` false (viewer keys) leaves every password out. */
 export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean): ServicePg {
   const plan = findPlan(svc.plan);
+  const window = recoveryWindow(engine, svc);
   const users = engine.services.users(svc.name);
   const admin = users.find((u) => u.type === 'primary');
   const host = engine.config.pgHost;
@@ -90,6 +92,7 @@ export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean)
     'prometheus-uri': {},
     'connection-pools': poolsView(engine, svc, reveal),
     ...svc.settings,
-    backups: [],
+    backups: listBackups(engine, svc).reverse().map((b) => ({ 'backup-name': b.name, 'backup-time': b.finishedAt, 'data-size': b.dataSize })),
+    ...(window ? { 'pgdeck-recovery-window': { earliest: window.earliest.toISOString(), latest: window.latest.toISOString() } } : {}),
   };
 }

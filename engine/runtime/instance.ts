@@ -48,10 +48,10 @@ export class InstanceRuntime {
   /** `runAs`: the shared unprivileged user that builds templates and spares (null: the engine's own user). */
   constructor(readonly runAs: RunAs | null) {}
 
-  /** Creates (or puts right) a directory owned by `owner`, readable by nobody else. */
-  ownedDir(dir: string, owner: RunAs | null = this.runAs): void {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
+  /** Creates (or puts right) a directory owned by `owner`, readable by nobody else (`mode`). */
+  ownedDir(dir: string, owner: RunAs | null = this.runAs, mode = 0o700): void {
+    mkdirSync(dir, { recursive: true, mode });
+    chmodSync(dir, mode);
     if (owner) chownSync(dir, owner.uid, owner.gid);
   }
 
@@ -186,10 +186,10 @@ export class InstanceRuntime {
   }
 
   /** Starts the postmaster detached (pg_ctl) and waits until it accepts connections. */
-  async start(spec: InstanceSpec, timeoutMs = 60_000): Promise<void> {
+  async start(spec: InstanceSpec, timeoutMs = 60_000, once: Record<string, string> = {}): Promise<void> {
     const p = paths(spec.root);
     if (this.pid(spec.root) === null) {
-      await run(join(spec.binaries.bin, 'pg_ctl'), ['start', '-D', p.data, '-l', p.log, '-W', '-s'], {
+      await run(join(spec.binaries.bin, 'pg_ctl'), ['start', '-D', p.data, '-l', p.log, '-W', '-s', ...onceOptions(once)], {
         runAs: spec.runAs,
         cwd: spec.root,
       });
@@ -294,6 +294,20 @@ export function hbaText(ipFilter: string[], method: 'md5' | 'scram-sha-256'): st
 }
 
 const IDENT_MAP = 'pgbouncer';
+
+/**
+ * Parameters for one start only (a recovery's restore_command and target): on the
+ * command line, never in postgresql.conf, so they are gone at the next start and
+ * leave no "pending restart" behind. pg_ctl hands -o to a shell: values are single-quoted.
+ */
+function onceOptions(once: Record<string, string>): string[] {
+  const entries = Object.entries(once);
+  if (!entries.length) return [];
+  for (const [k, v] of entries) {
+    if (!/^[a-z_]+$/.test(k) || /['\0\r\n]/.test(v)) throw new Error(`cannot pass ${k} on PostgreSQL's command line`);
+  }
+  return ['-o', entries.map(([k, v]) => `-c '${k}=${v}'`).join(' ')];
+}
 
 /** The OS user name peer authentication sees: the instance's own user, or the engine's. */
 function osUserName(runAs: RunAs | null): string {

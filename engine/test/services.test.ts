@@ -121,7 +121,7 @@ describe('bad input', () => {
     ['termination-protection not a boolean', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'termination-protection': 'yes' }, 400, 'termination-protection'],
     ['unknown pg-settings key', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'pg-settings': { no_such_setting: 1 } }, 400, 'pg-settings.no_such_setting'],
     ['pgbouncer-settings out of bounds', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'pgbouncer-settings': { server_lifetime: 1 } }, 400, 'pgbouncer-settings.server_lifetime'],
-    ['fork-from-service (later work)', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'fork-from-service': 'alpha' }, 400, 'fork-from-service'],
+    ['fork of an unknown service', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', 'fork-from-service': 'nosuch' }, 404, 'fork-from-service'],
     ['work-mem out of range', 'PUT', '/dbaas-postgres/alpha', { 'work-mem': 0 }, 400, 'work-mem'],
     ['migration (later work)', 'PUT', '/dbaas-postgres/alpha', { migration: { host: 'x', port: 5432 } }, 400, 'migration'],
     ['unknown field on update', 'PUT', '/dbaas-postgres/alpha', { name: 'other' }, 400, 'name'],

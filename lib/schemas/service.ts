@@ -1,6 +1,6 @@
 // Request and response shapes of /v2/dbaas-postgres/{name} and /v2/dbaas-service.
 import { z } from 'zod';
-import { backupScheduleSchema, ipFilterSchema, maintenanceSchema, passwordSchema, usernameSchema } from './common';
+import { backupScheduleSchema, ipFilterSchema, maintenanceSchema, passwordSchema, serviceNameSchema, usernameSchema } from './common';
 import { connectionPoolSchema } from './pool';
 import { settingValueSchema } from './setting-check';
 import { memorySettings, settingsValuesSchema } from './settings';
@@ -13,8 +13,6 @@ export const unsupportedServiceFields = [
   // no TimescaleDB binaries are installed
   'timescaledb-settings',
   'synchronous-replication',
-  'fork-from-service',
-  'recovery-backup-time',
   'migration',
   'integrations',
 ] as const;
@@ -44,6 +42,14 @@ export const createServiceSchema = z.strictObject({
   'backup-schedule': backupScheduleSchema.optional(),
   ...settingsFields(),
   variant: z.enum(['aiven', 'timescale']).optional(),
+  /** A fork: a new service restored from this service's backups. */
+  'fork-from-service': serviceNameSchema.optional(),
+  /** With fork-from-service: the second to restore to (RFC 3339); without it, the newest state archived. */
+  'recovery-backup-time': z.iso.datetime({ offset: true, message: 'must be a date and time such as 2026-12-02T14:02:59Z' }).optional(),
+}).superRefine((body, ctx) => {
+  if (body['recovery-backup-time'] !== undefined && body['fork-from-service'] === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['recovery-backup-time'], message: 'needs fork-from-service: the service whose backups to restore' });
+  }
 });
 export type CreateService = z.infer<typeof createServiceSchema>;
 
@@ -111,6 +117,18 @@ export const serviceCommonSchema = z.object({
 });
 export type ServiceCommon = z.infer<typeof serviceCommonSchema>;
 
+/** A kept base backup, as the public schema lists it. */
+export const serviceBackupSchema = z.object({
+  'backup-name': z.string(),
+  'backup-time': z.string(),
+  /** Bytes of the data directory it holds (uncompressed). */
+  'data-size': z.number(),
+});
+export type ServiceBackup = z.infer<typeof serviceBackupSchema>;
+
+export const recoveryWindowSchema = z.object({ earliest: z.string(), latest: z.string() });
+export type RecoveryWindow = z.infer<typeof recoveryWindowSchema>;
+
 export const servicePgSchema = serviceCommonSchema.extend({
   uri: z.string().optional(),
   'uri-params': z.record(z.string(), z.string()).optional(),
@@ -134,7 +152,9 @@ export const servicePgSchema = serviceCommonSchema.extend({
   'pglookout-settings': settingsValuesSchema.optional(),
   'shared-buffers-percentage': z.number().optional(),
   'work-mem': z.number().optional(),
-  backups: z.array(z.record(z.string(), z.unknown())).optional(),
+  backups: z.array(serviceBackupSchema).optional(),
+  /** pgdeck's extension: the span a fork can be restored to, to the second. Other upstreams leave it out. */
+  'pgdeck-recovery-window': recoveryWindowSchema.optional(),
 });
 export type ServicePg = z.infer<typeof servicePgSchema>;
 
