@@ -51,7 +51,10 @@ export class Scheduler {
 
   /** Runs what is due now, one job after the other; a tick still running is not started twice. */
   tick(now = new Date()): Promise<void> {
-    this.running ??= this.runDue(now).finally(() => (this.running = null));
+    // a run cut off by the engine stopping (its store closed under it) is due again at the next start
+    this.running ??= this.runDue(now)
+      .catch((err: Error) => console.error(`scheduler: ${err.message}`))
+      .finally(() => (this.running = null));
     return this.running;
   }
 
