@@ -2,12 +2,11 @@
 // Creating a service: every field checked as typed with the shared schemas,
 // the body holds only what was set, upstream refusals land beside their field.
 // On success the operation is tracked (useCreateService) and the service page
-// shows the progress.
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useQuery } from '@tanstack/react-query';
+// shows the progress. "Start from a backup of …" makes it a fork of another.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useRef, useState, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { useCan } from '@/components/session/session-context';
 import { AdvancedSettingsSection, type AdvancedSettingsHandle } from '@/components/settings/advanced-settings-section';
@@ -17,12 +16,13 @@ import { describedBy, Field, Input, Select } from '@/components/ui/field';
 import { Switch } from '@/components/ui/switch';
 import { ConsoleError } from '@/lib/queries/api';
 import { useCreateService } from '@/lib/queries/service-mutations';
-import { serviceTypeQuery } from '@/lib/queries/services';
+import { serviceQuery, serviceTypeQuery } from '@/lib/queries/services';
 import { maintenanceDows } from '@/lib/schemas/common';
 import { pgVersions } from '@/lib/schemas/service';
 import type { ServiceType } from '@/lib/schemas/service-type';
-import { blankServiceForm, formFieldFor, serviceFormSchema, toCreateServiceBody, type ServiceForm } from '@/lib/schemas/service-form';
+import { blankServiceForm, formFieldFor, toCreateServiceBody, type ServiceForm } from '@/lib/schemas/service-form';
 import { CidrListInput } from './cidr-list-input';
+import { ForkSourceFields, forkResolver } from './fork-source-fields';
 import { defaultPlan, PlanPicker } from './plan-picker';
 
 const linkClass = 'font-medium text-blue-700 hover:underline focus-visible:outline-2 focus-visible:outline-blue-500 dark:text-blue-400';
@@ -78,13 +78,19 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
   const [leaving, setLeaving] = useState(false);
   // only the versions the console's own schema lets through
   const versions = pgVersions.filter((v) => type['available-versions'].includes(v)).reverse();
-  const { register, control, handleSubmit, setError, formState } = useForm<ServiceForm>({
-    resolver: zodResolver(serviceFormSchema),
+  const qc = useQueryClient();
+  const resolver = useMemo(() => forkResolver(qc), [qc]);
+  const form = useForm<ServiceForm>({
+    resolver,
     mode: 'onChange',
     defaultValues: blankServiceForm(defaultPlan(type.plans), pgVersions.find((v) => v === type['default-version'])),
   });
+  const { register, control, handleSubmit, setError, formState } = form;
   const errors = formState.errors;
-  const version = useWatch({ control, name: 'version' });
+  const [version, forkFrom] = useWatch({ control, name: ['version', 'forkFrom'] });
+  // a fork's major, users and recoverable window are its source's
+  const { data: source } = useQuery({ ...serviceQuery(forkFrom), enabled: forkFrom !== '' });
+  const fork = forkFrom ? source : undefined;
   const advanced = useRef<AdvancedSettingsHandle | null>(null);
 
   const onSubmit = handleSubmit(async (values) => {
@@ -100,7 +106,7 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
       const e = err instanceof ConsoleError ? err : undefined;
       if (e && advanced.current?.showError(e.field, e.message)) return;
       // the API names no field when the name is taken; it still belongs beside the name
-      const field = e?.code === 'conflict' ? 'name' : formFieldFor(e?.field);
+      const field = e?.code === 'conflict' && !e.field ? 'name' : formFieldFor(e?.field, values.recoveryPoint);
       if (field) setError(field, { message: (err as Error).message }, { shouldFocus: true });
       else setFormError((err as Error).message);
     }
@@ -108,6 +114,10 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-6">
+      <Section legend="Data">
+        <ForkSourceFields form={form} source={fork} />
+      </Section>
+
       <Section legend="Service">
         <div className="grid gap-4 sm:grid-cols-[2fr_1fr]">
           <Field
@@ -118,16 +128,22 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
           >
             <Input {...describedBy('name', errors.name?.message)} autoComplete="off" spellCheck={false} autoCapitalize="off" placeholder="orders-db" {...register('name')} />
           </Field>
-          <Field id="version" label="PostgreSQL version" error={errors.version?.message} description="The major version the service runs.">
-            <Select {...describedBy('version', errors.version?.message)} {...register('version')}>
-              {versions.map((v) => (
-                <option key={v} value={v}>
-                  PostgreSQL {v}
-                  {v === type['default-version'] ? ' (default)' : ''}
-                </option>
-              ))}
-            </Select>
-          </Field>
+          {forkFrom ? (
+            <Field id="version" label="PostgreSQL version" description={`A fork runs the major version of ${forkFrom}.`}>
+              <Input {...describedBy('version')} readOnly value={fork?.version ? `PostgreSQL ${fork.version}` : '…'} />
+            </Field>
+          ) : (
+            <Field id="version" label="PostgreSQL version" error={errors.version?.message} description="The major version the service runs.">
+              <Select {...describedBy('version', errors.version?.message)} {...register('version')}>
+                {versions.map((v) => (
+                  <option key={v} value={v}>
+                    PostgreSQL {v}
+                    {v === type['default-version'] ? ' (default)' : ''}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          )}
         </div>
         <Controller
           control={control}
@@ -147,20 +163,25 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
         />
       </Section>
 
-      <Section legend="Admin user" description="The service's first user, owner of its default database. Both are optional.">
-        <div className="grid gap-4 sm:grid-cols-2">
-          <Field id="admin-username" label="Username" error={errors.adminUsername?.message} description="Leave empty for the default (avnadmin).">
-            <Input {...describedBy('admin-username', errors.adminUsername?.message)} autoComplete="off" spellCheck={false} autoCapitalize="off" {...register('adminUsername')} />
-          </Field>
-          <Field
-            id="admin-password"
-            label="Password"
-            error={errors.adminPassword?.message}
-            description="Leave empty to have a strong one generated; you can reveal it on the service page. Otherwise 8+ letters, digits, “-” or “_”."
-          >
-            <Input {...describedBy('admin-password', errors.adminPassword?.message)} type="password" autoComplete="new-password" {...register('adminPassword')} />
-          </Field>
-        </div>
+      <Section
+        legend="Admin user"
+        description={forkFrom ? `A fork keeps the users of ${forkFrom} with their passwords, its databases and its pools.` : "The service's first user, owner of its default database. Both are optional."}
+      >
+        {forkFrom ? null : (
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field id="admin-username" label="Username" error={errors.adminUsername?.message} description="Leave empty for the default (avnadmin).">
+              <Input {...describedBy('admin-username', errors.adminUsername?.message)} autoComplete="off" spellCheck={false} autoCapitalize="off" {...register('adminUsername')} />
+            </Field>
+            <Field
+              id="admin-password"
+              label="Password"
+              error={errors.adminPassword?.message}
+              description="Leave empty to have a strong one generated; you can reveal it on the service page. Otherwise 8+ letters, digits, “-” or “_”."
+            >
+              <Input {...describedBy('admin-password', errors.adminPassword?.message)} type="password" autoComplete="new-password" {...register('adminPassword')} />
+            </Field>
+          </div>
+        )}
       </Section>
 
       <Section legend="Network access" description="Who may connect to the service.">
@@ -217,7 +238,8 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
         {errors.terminationProtection?.message ? <ErrorText error={errors.terminationProtection} /> : null}
       </Section>
 
-      <AdvancedSettingsSection version={version} handle={advanced} />
+      {/* a fork's settings are its source's, with these over them */}
+      <AdvancedSettingsSection version={forkFrom ? fork?.version : version} handle={advanced} />
 
       <FormError message={formError} />
       <div className="flex items-center gap-3">

@@ -1,9 +1,16 @@
 // How sizes and times read on the services pages. Times are in UTC, as the
 // maintenance window and backup time are: the server renders them, and it
 // does not know the reader's time zone.
-const GiB = 1024 ** 3;
+const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
-export const formatBytes = (n?: number) => (n === undefined ? '–' : n >= GiB ? `${Math.round(n / GiB)} GiB` : `${Math.round(n / 1024 ** 2)} MiB`);
+/** `4 GiB`, `1.4 GiB`, `31 MiB`: a decimal below 10 of a unit, where it says something. */
+export function formatBytes(n?: number): string {
+  if (n === undefined) return '–';
+  let i = 0;
+  while (i < units.length - 1 && n >= 1024 ** (i + 1)) i++;
+  const v = n / 1024 ** i;
+  return `${v < 10 && i > 0 ? Number(v.toFixed(1)) : Math.round(v)} ${units[i]}`;
+}
 
 /** `2026-11-27 06:42 UTC`, or a dash when there is no time. */
 export function formatTime(iso: unknown): string {

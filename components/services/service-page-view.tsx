@@ -17,6 +17,7 @@ const allTabs: { id: ServiceTabId | 'overview'; label: string }[] = [
   { id: 'databases', label: 'Databases' },
   { id: 'users', label: 'Users' },
   { id: 'pools', label: 'Pools' },
+  { id: 'backups', label: 'Backups' },
   { id: 'settings', label: 'Settings' },
 ];
 

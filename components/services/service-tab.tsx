@@ -9,6 +9,7 @@ const tabs = {
   databases: lazy(() => import('@/components/databases/databases-tab').then((m) => ({ default: m.DatabasesTab }))),
   users: lazy(() => import('@/components/users/users-tab').then((m) => ({ default: m.UsersTab }))),
   pools: lazy(() => import('@/components/pools/pools-tab').then((m) => ({ default: m.PoolsTab }))),
+  backups: lazy(() => import('@/components/backups/backups-tab').then((m) => ({ default: m.BackupsTab }))),
   settings: lazy(() => import('./service-settings-tab').then((m) => ({ default: m.ServiceSettingsTab }))),
 };
 export type ServiceTabId = keyof typeof tabs;

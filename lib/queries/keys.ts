@@ -1,6 +1,7 @@
 // TanStack Query keys, one factory per domain; mutations invalidate through them.
 export const serviceKeys = {
   all: ['services'] as const,
+  list: () => [...serviceKeys.all, 'list'] as const,
   detail: (name: string) => [...serviceKeys.all, 'detail', name] as const,
 };
 

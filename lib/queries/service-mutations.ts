@@ -13,8 +13,9 @@ export function useCreateService() {
   const { track } = useOperationTracker();
   return useMutation({
     mutationFn: ({ name, body }: { name: string; body: CreateService }) => api<unknown>('POST', servicePath(name), body),
-    onSuccess: (res, { name }) => {
-      if (isOperation(res)) track(res, `Create ${name}`, []);
+    onSuccess: (res, { name, body }) => {
+      const source = body['fork-from-service'];
+      if (isOperation(res)) track(res, source ? `Restore ${source} to ${name}` : `Create ${name}`, []);
     },
   });
 }

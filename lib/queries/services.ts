@@ -2,7 +2,7 @@
 // and a service's overview are rendered on the server (lib/server/services.ts);
 // these feed the client islands: a service's tabs and the create form.
 import { queryOptions } from '@tanstack/react-query';
-import { inProgress, type ServicePg } from '@/lib/schemas/service';
+import { inProgress, type ServiceCommon, type ServicePg } from '@/lib/schemas/service';
 import { serviceTypeSchema } from '@/lib/schemas/service-type';
 import { api } from './api';
 import { serviceKeys, serviceTypeKeys } from './keys';
@@ -13,6 +13,13 @@ export const serviceQuery = (name: string) =>
     queryKey: serviceKeys.detail(name),
     queryFn: () => api<ServicePg>('GET', `/services/${name}`),
     refetchInterval: (q) => (inProgress(q.state.data?.state) ? 2000 : 15_000),
+  });
+
+/** The key's services, for a choice among them (the create form's "Start from a backup of …"). */
+export const serviceListQuery = () =>
+  queryOptions({
+    queryKey: serviceKeys.list(),
+    queryFn: async () => (await api<{ 'dbaas-services'?: ServiceCommon[] }>('GET', '/services'))['dbaas-services'] ?? [],
   });
 
 export const serviceTypeQuery = () =>

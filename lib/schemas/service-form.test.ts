@@ -1,7 +1,7 @@
 // The create form's values → the API body, and API error fields → form fields.
 import { describe, expect, it } from 'vitest';
 import { createServiceSchema } from './service';
-import { blankServiceForm, formFieldFor, serviceFormSchema, toCreateServiceBody, type ServiceForm } from './service-form';
+import { blankServiceForm, forkFormSchema, formFieldFor, serviceFormSchema, toCreateServiceBody, type ServiceForm } from './service-form';
 
 const base: ServiceForm = { ...blankServiceForm('startup-4', '17'), name: 'web', version: '17' };
 
@@ -33,6 +33,12 @@ describe('toCreateServiceBody', () => {
     });
     expect(createServiceSchema.safeParse(body).success).toBe(true);
   });
+
+  it("makes a fork: its source and time, no version nor admin (the source's)", () => {
+    const body = toCreateServiceBody({ ...base, adminUsername: 'boss', forkFrom: 'orders', recoveryPoint: 'time', recoveryTime: '2026-03-02T10:30:07' });
+    expect(body).toEqual({ plan: 'startup-4', 'fork-from-service': 'orders', 'recovery-backup-time': '2026-03-02T10:30:07Z' });
+    expect(createServiceSchema.safeParse(body).success).toBe(true);
+  });
 });
 
 describe('serviceFormSchema', () => {
@@ -46,6 +52,13 @@ describe('serviceFormSchema', () => {
     expect(serviceFormSchema.safeParse({ ...base, maintenanceDow: 'monday' }).error?.issues[0]?.path).toEqual(['maintenanceTime']);
     expect(serviceFormSchema.safeParse({ ...base, maintenanceDow: 'never' }).success).toBe(true);
   });
+
+  it("checks a fork's time against its source's window, and nothing of the kind without a source", () => {
+    const window = { earliest: '2026-03-02T10:00:00Z', latest: '2026-03-02T11:00:00Z' };
+    const early = { ...base, recoveryPoint: 'time' as const, recoveryTime: '2026-03-02T09:59:59' };
+    expect(forkFormSchema(window).safeParse({ ...early, forkFrom: 'orders' }).error?.issues.map((i) => i.path)).toEqual([['recoveryTime']]);
+    expect(forkFormSchema(window).safeParse(early).success).toBe(true);
+  });
 });
 
 describe('formFieldFor', () => {
@@ -56,6 +69,8 @@ describe('formFieldFor', () => {
     ['maintenance.dow', 'maintenanceDow'],
     ['maintenance.time', 'maintenanceTime'],
     ['backup-schedule.backup-hour', 'backupTime'],
+    ['fork-from-service', 'forkFrom'],
+    ['recovery-backup-time', 'recoveryTime'],
     ['pg-settings', undefined],
     [undefined, undefined],
   ])('%s → %s', (api, form) => {

@@ -1,11 +1,13 @@
 // The create-service form: its values (what the inputs hold, blanks meaning
 // "let the service choose"), their checks built from the shared schemas, and
 // the translation to the POST body (createServiceSchema) and back for errors.
+// "Start from a backup of …" makes the service a fork of another one.
 import { z } from 'zod';
 import { parseCidr } from './cidr';
 import { cidrEntries, cidrListTextSchema } from './cidr-list';
 import { maintenanceDows, passwordSchema, serviceNameSchema, usernameSchema } from './common';
-import { createServiceSchema, type CreateService } from './service';
+import { checkRecoveryPoint, forkFields, recoveryFieldFor, recoveryPointFields, type RecoveryPoint } from './recovery-point';
+import { createServiceSchema, type CreateService, type RecoveryWindow } from './service';
 
 /** An optional text input: blank, or valid for `schema` (its first message, not zod's "Invalid input" of a union). */
 const blankOr = (schema: z.ZodType<unknown, string>) =>
@@ -30,6 +32,9 @@ export const serviceFormSchema = z
     maintenanceDow: z.enum(['', ...maintenanceDows]),
     maintenanceTime: blankOr(timeOfDaySchema),
     terminationProtection: z.boolean(),
+    /** The service to fork, '' for an empty one. */
+    forkFrom: z.union([z.literal(''), serviceNameSchema]),
+    ...recoveryPointFields,
   })
   .superRefine((v, ctx) => {
     // The API takes a maintenance window as day and time together; "never" needs no time.
@@ -41,6 +46,12 @@ export const serviceFormSchema = z
     }
   });
 export type ServiceForm = z.infer<typeof serviceFormSchema>;
+
+/** The form's checks once a source is chosen: its recovery point, a typed time against the source's window. */
+export const forkFormSchema = (window: RecoveryWindow | undefined) =>
+  serviceFormSchema.superRefine((v, ctx) => {
+    if (v.forkFrom) checkRecoveryPoint(v, ctx, window);
+  });
 
 /** The form as it opens: everything blank but the plan and version the service type suggests. */
 export function blankServiceForm(plan: string, version: ServiceForm['version'] | undefined): Omit<ServiceForm, 'version'> & { version?: ServiceForm['version'] } {
@@ -55,6 +66,10 @@ export function blankServiceForm(plan: string, version: ServiceForm['version'] |
     maintenanceDow: '',
     maintenanceTime: '',
     terminationProtection: false,
+    forkFrom: '',
+    recoveryPoint: 'latest',
+    recoveryBackup: '',
+    recoveryTime: '',
   };
 }
 
@@ -67,9 +82,10 @@ const withSeconds = (time: string) => (time.length === 5 ? `${time}:00` : time);
 
 /** The POST body: only what the user set, in the API's own (kebab-case) shape. */
 export function toCreateServiceBody(v: ServiceForm): CreateService {
-  const body: CreateService = { plan: v.plan, version: v.version };
-  if (v.adminUsername) body['admin-username'] = v.adminUsername;
-  if (v.adminPassword) body['admin-password'] = v.adminPassword;
+  // a fork runs its source's major and keeps its users and passwords
+  const body: CreateService = v.forkFrom ? { plan: v.plan, ...forkFields(v.forkFrom, v) } : { plan: v.plan, version: v.version };
+  if (v.adminUsername && !v.forkFrom) body['admin-username'] = v.adminUsername;
+  if (v.adminPassword && !v.forkFrom) body['admin-password'] = v.adminPassword;
   const cidrs = cidrEntries(v.ipFilter);
   // canonical blocks, in line order, so an upstream `ip-filter[i]` is the i-th non-blank line
   if (cidrs.length > 0) body['ip-filter'] = cidrs.map((e) => canonicalCidr(e.text));
@@ -82,8 +98,8 @@ export function toCreateServiceBody(v: ServiceForm): CreateService {
   return body;
 }
 
-/** The form field an API error's `field` (e.g. `ip-filter[2]`, `maintenance.time`) belongs to. */
-export function formFieldFor(apiField: string | undefined): keyof ServiceForm | undefined {
+/** The form field an API error's `field` (e.g. `ip-filter[2]`, `maintenance.time`) belongs to; `point` says which chose a fork's time. */
+export function formFieldFor(apiField: string | undefined, point: RecoveryPoint = 'time'): keyof ServiceForm | undefined {
   if (!apiField) return undefined;
   const [head = '', rest = ''] = apiField.split(/(?=[.[])/);
   switch (head) {
@@ -103,6 +119,10 @@ export function formFieldFor(apiField: string | undefined): keyof ServiceForm | 
       return rest === '.dow' ? 'maintenanceDow' : 'maintenanceTime';
     case 'termination-protection':
       return 'terminationProtection';
+    case 'fork-from-service':
+      return 'forkFrom';
+    case 'recovery-backup-time':
+      return recoveryFieldFor(point);
     default:
       return undefined;
   }
