@@ -29,7 +29,9 @@ fi
 engine_pid=""
 console_pid=""
 stopped() {
-  trap - EXIT INT TERM
+  # no second signal (npm passes Ctrl-C on too) may cut this cleanup short
+  trap - EXIT
+  trap '' INT TERM
   for pid in $console_pid $engine_pid; do kill -TERM "$pid" 2>/dev/null || true; done
   # background jobs of a non-interactive shell ignore Ctrl-C's SIGINT: they were told with SIGTERM above
   for pid in $console_pid $engine_pid; do
