@@ -9,7 +9,7 @@
 // Ratios, measured in one run, are what to compare (shared, noisy machine).
 // Usage: npx tsx bench/backup.ts [--gib 1] [--rounds 3] [--seconds 60]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -64,6 +64,7 @@ async function main(cleanup: Cleanup): Promise<void> {
   if (!rec) throw new Error('no service');
   const data = paths(masterSpec(t.engine, rec).root).data;
   const floorDir = mkdtempSync(join(tmpdir(), 'pgdeck-bench-floor-'));
+  chmodSync(floorDir, 0o755); // the service's OS user runs the floor cluster in it
   cleanup.add('floor copies', () => rmSync(floorDir, { recursive: true, force: true }));
 
   // 1. base backup against tar
@@ -131,7 +132,9 @@ async function main(cleanup: Cleanup): Promise<void> {
     const c = spawn(PGBENCH, ['-i', '-s', '10', '-q'], { env });
     c.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`pgbench -i exited ${code}`))));
   });
-  const bench = spawn(PGBENCH, ['-c', '4', '-T', String(args.seconds), '-n'], { env, stdio: 'ignore' });
+  const bench = spawn(PGBENCH, ['-c', '4', '-T', String(args.seconds), '-n'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // listened to from the start: pgbench may end before the sampling loop does
+  const benchDone = new Promise<number | null>((r) => bench.on('close', r));
   const samples: { at: number; file: string }[] = [];
   const client: pg.Client = await connect(t, svc);
   const started = Date.now();
@@ -141,7 +144,8 @@ async function main(cleanup: Cleanup): Promise<void> {
     await sleep(200);
   }
   await client.end();
-  await new Promise((r) => bench.on('close', r));
+  const code = await benchDone;
+  if (code !== 0) throw new Error(`pgbench exited ${code}`);
   // every sampled file archived: wait up to archive_timeout past the end
   const wal = backupPaths(t.engine, rec).wal;
   const archivedAt = () => new Map(readdirSync(wal).filter((n) => n.endsWith('.gz')).map((n) => [n.slice(0, 24), statSync(join(wal, n)).mtimeMs]));

@@ -63,8 +63,15 @@ export const backupsKept = (plan: Plan): number => BACKUPS_KEPT[plan.name.split(
 /** Hours between base backups. */
 export const BACKUP_INTERVAL_HOURS = 24;
 
-/** At most this much committed work is ever unarchived (archive_timeout). */
-export const ARCHIVE_TIMEOUT_SECONDS = 60;
+/**
+ * archive_timeout: a WAL file is switched at least this often. Below the promised minute, so that
+ * compressing and writing the file (a second or two on a busy machine) still lands inside it:
+ * bench/backup.ts measured a p99 of 60.5 s with 60.
+ */
+export const ARCHIVE_TIMEOUT_SECONDS = 50;
+
+/** At most this much committed work is ever unarchived: the figure the plans promise. */
+export const ARCHIVE_PROMISE_SECONDS = 60;
 
 /**
  * The plan's backup figures in the public shape: a base backup a day (infrequent), WAL archived at least every
@@ -76,7 +83,7 @@ export function backupConfig(plan: Plan) {
     interval: BACKUP_INTERVAL_HOURS,
     'max-count': backupsKept(plan),
     'recovery-mode': 'pitr',
-    'frequent-interval-minutes': ARCHIVE_TIMEOUT_SECONDS / 60,
+    'frequent-interval-minutes': ARCHIVE_PROMISE_SECONDS / 60,
     'frequent-oldest-age-minutes': keptMinutes,
     'infrequent-interval-minutes': BACKUP_INTERVAL_HOURS * 60,
     'infrequent-oldest-age-minutes': keptMinutes,
