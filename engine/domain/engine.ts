@@ -3,7 +3,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EngineConfig } from '../config';
-import { installedMajors, reachableBinaries, type Binaries } from '../runtime/binaries';
+import { installedMajors, keepBinaries, keptBinaries, pruneKept, type Binaries } from '../runtime/binaries';
 import { InstanceRuntime, type ConfValue, type InstanceSpec } from '../runtime/instance';
 import { ServiceUsers } from '../runtime/os-users';
 import { lookupUser, run, type RunAs } from '../runtime/process';
@@ -38,7 +38,10 @@ export interface Engine {
   runAs: RunAs | null;
   /** Each service's own OS user (when the engine is root). */
   osUsers: ServiceUsers;
+  /** The installed binaries of each major (the engine's kept copy of them), by major: what new nodes run. */
   binaries: Map<string, Binaries>;
+  /** Every version a node runs or may run, by minor version (e.g. 16.14): each node runs its recorded one. */
+  kept: Map<string, Binaries>;
   /** The installed PgBouncer, run per service; null when there is none (pools then answer unsupported). */
   bouncer: BouncerRuntime | null;
   ca: Pem;
@@ -108,10 +111,21 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
     });
   }
   const binaries = new Map<string, Binaries>();
+  // Nodes run from the engine's own copy of their version (DATA/binaries/postgresql-<version>), so a package replaced
+  // by a newer minor leaves them running, and an update can go back. A copy no node runs goes at the next start.
+  const keptDir = join(config.dataDir, 'binaries');
+  mkdirSync(keptDir, { recursive: true, mode: 0o711 });
+  chmodSync(keptDir, 0o711);
   for (const b of installedMajors()) {
-    binaries.set(b.major, await reachableBinaries(b, runAs, '/usr/local/lib/pgdeck'));
+    const own = await keepBinaries(b, keptDir);
+    if (runAs) await run(join(own.bin, 'postgres'), ['--version'], { runAs, timeoutMs: 10_000 });
+    binaries.set(b.major, own);
+    store.nodes.fillVersions(b.major, b.version);
   }
   if (!binaries.size) throw new Error('no PostgreSQL binaries found: run npm install (they come from the pg13..pg18 packages)');
+  const used = new Set([...binaries.values()].map((b) => b.version).concat(store.nodes.all().map((n) => n.version)));
+  for (const v of pruneKept(keptDir, used)) console.log(`removed the kept binaries of PostgreSQL ${v}: no node runs them`);
+  const kept = keptBinaries(keptDir);
   const ca = await ensureCa(join(config.dataDir, 'ca'));
   // Keys and secrets are the engine's alone (older engines left some readable).
   chmodSync(join(config.dataDir, 'ca'), 0o700);
@@ -134,8 +148,9 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   const backupRoot = (svc: Pick<ServiceRecord, 'id'>) => join(config.dataDir, 'backups', svc.id);
   const archiveScript = installArchiveScript(join(config.dataDir, 'bin'));
   const spec = (svc: ServiceRecord, node: NodeRecord): InstanceSpec => {
-    const b = binaries.get(node.major);
-    if (!b) throw new Error(`PostgreSQL ${node.major} binaries are not installed`);
+    // its own version; the installed minor of its major only when that copy was removed by hand
+    const b = kept.get(node.version) ?? binaries.get(node.major);
+    if (!b) throw new Error(`PostgreSQL ${node.version || node.major} binaries are not installed`);
     return {
       root: nodeRoot(svc, node),
       port: node.port,
@@ -165,7 +180,7 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
     planParameters: new Set(plans.flatMap((p) => Object.keys(planSettings(p)))),
   };
   return {
-    config, ...store, runtime, runAs, osUsers, binaries, bouncer, ca, inflight, recovering, spares, settings,
+    config, ...store, runtime, runAs, osUsers, binaries, kept, bouncer, ca, inflight, recovering, spares, settings,
     spec, serviceRoot, nodeRoot, backupRoot, serviceRunAs,
   };
 }

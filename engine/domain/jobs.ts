@@ -1,5 +1,6 @@
 // Every kind of scheduled job the engine runs, by name: the scheduler runs them.
 import { backupJob } from './backups';
+import { maintenanceJob } from './maintenance';
 import { nextDailyAt, type JobKind } from './scheduler';
 
 /** Finished operations are kept this long, then pruned (GET /v2/operation/{id} answers 404 after). */
@@ -14,4 +15,5 @@ export const jobKinds: Record<string, JobKind> = {
     },
   },
   backup: backupJob,
+  maintenance: maintenanceJob,
 };

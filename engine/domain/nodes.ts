@@ -6,14 +6,20 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServicePg } from '@/lib/schemas/service';
 import { paths } from '../runtime/instance';
+import { issueServerCert, type Pem } from '../runtime/tls';
 import type { NodeRecord } from '../store/nodes';
 import type { ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
 import { releasePorts } from './ports';
 
 /** The record of a new service's first node: the master, in the service's directory. */
-export function firstNode(service: string, major: string, port: number): Omit<NodeRecord, 'createdAt' | 'progress'> {
-  return { service, name: `${service}-1`, seq: 1, dir: '', port, major, role: 'master', state: 'setting_up_vm' };
+export function firstNode(service: string, major: string, version: string, port: number): Omit<NodeRecord, 'createdAt' | 'progress'> {
+  return { service, name: `${service}-1`, seq: 1, dir: '', port, major, version, role: 'master', state: 'setting_up_vm' };
+}
+
+/** A node's server certificate, from the engine's CA, for every name a client reaches it by. */
+export function nodeCertificate(engine: Engine): Promise<Pem> {
+  return issueServerCert(engine.ca, [...new Set([engine.config.pgHost, 'localhost', '127.0.0.1', '::1'])]);
 }
 
 /** Stops a node's postmaster (`fast`: sessions end, then a checkpoint); `immediate` when fast does not work. */

@@ -16,6 +16,7 @@ import { stopBouncer, syncBouncer } from './bouncer';
 import { applyDatabase } from './databases';
 import type { Engine } from './engine';
 import { masterOf, masterSpec, requireService } from './lookup';
+import { maintenanceJobName, scheduleMaintenance } from './maintenance';
 import { stopNode } from './nodes';
 import { applyUser, databaseExists, hardenRoles } from './roles';
 
@@ -152,6 +153,8 @@ export async function ensureInstance(engine: Engine, name: string): Promise<Map<
   removeBackupLeftovers(engine, svc);
   // a service made before backups existed gets its first one now
   if (!engine.jobs.get(backupJobName(name))) scheduleBackups(engine, svc, { now: true });
+  // and its maintenance window (made before maintenance existed)
+  if (!engine.jobs.get(maintenanceJobName(name))) scheduleMaintenance(engine, svc);
   // PgBouncer's admin socket is in the service's run directory: without it the engine cannot reach PgBouncer (started again later)
   const admin = bouncerSocket(engine, svc);
   if (admin && !existsSync(admin)) await stopBouncer(engine, svc);

@@ -10,8 +10,8 @@ export interface JobKind {
   next(after: Date, engine: Engine, job: Pick<JobRecord, 'service'>): Date;
   /** Engine-wide jobs exist always; per-service jobs are made by their service. */
   perService?: boolean;
-  /** Does the work; answers what it did, kept as the job's last result. */
-  run(engine: Engine, job: JobRecord): Promise<string>;
+  /** Does the work (`now`: the time the scheduler ran it for); answers what it did, kept as the job's last result. */
+  run(engine: Engine, job: JobRecord, now: Date): Promise<string>;
 }
 
 /** A failed run is tried again this much later (and says why in its last result). */
@@ -65,7 +65,7 @@ export class Scheduler {
       if (!kind) continue;
       const started = new Date();
       try {
-        const result = await kind.run(engine, job);
+        const result = await kind.run(engine, job, now);
         engine.jobs.ran(job.name, started, result, kind.next(started, engine, job));
         console.log(`job ${job.name}: ${result}`);
       } catch (err) {

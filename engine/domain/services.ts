@@ -6,7 +6,6 @@ import { ApiError } from '@/lib/api-v2/errors';
 import { parseCidr } from '@/lib/schemas/cidr';
 import type { Operation } from '@/lib/schemas/operation';
 import type { CreateService, UpdateService } from '@/lib/schemas/service';
-import { issueServerCert } from '../runtime/tls';
 import { DEFAULT_DATABASE, TEMPLATE_ADMIN, ensureTemplate } from '../runtime/templates';
 import { quoteIdent } from '../runtime/sql-text';
 import type { OperationRow } from '../store/operations';
@@ -19,7 +18,8 @@ import { stopBouncer, syncBouncer } from './bouncer';
 import { serviceParameters, type Engine } from './engine';
 import { alignForkContents, checkFork, recordForkContents, restoreFork, type ForkSource } from './forks';
 import { masterOf, masterSpec, requireService } from './lookup';
-import { firstNode, removeNode, stopNode } from './nodes';
+import { scheduleMaintenance } from './maintenance';
+import { firstNode, nodeCertificate, removeNode, stopNode } from './nodes';
 import { runLater, runNow, withOperation } from './operations';
 import { generatePassword } from './passwords';
 import { findPlan, isAuthorized, plans, type Plan } from './plans';
@@ -99,7 +99,8 @@ function recordService(
       // a fork's restored catalog holds its source's secret until the fork gets its own
       engineSecretSealed: source?.engineSecretSealed ?? null,
     });
-    engine.nodes.insert(firstNode(name, at.major, at.port));
+    // new nodes run the installed minor of their major
+    engine.nodes.insert(firstNode(name, at.major, engine.binaries.get(at.major)?.version ?? at.major, at.port));
     if (source) {
       recordForkContents(engine, source, name);
       return engine.operations.insert(name, 'create-service', { 'fork-from': source.name, 'recovery-time': body['recovery-backup-time'] ?? '' });
@@ -124,7 +125,7 @@ export async function materialize(engine: Engine, name: string, fork?: ForkSourc
   if (svc.osUser) await engine.osUsers.ensure(svc.osUser, root);
   let node = masterOf(engine, svc);
   let spec = engine.spec(svc, node);
-  const tls = await issueServerCert(engine.ca, [...new Set([engine.config.pgHost, 'localhost', '127.0.0.1', '::1'])]);
+  const tls = await nodeCertificate(engine);
   ensureBackupDirs(engine, svc);
   const copied = join(root, 'copied');
   let note: string | undefined;
@@ -175,6 +176,7 @@ export async function materialize(engine: Engine, name: string, fork?: ForkSourc
     engine.services.update(name, { phase: 'running' });
     // its first base backup as soon as it runs, then daily at its backup-schedule
     scheduleBackups(engine, requireService(engine, name), { now: true });
+    scheduleMaintenance(engine, requireService(engine, name));
   })();
   return note;
 }
@@ -234,6 +236,7 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
       ...(restart ? { phase: 'updating' as const } : {}),
     });
     if (body['backup-schedule']) scheduleBackups(engine, requireService(engine, name));
+    if (body.maintenance) scheduleMaintenance(engine, requireService(engine, name));
     // What is live: the store goes back to it when the change cannot be applied, and the files follow.
     const restore = async (reapply: (() => Promise<void>) | null) => {
       engine.services.update(name, {
@@ -241,6 +244,7 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
         terminationProtection: svc.terminationProtection, settings: svc.settings, phase: svc.phase,
       });
       if (body['backup-schedule']) scheduleBackups(engine, requireService(engine, name));
+      if (body.maintenance) scheduleMaintenance(engine, requireService(engine, name));
       await (reapply ?? (async () => writeConfigs(engine, requireService(engine, name))))()
         .catch((err: Error) => console.error(`${name}: rewriting the configuration as it was failed: ${err.message}`));
     };

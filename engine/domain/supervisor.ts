@@ -51,6 +51,10 @@ const resumers: Record<string, Resume> = {
   'create-connection-pool': (e, op) => syncBouncer(e, op.service, { start: true }),
   'update-connection-pool': (e, op) => syncBouncer(e, op.service, { start: true }),
   'delete-connection-pool': (e, op) => syncBouncer(e, op.service, { start: true }),
+  // each node was started again on the version it has recorded: as before the maintenance, or updated
+  'start-maintenance': async () => {
+    throw new Error('the engine stopped during maintenance; every node runs its recorded version, and what was not applied is still pending');
+  },
 };
 
 /** Services brought up at once after an engine start: enough to overlap their I/O, few enough for 2 cores. */
@@ -179,7 +183,8 @@ export class Supervisor {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.check(), this.intervalMs);
+    // a check cut off by the engine stopping under it (its store closed) is logged, not an unhandled rejection
+    this.timer = setInterval(() => void this.check().catch((err: Error) => console.error(`supervisor: ${err.message}`)), this.intervalMs);
     this.timer.unref();
   }
 

@@ -5,6 +5,7 @@ import type { ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
 import { findPlan, maxConnections } from './plans';
 import { listBackups, recoveryWindow } from './backups';
+import type { UpdateView } from './maintenance-updates';
 import { nodeState } from './nodes';
 import { poolsView } from './pools';
 
@@ -43,8 +44,8 @@ export function commonView(engine: Engine, svc: ServiceRecord): ServiceCommon {
   };
 }
 
-/** `reveal` false (viewer keys) leaves every password out. */
-export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean): ServicePg {
+/** `reveal` false (viewer keys) leaves every password out; `updates`: what maintenance would apply (maintenance-updates.ts). */
+export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean, updates: UpdateView[] = []): ServicePg {
   const plan = findPlan(svc.plan);
   const window = recoveryWindow(engine, svc);
   const users = engine.services.users(svc.name);
@@ -83,7 +84,7 @@ export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean)
       'allow-replication': u.allowReplication,
     })),
     'ip-filter': svc.ipFilter,
-    maintenance: { ...svc.maintenance, updates: [] },
+    maintenance: { ...svc.maintenance, updates },
     'backup-schedule': {
       ...(svc.backupSchedule['backup-hour'] != null ? { 'backup-hour': svc.backupSchedule['backup-hour'] } : {}),
       ...(svc.backupSchedule['backup-minute'] != null ? { 'backup-minute': svc.backupSchedule['backup-minute'] } : {}),

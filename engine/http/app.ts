@@ -4,6 +4,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError } from '@/lib/api-v2/errors';
 import type { Engine } from '../domain/engine';
 import { databaseRoutes } from './databases';
+import { maintenanceRoutes } from './maintenance';
 import { metaRoutes } from './meta';
 import { poolRoutes } from './pools';
 import { serviceRoutes } from './services';
@@ -52,6 +53,6 @@ export function build(engine: Engine, opts: { log?: (line: string) => void } = {
     reply.code(404).send({ message: `no such endpoint: ${request.method} ${(request.raw.url ?? '').split('?')[0]}`, code: 'not-found' });
   });
 
-  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes]) routes(app, engine);
+  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes]) routes(app, engine);
   return app;
 }

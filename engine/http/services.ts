@@ -4,6 +4,7 @@ import { serviceNameSchema } from '@/lib/schemas/common';
 import { createServiceSchema, unsupportedServiceFields, updateServiceSchema } from '@/lib/schemas/service';
 import type { Engine } from '../domain/engine';
 import { requireService } from '../domain/lookup';
+import { updatesView } from '../domain/maintenance-updates';
 import { createService, deleteService, updateService } from '../domain/services';
 import { commonView, serviceView } from '../domain/views';
 import { requirePermission } from './auth';
@@ -39,7 +40,11 @@ export function serviceRoutes(app: FastifyInstance, engine: Engine): void {
     url: '/v2/dbaas-postgres/:name',
     permission: 'read',
     params: name,
-    handler: (ctx) => serviceView(engine, requireService(engine, ctx.params.name), ctx.can('reveal')),
+    handler: async (ctx) => {
+      const updates = await updatesView(engine, requireService(engine, ctx.params.name));
+      // read again: the servers were asked meanwhile
+      return serviceView(engine, requireService(engine, ctx.params.name), ctx.can('reveal'), updates);
+    },
   });
 
   // PUT /v2/dbaas-postgres/{name} – update a service

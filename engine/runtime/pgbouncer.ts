@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { setPriority } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import pg from 'pg';
 import type { PoolMode } from '@/lib/schemas/pool';
 import type { SettingsValues } from '@/lib/schemas/settings';
@@ -190,18 +190,32 @@ export class BouncerRuntime {
     this.instances.writeOwned(p.ini, iniText(spec), spec.runAs);
   }
 
-  /** The pid of the PgBouncer serving this service's ini, else null. */
+  /**
+   * The pid of the PgBouncer serving this service's ini, else null; also one started from a PgBouncer binary
+   * since replaced or moved (an update waiting for maintenance to restart it).
+   */
   pid(root: string): number | null {
+    return this.running(root)?.pid ?? null;
+  }
+
+  /** The running PgBouncer of this service and the binary it was started from (" (deleted)" when replaced since). */
+  running(root: string): { pid: number; exe: string } | null {
     const p = bouncerPaths(root);
     try {
       const pid = Number(readFileSync(p.pid, 'utf8').trim());
       if (!Number.isInteger(pid) || pid <= 0) return null;
       // a reused pid belongs to another program, or to another service's PgBouncer
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      return readlinkSync(`/proc/${pid}/exe`) === this.binary.bin && cmdline.includes(p.ini) ? pid : null;
+      const exe = readlinkSync(`/proc/${pid}/exe`);
+      return basename(exe.replace(/ \(deleted\)$/, '')).startsWith('pgbouncer') && cmdline.includes(p.ini) ? { pid, exe } : null;
     } catch {
       return null;
     }
+  }
+
+  /** The installed binary, which `start` runs. */
+  get bin(): string {
+    return this.binary.bin;
   }
 
   /** Starts PgBouncer (daemonized) unless it runs, and waits until it accepts TCP connections. */

@@ -132,3 +132,8 @@ export async function issueServerCert(ca: Pem, hosts: string[], days = 825): Pro
   });
   return { cert: leaf.toString('pem'), key: await exportKeyPem(keys.privateKey) };
 }
+
+/** When a PEM certificate stops being valid. */
+export function certificateExpiry(pem: string): Date {
+  return new x509.X509Certificate(pem).notAfter;
+}

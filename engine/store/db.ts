@@ -150,6 +150,9 @@ const migrations: (string | Migration)[] = [
      created_at TEXT NOT NULL
    );
    CREATE INDEX jobs_due ON jobs(due_at);`,
+  // Issue 11: the minor version each node runs (its binaries are kept until no node runs them); nodes made before
+  // get the installed version of their major at the next start.
+  `ALTER TABLE nodes ADD COLUMN version TEXT;`,
 ];
 
 export function openDb(file: string): Db {

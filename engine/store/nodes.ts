@@ -25,6 +25,8 @@ export interface NodeRecord {
   dir: string;
   port: number;
   major: string;
+  /** The minor version it runs (e.g. 16.14): its binaries, until maintenance or an upgrade moves it. */
+  version: string;
   role: NodeRole;
   state: NodeState;
   progress: ProgressUpdate[];
@@ -32,12 +34,12 @@ export interface NodeRecord {
 }
 
 interface NodeRow {
-  service: string; name: string; seq: number; dir: string; port: number; major: string; role: NodeRole; state: NodeState;
-  progress: string; created_at: string;
+  service: string; name: string; seq: number; dir: string; port: number; major: string; version: string | null; role: NodeRole;
+  state: NodeState; progress: string; created_at: string;
 }
 
 const toNode = (r: NodeRow): NodeRecord => ({
-  service: r.service, name: r.name, seq: r.seq, dir: r.dir, port: r.port, major: r.major, role: r.role, state: r.state,
+  service: r.service, name: r.name, seq: r.seq, dir: r.dir, port: r.port, major: r.major, version: r.version ?? '', role: r.role, state: r.state,
   progress: JSON.parse(r.progress) as ProgressUpdate[], createdAt: r.created_at,
 });
 
@@ -74,16 +76,22 @@ export class NodeStore {
   }
 
   insert(n: Omit<NodeRecord, 'createdAt' | 'progress'>): void {
-    this.db.prepare('INSERT INTO nodes (service, name, seq, dir, port, major, role, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(n.service, n.name, n.seq, n.dir, n.port, n.major, n.role, n.state, now());
+    this.db.prepare('INSERT INTO nodes (service, name, seq, dir, port, major, version, role, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(n.service, n.name, n.seq, n.dir, n.port, n.major, n.version, n.role, n.state, now());
   }
 
-  update(service: string, name: string, patch: Partial<Pick<NodeRecord, 'port' | 'role' | 'state' | 'progress' | 'major'>>): void {
+  /** Nodes made before versions were recorded run the installed version of their major. */
+  fillVersions(major: string, version: string): void {
+    this.db.prepare('UPDATE nodes SET version = ? WHERE major = ? AND version IS NULL').run(version, major);
+  }
+
+  update(service: string, name: string, patch: Partial<Pick<NodeRecord, 'port' | 'role' | 'state' | 'progress' | 'major' | 'version'>>): void {
     const cols: Record<string, unknown> = {};
     if (patch.port !== undefined) cols.port = patch.port;
     if (patch.role !== undefined) cols.role = patch.role;
     if (patch.state !== undefined) cols.state = patch.state;
     if (patch.major !== undefined) cols.major = patch.major;
+    if (patch.version !== undefined) cols.version = patch.version;
     if (patch.progress !== undefined) cols.progress = JSON.stringify(patch.progress);
     const keys = Object.keys(cols);
     if (!keys.length) return;
