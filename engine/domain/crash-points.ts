@@ -6,3 +6,13 @@ export type CrashPoint = 'create-user:role-created' | 'reset-password:applied' |
 export function crashPoint(name: CrashPoint): void {
   if (process.env.PGDECK_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
 }
+
+/**
+ * Named points where an operation fails as if a step went wrong (PGDECK_FAIL_AT):
+ * the tests use them to prove a failure rolls back. Unset, nothing happens.
+ */
+export type FailPoint = 'upgrade:pg_upgrade' | 'upgrade:verify' | 'upgrade:switch';
+
+export function failPoint(name: FailPoint): void {
+  if (process.env.PGDECK_FAIL_AT === name) throw new Error(`failure injected at ${name} (PGDECK_FAIL_AT)`);
+}

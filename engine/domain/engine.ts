@@ -20,6 +20,7 @@ import { OperationStore } from '../store/operations';
 import { SecretBox } from '../store/secret-box';
 import { NodeStore, type NodeRecord } from '../store/nodes';
 import { ServiceStore, type ServiceRecord } from '../store/services';
+import { TaskStore } from '../store/tasks';
 import type { SettingsContext } from '../settings/context';
 import { renderPgSettings } from '../settings/render';
 import { ARCHIVE_TIMEOUT_SECONDS, findPlan, planSettings, plans } from './plans';
@@ -33,6 +34,7 @@ export interface Engine {
   nodes: NodeStore;
   operations: OperationStore;
   jobs: JobStore;
+  tasks: TaskStore;
   runtime: InstanceRuntime;
   /** The shared unprivileged user that builds templates and spares (null when the engine is not root). */
   runAs: RunAs | null;
@@ -75,7 +77,7 @@ export function openStore(dataDir: string) {
   mkdirSync(dataDir, { recursive: true, mode: 0o711 });
   const box = SecretBox.open(join(dataDir, 'secret.key'));
   const db = openDb(join(dataDir, 'engine.db'));
-  return { db, box, keys: new KeyStore(db, box), services: new ServiceStore(db), nodes: new NodeStore(db), operations: new OperationStore(db), jobs: new JobStore(db) };
+  return { db, box, keys: new KeyStore(db, box), services: new ServiceStore(db), nodes: new NodeStore(db), operations: new OperationStore(db), jobs: new JobStore(db), tasks: new TaskStore(db) };
 }
 
 function resolveRunAs(name: string): RunAs | null {

@@ -95,7 +95,7 @@ function backupFor(backups: BackupManifest[], time: Date | null): BackupManifest
  * the backup's start on (up to the first one archived after the target, when
  * there is one), and every timeline history file, into `to`.
  */
-async function stageWal(walDir: string, backup: BackupManifest, time: Date | null, to: string): Promise<number> {
+export async function stageWal(walDir: string, backup: BackupManifest, time: Date | null, to: string): Promise<number> {
   mkdirSync(to, { recursive: true, mode: 0o700 });
   const from = parseWalName(backup.startWal)?.position ?? 0n;
   let staged = 0;

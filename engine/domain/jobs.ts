@@ -11,7 +11,8 @@ export const jobKinds: Record<string, JobKind> = {
     next: (after) => nextDailyAt(after, 0, 30),
     run: async (engine) => {
       const before = new Date(Date.now() - OPERATIONS_KEPT_DAYS * 24 * 3600 * 1000);
-      return `pruned ${engine.operations.pruneFinished(before)} operation(s) finished before ${before.toISOString()}`;
+      const tasks = engine.tasks.pruneFinished(before);
+      return `pruned ${engine.operations.pruneFinished(before)} operation(s) and ${tasks} task(s) finished before ${before.toISOString()}`;
     },
   },
   backup: backupJob,

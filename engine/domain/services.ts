@@ -21,6 +21,7 @@ import { masterOf, masterSpec, requireService } from './lookup';
 import { scheduleMaintenance } from './maintenance';
 import { firstNode, nodeCertificate, removeNode, stopNode } from './nodes';
 import { runLater, runNow, withOperation } from './operations';
+import { upgradeService } from './upgrades';
 import { generatePassword } from './passwords';
 import { findPlan, isAuthorized, plans, type Plan } from './plans';
 import { allocatePort, releasePorts } from './ports';
@@ -211,7 +212,9 @@ export function deleteService(engine: Engine, name: string): Promise<Operation> 
 export async function updateService(engine: Engine, name: string, body: UpdateService): Promise<Operation> {
   const svc = requireService(engine, name);
   if (body.version !== undefined && body.version !== svc.major) {
-    throw new ApiError('unsupported', `version: upgrading from ${svc.major} to ${body.version} is not supported by this engine yet`, 'version');
+    const others = Object.keys(body).filter((k) => k !== 'version');
+    if (others.length) throw new ApiError('incorrect', `version: change the version on its own, then ${others.join(', ')}`, 'version');
+    return upgradeService(engine, name, body.version);
   }
   if (body.plan !== undefined) checkPlan(body.plan);
   await checkSettings(engine.settings, svc.major, body);

@@ -22,6 +22,8 @@ import { claimOwnPorts } from './ports';
 import { bouncerSocket, ensureInstance, pgSocket, reconcileContents, repairDirs } from './reconcile';
 import { applyUser, dropUser } from './roles';
 import { applyConfig, discard, materialize } from './services';
+import { failInterruptedTasks } from './upgrade-check';
+import { resumeUpgrade } from './upgrades';
 
 type Resume = (engine: Engine, op: OperationRow, params: Record<string, string>) => Promise<void>;
 
@@ -48,6 +50,8 @@ const resumers: Record<string, Resume> = {
     await syncBouncer(e, op.service);
   },
   // The store was written first: PgBouncer's files are rewritten from it.
+  // finished when its switch was written, rolled back (and failed) otherwise
+  upgrade: resumeUpgrade,
   'create-connection-pool': (e, op) => syncBouncer(e, op.service, { start: true }),
   'update-connection-pool': (e, op) => syncBouncer(e, op.service, { start: true }),
   'delete-connection-pool': (e, op) => syncBouncer(e, op.service, { start: true }),
@@ -112,6 +116,7 @@ export class Supervisor {
         metadata: { port: c.port },
       });
     }
+    failInterruptedTasks(engine);
     const interrupted = engine.operations.allPending();
     const opFor = new Map(interrupted.map((o) => [o.service, o]));
     await eachBounded(services, RECOVERY_CONCURRENCY, (svc) => this.recoverService(svc.name, opFor.get(svc.name)));
@@ -119,7 +124,8 @@ export class Supervisor {
     for (const op of interrupted.filter((o) => !engine.services.get(o.service))) await this.resume(op);
   }
 
-  private async recoverService(name: string, op: OperationRow | undefined): Promise<void> {
+  private async recoverService(name: string, interrupted: OperationRow | undefined): Promise<void> {
+    let op = interrupted;
     const { engine } = this;
     try {
       const svc = engine.services.get(name);
@@ -129,6 +135,11 @@ export class Supervisor {
         if (op) await this.resume(op);
         else if (svc.phase === 'deleting') await discard(engine, name);
         return;
+      }
+      // an upgrade cut off puts its nodes right (back, or forward past its switch) before anything starts them
+      if (op?.command === 'upgrade') {
+        await this.resume(op);
+        op = undefined;
       }
       let did: Map<string, string>;
       try {

@@ -8,6 +8,7 @@ import { maintenanceRoutes } from './maintenance';
 import { metaRoutes } from './meta';
 import { poolRoutes } from './pools';
 import { serviceRoutes } from './services';
+import { upgradeRoutes } from './upgrades';
 import { settingsRoutes } from './settings';
 import { userRoutes } from './users';
 
@@ -53,6 +54,6 @@ export function build(engine: Engine, opts: { log?: (line: string) => void } = {
     reply.code(404).send({ message: `no such endpoint: ${request.method} ${(request.raw.url ?? '').split('?')[0]}`, code: 'not-found' });
   });
 
-  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes]) routes(app, engine);
+  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes, upgradeRoutes]) routes(app, engine);
   return app;
 }

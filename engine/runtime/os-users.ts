@@ -39,8 +39,9 @@ async function withLockRetry(file: string, args: string[]): Promise<void> {
       await run(file, args, { timeoutMs: 30_000 });
       return;
     } catch (err) {
-      // exit 10: cannot lock /etc/passwd (another useradd, another engine)
-      if (!(err instanceof CommandError) || err.code !== 10 || attempt >= 50) throw err;
+      // another program holds /etc/passwd's lock (another engine, a test run): useradd exits 10, userdel 1
+      const locked = err instanceof CommandError && (err.code === 10 || /cannot lock|lock \S+ already used/.test(err.message));
+      if (!locked || attempt >= 50) throw err;
       await new Promise((r) => setTimeout(r, 100));
     }
   }

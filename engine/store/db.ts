@@ -153,6 +153,19 @@ const migrations: (string | Migration)[] = [
   // Issue 11: the minor version each node runs (its binaries are kept until no node runs them); nodes made before
   // get the installed version of their major at the next start.
   `ALTER TABLE nodes ADD COLUMN version TEXT;`,
+  // Issue 11: dbaas-task (an upgrade check today, a migration check next), readable at GET /v2/dbaas-task/{service}/{id}.
+  `CREATE TABLE tasks (
+     id TEXT PRIMARY KEY,
+     service TEXT NOT NULL REFERENCES services(name) ON DELETE CASCADE,
+     type TEXT NOT NULL,
+     params TEXT NOT NULL DEFAULT '{}',
+     success INTEGER,
+     result TEXT NOT NULL DEFAULT '',
+     result_codes TEXT NOT NULL DEFAULT '[]',
+     created_at TEXT NOT NULL,
+     finished_at TEXT
+   );
+   CREATE INDEX tasks_service ON tasks(service, created_at);`,
 ];
 
 export function openDb(file: string): Db {

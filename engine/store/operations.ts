@@ -46,6 +46,11 @@ export class OperationStore {
       .run(state, reason ?? null, message ?? null, now(), id);
   }
 
+  /** A pending operation says how far it got (GET /v2/operation/{id} shows it as its message). */
+  progress(id: string, message: string): void {
+    this.db.prepare("UPDATE operations SET message = ?, updated_at = ? WHERE id = ? AND state = 'pending'").run(message, now(), id);
+  }
+
   /** Removes finished operations last changed before `before`; pending ones always stay. Answers how many. */
   pruneFinished(before: Date): number {
     return this.db.prepare("DELETE FROM operations WHERE state != 'pending' AND updated_at < ?").run(before.toISOString()).changes;

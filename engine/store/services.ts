@@ -124,13 +124,14 @@ export class ServiceStore {
         JSON.stringify(s.settings), s.pgbouncerPort, s.osUser, s.engineSecretSealed, t, t);
   }
 
-  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'phase' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection' | 'settings' | 'pgbouncerPort' | 'osUser' | 'engineSecretSealed'>>): void {
+  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'major' | 'phase' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection' | 'settings' | 'pgbouncerPort' | 'osUser' | 'engineSecretSealed'>>): void {
     const cols: Record<string, unknown> = {};
     if (patch.osUser !== undefined) cols.os_user = patch.osUser;
     if (patch.engineSecretSealed !== undefined) cols.engine_secret_sealed = patch.engineSecretSealed;
     if (patch.settings !== undefined) cols.settings = JSON.stringify(patch.settings);
     if (patch.pgbouncerPort !== undefined) cols.pgbouncer_port = patch.pgbouncerPort;
     if (patch.plan !== undefined) cols.plan = patch.plan;
+    if (patch.major !== undefined) cols.major = patch.major;
     if (patch.phase !== undefined) cols.phase = patch.phase;
     if (patch.ipFilter !== undefined) cols.ip_filter = JSON.stringify(patch.ipFilter);
     if (patch.maintenance !== undefined) cols.maintenance = JSON.stringify(patch.maintenance);
