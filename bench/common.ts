@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import type { ServicePg } from '@/lib/schemas/service';
 import { processesUnder as processesUnderDir } from '../engine/runtime/process';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -233,4 +234,62 @@ export function cpuTimes(): { busy: number; iowait: number; total: number } {
 export function busyPercent(a: ReturnType<typeof cpuTimes>, b: ReturnType<typeof cpuTimes>): number {
   const dt = b.total - a.total;
   return dt > 0 ? (100 * (b.busy - a.busy)) / dt : Number.NaN;
+}
+
+/**
+ * A client that inserts a row into `beats (at timestamptz)` every `cadenceMs` over verified TLS, reconnecting
+ * at the same cadence while refused: the longest gap between two successful inserts is how long writes were refused.
+ */
+export class Writer {
+  readonly ok: number[] = [];
+  refused = 0;
+  private stopped = false;
+  private done: Promise<void> | null = null;
+
+  constructor(private readonly svc: ServicePg, private readonly ca: string, private readonly cadenceMs = 20) {}
+
+  start(maxMs: number): void {
+    this.done = this.loop(now() + maxMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.done;
+  }
+
+  /** The longest time between two successful inserts. */
+  longestGap(): number {
+    return this.ok.slice(1).reduce((max, at, i) => Math.max(max, at - (this.ok[i] as number)), 0);
+  }
+
+  private connect(): pg.Client {
+    const p = this.svc['uri-params'] ?? {};
+    const client = new pg.Client({
+      host: p.host, port: Number(p.port), user: p.user, password: p.password, database: p.dbname,
+      ssl: { ca: this.ca, rejectUnauthorized: true }, connectionTimeoutMillis: 2000,
+    });
+    client.on('error', () => undefined);
+    return client;
+  }
+
+  private async loop(deadline: number): Promise<void> {
+    let client: pg.Client | null = null;
+    while (!this.stopped && now() < deadline) {
+      const tick = now();
+      try {
+        if (!client) {
+          client = this.connect();
+          await client.connect();
+        }
+        await client.query('INSERT INTO beats (at) VALUES (clock_timestamp())');
+        this.ok.push(now());
+      } catch {
+        this.refused++;
+        await client?.end().catch(() => undefined);
+        client = null;
+      }
+      await sleep(Math.max(0, this.cadenceMs - (now() - tick)));
+    }
+    await client?.end().catch(() => undefined);
+  }
 }

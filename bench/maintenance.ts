@@ -17,10 +17,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Operation } from '@/lib/schemas/operation';
-import type { ServicePg } from '@/lib/schemas/service';
 import { Fixtures } from '../engine/test/fixtures';
 import type { TestEngine } from '../engine/test/harness';
-import { Cleanup, median, ms, now, sleep, useOwnPortBase } from './common';
+import { Cleanup, median, ms, now, sleep, useOwnPortBase, Writer } from './common';
 
 const CADENCE_MS = 20;
 const OP_TIMEOUT_MS = 180_000;
@@ -31,61 +30,6 @@ function parseArgs(argv: string[]): { rounds: number } {
   const rounds = Number(value);
   if (flag !== '--rounds' || !Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new Error('usage: maintenance.ts [--rounds 1..20]');
   return { rounds };
-}
-
-/** Inserts a row every CADENCE_MS until stopped; remembers when each insert succeeded. */
-class Writer {
-  readonly ok: number[] = [];
-  refused = 0;
-  private stopped = false;
-  private done: Promise<void> | null = null;
-
-  constructor(private readonly svc: ServicePg, private readonly ca: string) {}
-
-  start(maxMs: number): void {
-    this.done = this.loop(now() + maxMs);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.done;
-  }
-
-  /** The longest time between two successful inserts. */
-  longestGap(): number {
-    return this.ok.slice(1).reduce((max, at, i) => Math.max(max, at - (this.ok[i] as number)), 0);
-  }
-
-  private connect(): pg.Client {
-    const p = this.svc['uri-params'] ?? {};
-    const client = new pg.Client({
-      host: p.host, port: Number(p.port), user: p.user, password: p.password, database: p.dbname,
-      ssl: { ca: this.ca, rejectUnauthorized: true }, connectionTimeoutMillis: 2000,
-    });
-    client.on('error', () => undefined);
-    return client;
-  }
-
-  private async loop(deadline: number): Promise<void> {
-    let client: pg.Client | null = null;
-    while (!this.stopped && now() < deadline) {
-      const tick = now();
-      try {
-        if (!client) {
-          client = this.connect();
-          await client.connect();
-        }
-        await client.query('INSERT INTO beats (at) VALUES (clock_timestamp())');
-        this.ok.push(now());
-      } catch {
-        this.refused++;
-        await client?.end().catch(() => undefined);
-        client = null;
-      }
-      await sleep(Math.max(0, CADENCE_MS - (now() - tick)));
-    }
-    await client?.end().catch(() => undefined);
-  }
 }
 
 interface Sample { gap: number; engine: number; operation: number; refused: number; inserts: number; message: string }

@@ -26,7 +26,7 @@ import type { OperationRow } from '../store/operations';
 import type { ServiceRecord } from '../store/services';
 import { backupPaths, ensureBackupDirs, listBackups, scheduleBackups, takeBackup } from './backups';
 import { syncBouncer } from './bouncer';
-import { failPoint } from './crash-points';
+import { crashPoint, failPoint } from './crash-points';
 import type { Engine } from './engine';
 import { stageWal } from './forks';
 import { masterOf, requireService } from './lookup';
@@ -130,6 +130,8 @@ async function shutOut(ctx: Ctx, oldSpec: InstanceSpec): Promise<Map<string, str
 async function moveByPgUpgrade(ctx: Ctx, oldSpec: InstanceSpec, newRoot: string): Promise<Map<string, string>> {
   const { engine, plan } = ctx;
   await initNewCluster(newRoot, plan.toolsBin, oldSpec.runAs, oldSpec.password);
+  // written out while clients still work: the shutdown checkpoint, inside the downtime, has little left to write
+  await engine.runtime.query(oldSpec, 'CHECKPOINT');
   const before = await shutOut(ctx, oldSpec);
   await engine.runtime.stop(oldSpec, 'fast');
   // everything the old node wrote until it stopped: a restore after a failed start replays it
@@ -148,9 +150,13 @@ async function moveByPgUpgrade(ctx: Ctx, oldSpec: InstanceSpec, newRoot: string)
   return before;
 }
 
+/** The WAL files the archive does not hold yet (no archive_status/<file>.done): the last one, and any not archived. */
 async function copyWal(from: string, to: string): Promise<void> {
   mkdirSync(to, { recursive: true, mode: 0o700 });
-  for (const f of readdirSync(from)) if (/^[0-9A-F]{24}$|\.history$/.test(f)) copyFileSync(join(from, f), join(to, f));
+  const done = new Set(readdirSync(join(from, 'archive_status')).filter((f) => f.endsWith('.done')).map((f) => f.slice(0, -5)));
+  for (const f of readdirSync(from)) {
+    if (/^[0-9A-F]{24}$|\.history$/.test(f) && !done.has(f)) copyFileSync(join(from, f), join(to, f));
+  }
 }
 
 /** Dump and restore: the old node keeps running, shut to everyone but the engine, while its data is copied. */
@@ -208,6 +214,7 @@ async function verify(ctx: Ctx, before: Map<string, string>): Promise<void> {
   engine.runtime.writeConfig(closed, tlsOf(oldSpec));
   if (plan.method === 'pg_upgrade') writeFileSync(join(oldSpec.root, LINKED_MARK), `${ctx.newNode?.name}\n`);
   await engine.runtime.start(closed, 600_000);
+  crashPoint('upgrade:new-started');
   await waitWritable(engine, closed);
   failPoint('upgrade:verify');
   const after = await inventory(engine, closed);
@@ -337,6 +344,7 @@ async function runUpgrade(ctx: Ctx): Promise<string> {
   step(ctx, 'switch');
   failPoint('upgrade:switch');
   commitSwitch(ctx);
+  crashPoint('upgrade:switched');
   // clients back in: the normal pg_hba, reloaded
   const open = newSpec(ctx, { closed: false });
   engine.runtime.writeConfig(open);

@@ -4,6 +4,8 @@
 // and restore (15→16) keep data, users, pools, settings and the address; a
 // failure injected after the new cluster started rolls back with every
 // commit; a downgrade is refused.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation } from '@/lib/schemas/operation';
 import type { ServicePg } from '@/lib/schemas/service';
@@ -166,5 +168,37 @@ describe('a failed upgrade', () => {
     const op2 = await upgrade('rollback', '18');
     expect(op2.state, op2.message).toBe('success');
     expect(await queryAs(t, await t.getService('rollback'), 'SELECT count(*)::int AS n FROM orders', { database: 'shop' })).toEqual([{ n: 5001 }]);
+  }, 600_000);
+});
+
+describe('the engine killed with SIGKILL in the middle of an upgrade, then started again', () => {
+  it.each([
+    ['upgrade:new-started', '17', 'rolled back: the new cluster had started, so the old one is restored with every commit'],
+    ['upgrade:switched', '18', 'finished: the switch was written'],
+  ])('at %s: the service runs %s (%s)', async (point, version) => {
+    if (!can('17', '18')) return;
+    const dataDir = f.newDataDir();
+    const e = await f.engineProcess(dataDir, 48500 + Math.floor(Math.random() * 20) * 10, { PGDECK_CRASH_AT: point });
+    const created = await e.call<Operation>('POST', '/dbaas-postgres/cut', { plan: 'hobbyist-2', version: '17' });
+    expect((await e.waitOperation(created.body.id)).state).toBe('success');
+    await until('the first backup', async () => ((await e.call<ServicePg>('GET', '/dbaas-postgres/cut')).body.backups ?? []).length > 0, 60_000, 200);
+    const svc = (await e.call<ServicePg>('GET', '/dbaas-postgres/cut')).body;
+    // the engine process's own CA signed the service's certificate
+    const own = { engine: { ca: { cert: readFileSync(join(dataDir, 'ca', 'ca.crt'), 'utf8') } } } as unknown as TestEngine;
+    await queryAs(own, svc, 'CREATE TABLE kept AS SELECT generate_series(1, 1000) AS n');
+    const put = await e.call<Operation>('PUT', '/dbaas-postgres/cut', { version: '18' });
+    expect(put.status).toBe(200);
+    expect((await e.exited).signal).toBe('SIGKILL');
+    f.forget(e);
+
+    const again = await f.engineOn(dataDir);
+    const op = (await again.call<Operation>('GET', `/operation/${put.body.id}`)).body;
+    expect(op.state).toBe(version === '18' ? 'success' : 'failure');
+    const after = await again.getService('cut');
+    expect(after.version).toBe(version);
+    expect(after['node-states']).toEqual([expect.objectContaining({ role: 'master', state: 'running' })]);
+    expect(after['uri-params']?.port).toBe(svc['uri-params']?.port);
+    expect(await queryAs(again, after, 'SELECT count(*)::int AS n, current_setting(\'server_version_num\')::int / 10000 AS major FROM kept')).toEqual([{ n: 1000, major: Number(version) }]);
+    await queryAs(again, after, 'INSERT INTO kept VALUES (1001)');
   }, 600_000);
 });
