@@ -6,6 +6,7 @@
 // vanish, recording each event with its reason in the service's notifications.
 import { existsSync } from 'node:fs';
 import { paths } from '../runtime/instance';
+import { eachBounded } from '../runtime/bounded';
 import { LogWatch } from '../runtime/log-watch';
 import { portHolder } from '../runtime/port-holder';
 import type { NodeRecord } from '../store/nodes';
@@ -63,13 +64,6 @@ const resumers: Record<string, Resume> = {
 
 /** Services brought up at once after an engine start: enough to overlap their I/O, few enough for 2 cores. */
 const RECOVERY_CONCURRENCY = 4;
-
-async function eachBounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
-}
 
 const bindFailure = /could not bind|Address already in use/i;
 

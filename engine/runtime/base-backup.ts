@@ -6,6 +6,7 @@ import { createReadStream, createWriteStream, mkdirSync, writeFileSync, type Dir
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { eachBounded } from './bounded';
 import { ChecksumError, hashingTap } from './wal-archive';
 
 export interface ManifestFile {
@@ -41,13 +42,6 @@ const SKIPPED_CONTENTS = new Set(['pg_wal', 'pg_dynshmem', 'pg_notify', 'pg_seri
 const SKIPPED_FILES = new Set(['postmaster.pid', 'postmaster.opts', 'backup_label', 'backup_label.old', 'tablespace_map', 'recovery.signal',
   'standby.signal', 'current_logfiles', 'pg_internal.init']);
 const skippedFile = (name: string) => SKIPPED_FILES.has(name) || name.startsWith('pgsql_tmp') || name.endsWith('.tmp');
-
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, queue.length)) }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
-}
 
 /** Every file to copy, relative to `root`; the directories to make (the skipped ones empty). */
 async function walk(root: string): Promise<{ dirs: string[]; files: string[] }> {
@@ -95,7 +89,7 @@ export async function copyDataDir(from: string, to: string, concurrency = 4): Pr
   mkdirSync(to, { recursive: true, mode: 0o700 });
   for (const d of dirs) mkdirSync(join(to, d), { recursive: true, mode: 0o700 });
   const copied: ManifestFile[] = [];
-  await pool(files, concurrency, async (path) => {
+  await eachBounded(files, concurrency, async (path) => {
     try {
       copied.push({ path, ...(await copyHashed(join(from, path), join(to, path))) });
     } catch (err) {
@@ -113,7 +107,7 @@ export async function copyDataDir(from: string, to: string, concurrency = 4): Pr
 export async function restoreDataDir(backupDir: string, manifest: BackupManifest, to: string, concurrency = 4): Promise<void> {
   mkdirSync(to, { recursive: true, mode: 0o700 });
   for (const d of manifest.dirs) mkdirSync(join(to, d), { recursive: true, mode: 0o700 });
-  await pool(manifest.files, concurrency, async (f) => {
+  await eachBounded(manifest.files, concurrency, async (f) => {
     mkdirSync(dirname(join(to, f.path)), { recursive: true, mode: 0o700 });
     const got = await copyHashed(join(backupDir, 'data', f.path), join(to, f.path)).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') throw new Error(`${f.path}: missing from the backup`);

@@ -4,7 +4,7 @@ import type { SettingSchema, SettingsSection, SettingsValue } from '@/lib/schema
 import type { PgSettingRow } from '../runtime/templates';
 import { pgGroups, pgKeys, type PgGroup, type PgKey } from './pg-keys';
 import { unitFactor } from './units';
-import { problem } from './validate';
+import { settingProblem } from '@/lib/schemas/setting-check';
 
 export interface MajorSettings {
   major: string;
@@ -70,7 +70,7 @@ export function pgProperty(key: PgKey, row: PgSettingRow, withDefault: boolean):
   p['x-requires-restart'] = row.context === 'postmaster';
   if (withDefault) {
     const value = apiValue(key, row, row.setting);
-    if (problem(p, value) === null) p.default = value;
+    if (settingProblem(p, value) === null) p.default = value;
   }
   return p;
 }

@@ -7,9 +7,6 @@ import { ApiError } from '@/lib/api-v2/errors';
 import { isObject, settingProblem } from '@/lib/schemas/setting-check';
 import type { SettingSchema, SettingsValues } from '@/lib/schemas/settings';
 
-/** What is wrong with one value under its schema, or null when nothing is (pg-section.ts checks defaults with it). */
-export const problem = settingProblem;
-
 export interface SectionCheck {
   /** The body field, e.g. `pg-settings`. */
   field: string;
