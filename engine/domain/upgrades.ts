@@ -56,6 +56,14 @@ interface Ctx {
   /** When writes were refused (the old node stopped or shut off), and when they were accepted again. */
   downAt?: number;
   upAt?: number;
+  /** What the downtime went to, phase by phase, for the operation's message. */
+  phases: [string, number][];
+}
+
+/** Ends a phase of the downtime: its length goes into the operation's message. */
+function mark(ctx: Ctx, phase: string): void {
+  const last = ctx.phases.reduce((t, [, ms]) => t + ms, ctx.downAt ?? Date.now());
+  ctx.phases.push([phase, Date.now() - last]);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -123,7 +131,9 @@ async function shutOut(ctx: Ctx, oldSpec: InstanceSpec): Promise<Map<string, str
   await engine.runtime.reload(oldSpec);
   await engine.runtime.query(oldSpec, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'");
   // what the new cluster must hold, once nobody else can change it
-  return inventory(engine, oldSpec);
+  const before = await inventory(engine, oldSpec);
+  mark(ctx, 'shut out');
+  return before;
 }
 
 /** pg_upgrade --link: the old node stops; the new cluster takes its relation files through hard links. */
@@ -134,6 +144,7 @@ async function moveByPgUpgrade(ctx: Ctx, oldSpec: InstanceSpec, newRoot: string)
   await engine.runtime.query(oldSpec, 'CHECKPOINT');
   const before = await shutOut(ctx, oldSpec);
   await engine.runtime.stop(oldSpec, 'fast');
+  mark(ctx, 'stop');
   // everything the old node wrote until it stopped: a restore after a failed start replays it
   const kept = join(oldSpec.root, KEPT_WAL);
   rmSync(kept, { recursive: true, force: true });
@@ -143,6 +154,7 @@ async function moveByPgUpgrade(ctx: Ctx, oldSpec: InstanceSpec, newRoot: string)
     oldData: paths(oldSpec.root).data, oldBin: oldSpec.binaries.bin, newData: paths(newRoot).data, newBin: plan.toolsBin,
     oldPort: oldSpec.port, newPort: (ctx.newNode as NodeRecord).port, runAs: oldSpec.runAs, password: oldSpec.password, workDir: newRoot, mode: 'link',
   });
+  mark(ctx, 'pg_upgrade');
   if (!res.ok) {
     const said = res.problems.map((p) => `${p.check}${p.dbnames.length ? ` (${p.dbnames.join(', ')})` : ''}`).join('; ');
     throw new Error(`pg_upgrade failed: ${said || res.output.trim().split('\n').slice(-4).join(' | ')}`);
@@ -175,8 +187,10 @@ async function moveByDump(ctx: Ctx, oldSpec: InstanceSpec, newRoot: string): Pro
     to: { socketDir: paths(newRoot).run, port: built.port },
     bindir: plan.toolsBin, runAs: oldSpec.runAs, password: oldSpec.password, databases: (before.get('databases') ?? '').split(',').filter((d) => d && d !== 'template1'),
   });
+  mark(ctx, 'dump and restore');
   await engine.runtime.stop(closed, 'fast');
   await engine.runtime.stop(oldSpec, 'fast');
+  mark(ctx, 'stop');
   return before;
 }
 
@@ -216,10 +230,12 @@ async function verify(ctx: Ctx, before: Map<string, string>): Promise<void> {
   await engine.runtime.start(closed, 600_000);
   crashPoint('upgrade:new-started');
   await waitWritable(engine, closed);
+  mark(ctx, 'start');
   failPoint('upgrade:verify');
   const after = await inventory(engine, closed);
   const differ = [...before].filter(([k, v]) => after.get(k) !== v).map(([k, v]) => `${k}: ${v} before, ${after.get(k) ?? 'none'} after`);
   if (differ.length) throw new Error(`the upgraded cluster does not hold what the old one held: ${differ.join('; ')}`);
+  mark(ctx, 'verify');
 }
 
 /** The switch, one transaction in the store: the new node is the master on the service's port, the service on the new major. */
@@ -349,11 +365,12 @@ async function runUpgrade(ctx: Ctx): Promise<string> {
   const open = newSpec(ctx, { closed: false });
   engine.runtime.writeConfig(open);
   await engine.runtime.reload(open);
+  mark(ctx, 'switch');
   ctx.upAt = Date.now();
   const updated = await finishSwitch(engine, name);
   const parts = [
     `upgraded ${plan.from} → ${plan.target} in ${((Date.now() - started) / 1000).toFixed(0)} s (${plan.method === 'pg_upgrade' ? 'pg_upgrade --link' : 'dump and restore'})`,
-    `writes refused for ${(((ctx.upAt ?? 0) - (ctx.downAt ?? 0)) / 1000).toFixed(1)} s`,
+    `writes refused for ${(((ctx.upAt ?? 0) - (ctx.downAt ?? 0)) / 1000).toFixed(1)} s (${ctx.phases.map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)}`).join(', ')})`,
     ...(updated.length ? [`extensions updated: ${updated.join(', ')}`] : []),
     ...(plan.dropped.length ? [`dropped settings PostgreSQL ${plan.target} does not have: ${plan.dropped.join(', ')}`] : []),
   ];
@@ -372,7 +389,7 @@ export async function upgradeService(engine: Engine, name: string, target: strin
   const oldNode = masterOf(engine, svc);
   return withOperation(engine, name, 'upgrade', { from: svc.major, to: target, node: oldNode.name }, (op) => {
     engine.services.update(name, { phase: 'updating' });
-    const ctx: Ctx = { engine, name, op, plan, oldNode };
+    const ctx: Ctx = { engine, name, op, plan, oldNode, phases: [] };
     return runLater(engine, op, async () => {
       try {
         return await runUpgrade(ctx);
