@@ -126,7 +126,8 @@ describe('bad input', () => {
     ['migration (later work)', 'PUT', '/dbaas-postgres/alpha', { migration: { host: 'x', port: 5432 } }, 400, 'migration'],
     ['unknown field on update', 'PUT', '/dbaas-postgres/alpha', { name: 'other' }, 400, 'name'],
     ['invalid CIDR on update', 'PUT', '/dbaas-postgres/alpha', { 'ip-filter': ['300.1.1.1/32'] }, 400, 'ip-filter[0]'],
-    ['major upgrade', 'PUT', '/dbaas-postgres/alpha', { version: '17' }, 400, 'version'],
+    ['a downgrade', 'PUT', '/dbaas-postgres/alpha', { version: '13' }, 400, 'version'],
+    ['a version change with other fields', 'PUT', '/dbaas-postgres/alpha', { version: '18', plan: 'startup-4' }, 400, 'version'],
     ['multi-node plan on update', 'PUT', '/dbaas-postgres/alpha', { plan: 'premium-4' }, 400, 'plan'],
   ];
 
