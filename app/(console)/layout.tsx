@@ -20,9 +20,10 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <Link href="/services" className="text-sm text-zinc-600 hover:underline dark:text-zinc-300">
             Services
           </Link>
-          <span className="ml-auto flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
+          {/* on a narrow screen the key id gives way (cut short) rather than widen the page */}
+          <span className="ml-auto flex min-w-0 items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
             {readOnly ? <Badge tone="amber">read-only key</Badge> : null}
-            <span title="endpoint">{info.endpoint}</span>·<span title="API key" className="font-mono">{info.key}</span>
+            <span title="endpoint" className="shrink-0">{info.endpoint}</span>·<span title="API key" className="truncate font-mono">{info.key}</span>
           </span>
           <SignOutButton />
         </nav>

@@ -8,6 +8,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
+import { DayOptions } from '@/components/maintenance/maintenance-window-fields';
 import { useCan } from '@/components/session/session-context';
 import { AdvancedSettingsSection, type AdvancedSettingsHandle } from '@/components/settings/advanced-settings-section';
 import { Button } from '@/components/ui/button';
@@ -17,7 +18,6 @@ import { Switch } from '@/components/ui/switch';
 import { ConsoleError } from '@/lib/queries/api';
 import { useCreateService } from '@/lib/queries/service-mutations';
 import { serviceQuery, serviceTypeQuery } from '@/lib/queries/services';
-import { maintenanceDows } from '@/lib/schemas/common';
 import { pgVersions } from '@/lib/schemas/service';
 import type { ServiceType } from '@/lib/schemas/service-type';
 import { blankServiceForm, formFieldFor, toCreateServiceBody, type ServiceForm } from '@/lib/schemas/service-form';
@@ -67,8 +67,6 @@ function Section({ legend, description, children }: { legend: string; descriptio
     </fieldset>
   );
 }
-
-const dayLabel = (d: string) => d.charAt(0).toUpperCase() + d.slice(1);
 
 function ServiceFormFields({ type }: { type: ServiceType }) {
   const router = useRouter();
@@ -202,11 +200,7 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
           <Field id="maintenance-dow" label="Maintenance day" error={errors.maintenanceDow?.message}>
             <Select {...describedBy('maintenance-dow', errors.maintenanceDow?.message)} {...register('maintenanceDow', { deps: ['maintenanceTime'] })}>
               <option value="">Default</option>
-              {maintenanceDows.map((d) => (
-                <option key={d} value={d}>
-                  {dayLabel(d)}
-                </option>
-              ))}
+              <DayOptions />
             </Select>
           </Field>
           <Field id="maintenance-time" label="Maintenance at" error={errors.maintenanceTime?.message}>

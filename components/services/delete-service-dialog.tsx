@@ -7,7 +7,8 @@ import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
 import { ErrorText } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
-import { Field, Input, useFieldId } from '@/components/ui/field';
+import { useFieldId } from '@/components/ui/field';
+import { TypedNameField } from '@/components/ui/typed-name-field';
 import { useDeleteService } from '@/lib/queries/service-mutations';
 
 export function DeleteServiceDialog({ name, terminationProtection }: { name: string; terminationProtection: boolean }) {
@@ -37,7 +38,6 @@ function ConfirmDelete({ name, onCancel }: { name: string; onCancel: () => void 
   const router = useRouter();
   const del = useDeleteService(name);
   const [typed, setTyped] = useState('');
-  const id = useFieldId('confirm-name');
   const matches = typed === name;
 
   const onSubmit = (e: FormEvent) => {
@@ -52,9 +52,7 @@ function ConfirmDelete({ name, onCancel }: { name: string; onCancel: () => void 
         This stops PostgreSQL and removes <strong className="font-semibold">{name}</strong> with all its databases, users and
         data. It cannot be undone.
       </p>
-      <Field id={id} label={`Type ${name} to confirm`}>
-        <Input id={id} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} autoCapitalize="off" autoFocus />
-      </Field>
+      <TypedNameField name={name} value={typed} onChange={setTyped} autoFocus />
       <ErrorText error={del.error} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel}>

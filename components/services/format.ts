@@ -17,3 +17,13 @@ export function formatTime(iso: unknown): string {
   const t = typeof iso === 'string' && iso ? new Date(iso) : undefined;
   return t && !Number.isNaN(t.getTime()) ? `${t.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '–';
 }
+
+/** A maintenance day as a choice reads: `Sunday`, or `Never (only on demand)`. */
+export const dayLabel = (dow: string): string => (dow === 'never' ? 'Never (only on demand)' : dow.charAt(0).toUpperCase() + dow.slice(1));
+
+/** `every Sunday at 04:00 UTC` (seconds only when set), or what never means. */
+export function windowText(m: { dow: string; time: string }): string {
+  if (m.dow === 'never') return 'never: updates wait until someone applies them';
+  const time = m.time.endsWith(':00') && m.time.length === 8 ? m.time.slice(0, 5) : m.time;
+  return `every ${dayLabel(m.dow)} at ${time} UTC`;
+}

@@ -1,8 +1,10 @@
 // What a service is and how it is doing: figures of its plan, its nodes and
-// its notifications. Rendered on the server; the page refreshes it.
+// its notifications. Rendered on the server; the page refreshes it. Beside the
+// version, keys that may write open the upgrade (a client island).
 import type { ReactNode } from 'react';
 import { Badge, StateBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
+import { UpgradeButton } from '@/components/upgrade/upgrade-button';
 import type { ServicePg } from '@/lib/schemas/service';
 import { formatBytes, formatTime } from './format';
 
@@ -30,7 +32,10 @@ export function ServiceOverview({ service: s }: { service: ServicePg }) {
           <StateBadge state={s.state} />
         </Item>
         <Item term="Plan">{s.plan}</Item>
-        <Item term="PostgreSQL">{s.version ?? '–'}</Item>
+        <Item term="PostgreSQL">
+          {s.version ?? '–'}
+          <UpgradeButton service={s} />
+        </Item>
         <Item term="Nodes">{s['node-count'] ?? '–'}</Item>
         <Item term="CPUs per node">{s['node-cpu-count'] ?? '–'}</Item>
         <Item term="Memory per node">{formatBytes(s['node-memory'])}</Item>

@@ -1,8 +1,10 @@
 // One service: its header, its sections as links (?tab=), and the open
 // section. Rendered on the server with the signed-in key; the live parts are
 // islands: a refresh that keeps the state current, the connection card's
-// reveal and copy, and the sections beside the overview.
+// reveal and copy, the maintenance card's and the upgrade's actions (their
+// dialogs load when opened), and the sections beside the overview.
 import Link from 'next/link';
+import { MaintenanceCard } from '@/components/maintenance/maintenance-card';
 import { StateBadge } from '@/components/ui/badge';
 import { ErrorText } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
@@ -64,7 +66,8 @@ export function ServicePageView({ name, requested, service, error, canWrite }: P
       </div>
 
       <nav aria-label="Service sections" className="border-b border-zinc-200 dark:border-zinc-800">
-        <ul className="-mb-px flex gap-1">
+        {/* scrolls sideways on a narrow screen rather than widen the page */}
+        <ul className="-mb-px flex gap-1 overflow-x-auto">
           {tabs.map((t) => (
             <li key={t.id}>
               <Link
@@ -72,7 +75,7 @@ export function ServicePageView({ name, requested, service, error, canWrite }: P
                 scroll={false}
                 aria-current={t.id === tab ? 'page' : undefined}
                 className={cn(
-                  'inline-block rounded-t-md border-b-2 px-3 py-2 text-sm font-medium',
+                  'inline-block rounded-t-md border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap',
                   'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500',
                   t.id === tab
                     ? 'border-blue-600 text-blue-700 dark:border-blue-400 dark:text-blue-300'
@@ -90,7 +93,10 @@ export function ServicePageView({ name, requested, service, error, canWrite }: P
       {tab === 'overview' && service ? (
         <div className="grid items-start gap-4 lg:grid-cols-2">
           <ServiceOverview service={service} />
-          <ConnectionCard service={service} />
+          <div className="space-y-4">
+            <ConnectionCard service={service} />
+            <MaintenanceCard service={service} />
+          </div>
         </div>
       ) : null}
       {tab !== 'overview' ? <ServiceTab tab={tab} name={name} /> : null}

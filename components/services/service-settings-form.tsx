@@ -8,16 +8,17 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Controller, useForm, type FieldPath } from 'react-hook-form';
 import { z } from 'zod';
+import { MaintenanceWindowFields, windowOf } from '@/components/maintenance/maintenance-window-fields';
 import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
 import { Card, FormError } from '@/components/ui/card';
-import { describedBy, Field, Input, Select, Textarea, useFieldId } from '@/components/ui/field';
+import { describedBy, Field, Input, Textarea, useFieldId } from '@/components/ui/field';
 import { Switch } from '@/components/ui/switch';
 import { ConsoleError } from '@/lib/queries/api';
 import { useUpdateService } from '@/lib/queries/service-mutations';
 import { serviceQuery } from '@/lib/queries/services';
 import { cidrEntries, cidrListTextSchema } from '@/lib/schemas/cidr-list';
-import { backupScheduleSchema, maintenanceDows, maintenanceSchema } from '@/lib/schemas/common';
+import { backupScheduleSchema, maintenanceSchema } from '@/lib/schemas/common';
 import type { ServicePg, UpdateService } from '@/lib/schemas/service';
 
 const toClock = (text: string) => (text.trim() === '' ? null : /^\d{1,2}$/.test(text.trim()) ? Number(text) : NaN);
@@ -36,11 +37,10 @@ const settingsFormSchema = z.object({
 type SettingsForm = z.infer<typeof settingsFormSchema>;
 
 function toForm(s: ServicePg): SettingsForm {
-  const dow = maintenanceDows.find((d) => d === s.maintenance?.dow) ?? 'never';
   const backup = s['backup-schedule'] ?? {};
   return {
     ipFilter: (s['ip-filter'] ?? []).join('\n'),
-    maintenance: { dow, time: s.maintenance?.time ?? '00:00:00' },
+    maintenance: windowOf(s),
     backupHour: String(backup['backup-hour'] ?? ''),
     backupMinute: String(backup['backup-minute'] ?? ''),
     terminationProtection: s['termination-protection'] ?? false,
@@ -109,8 +109,6 @@ function SettingsFormBody({ service }: { service: ServicePg }) {
 
   const ids = {
     ipFilter: useFieldId('ip-filter'),
-    dow: useFieldId('maintenance-dow'),
-    time: useFieldId('maintenance-time'),
     hour: useFieldId('backup-hour'),
     minute: useFieldId('backup-minute'),
   };
@@ -129,23 +127,10 @@ function SettingsFormBody({ service }: { service: ServicePg }) {
           </Field>
 
           <div className="space-y-5">
-            <fieldset className="space-y-2">
-              <legend className="text-sm font-medium">Maintenance window (UTC)</legend>
-              <div className="grid gap-3 sm:grid-cols-2">
-                <Field id={ids.dow} label="Day" error={errors.maintenance?.dow?.message}>
-                  <Select {...describedBy(ids.dow, errors.maintenance?.dow?.message)} {...register('maintenance.dow')}>
-                    {maintenanceDows.map((d) => (
-                      <option key={d} value={d}>
-                        {d === 'never' ? 'Never' : d[0]?.toUpperCase() + d.slice(1)}
-                      </option>
-                    ))}
-                  </Select>
-                </Field>
-                <Field id={ids.time} label="Time (HH:MM:SS)" error={errors.maintenance?.time?.message}>
-                  <Input {...describedBy(ids.time, errors.maintenance?.time?.message)} inputMode="numeric" placeholder="04:00:00" autoComplete="off" {...register('maintenance.time')} />
-                </Field>
-              </div>
-            </fieldset>
+            <MaintenanceWindowFields
+              register={{ dow: register('maintenance.dow'), time: register('maintenance.time') }}
+              errors={{ dow: errors.maintenance?.dow?.message, time: errors.maintenance?.time?.message }}
+            />
 
             <fieldset className="space-y-2" aria-describedby={`${ids.hour}-group`}>
               <legend className="text-sm font-medium">Daily backup (UTC)</legend>

@@ -1,8 +1,10 @@
 'use client';
 // A modal on the native <dialog>: focus trap, Escape and the top layer come from the browser.
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { cn } from './cn';
 
-export function Dialog({ open, onClose, title, children }: { open: boolean; onClose: () => void; title: string; children: ReactNode }) {
+/** `wide` for a dialog that shows findings or steps, not just a few fields. */
+export function Dialog({ open, onClose, title, children, wide = false }: { open: boolean; onClose: () => void; title: string; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -16,7 +18,10 @@ export function Dialog({ open, onClose, title, children }: { open: boolean; onCl
       ref={ref}
       onClose={onClose}
       aria-labelledby={titleId}
-      className="m-auto w-full max-w-md rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
+      className={cn(
+        'm-auto w-full rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100',
+        wide ? 'max-w-lg' : 'max-w-md',
+      )}
     >
       {open ? (
         <div className="space-y-4 p-5">

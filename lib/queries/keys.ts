@@ -3,6 +3,7 @@ export const serviceKeys = {
   all: ['services'] as const,
   list: () => [...serviceKeys.all, 'list'] as const,
   detail: (name: string) => [...serviceKeys.all, 'detail', name] as const,
+  task: (name: string, id: string) => [...serviceKeys.all, 'task', name, id] as const,
 };
 
 export const serviceTypeKeys = {

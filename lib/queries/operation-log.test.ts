@@ -47,6 +47,16 @@ describe('operation log', () => {
     expect(settled).toHaveBeenCalledTimes(2);
   });
 
+  it('shows what a pending operation says as it changes (an upgrade\'s step)', async () => {
+    answering({ state: 'pending', message: 'upgrade 17 → 18: backup (2/5)' }, { state: 'success', message: 'upgraded 17 → 18 in 42 s' });
+    trackOperation({ id: 'op-1', state: 'pending', message: 'upgrade 17 → 18: check (1/5)' }, 'Upgrade x', () => undefined);
+    expect(shown()).toEqual([{ label: 'Upgrade x', state: 'pending', message: 'upgrade 17 → 18: check (1/5)' }]);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(shown()).toEqual([{ label: 'Upgrade x', state: 'pending', message: 'upgrade 17 → 18: backup (2/5)' }]);
+    await vi.advanceTimersByTimeAsync(750);
+    expect(shown()).toEqual([{ label: 'Upgrade x', state: 'success', message: 'upgraded 17 → 18 in 42 s' }]);
+  });
+
   it('says so when the operation cannot be followed, or the request itself failed', async () => {
     answering('down');
     trackOperation({ id: 'op-2', state: 'pending' }, 'Delete x', () => undefined);

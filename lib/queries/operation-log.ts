@@ -43,12 +43,16 @@ const ended = (op: Operation): TrackedOperation['state'] => (op.state === 'succe
 export function trackOperation(op: Operation, label: string, settled: () => void): void {
   settled();
   if (op.state !== 'pending') return put({ id: op.id, label, state: ended(op), message: op.message });
-  put({ id: op.id, label, state: 'pending' });
+  put({ id: op.id, label, state: 'pending', message: op.message });
   const poll = (delay: number) =>
     setTimeout(async () => {
       try {
         const now = await api<Operation>('GET', `/operations/${op.id}`);
-        if (now.state === 'pending') return void poll(Math.min(delay * 1.5, 3000));
+        if (now.state === 'pending') {
+          // a long operation says where it is (an upgrade's step): shown as it changes
+          if (now.message !== items.find((x) => x.id === op.id)?.message) put({ id: op.id, label, state: 'pending', message: now.message });
+          return void poll(Math.min(delay * 1.5, 3000));
+        }
         put({ id: op.id, label, state: ended(now), message: now.message });
         settled();
       } catch (err) {

@@ -63,6 +63,16 @@ export const maintenanceSchema = z.strictObject({
 });
 export type Maintenance = z.infer<typeof maintenanceSchema>;
 
+/** An update the service waits to apply in its window (or now, when asked to): times are RFC 3339. */
+export const maintenanceUpdateSchema = z.object({
+  description: z.string().optional(),
+  /** Applied in the first window after this, at the latest. */
+  deadline: z.string().optional(),
+  'start-after': z.string().optional(),
+  'start-at': z.string().optional(),
+});
+export type MaintenanceUpdate = z.infer<typeof maintenanceUpdateSchema>;
+
 export const backupScheduleSchema = z.strictObject({
   'backup-hour': z.number().int().min(0).max(23).nullable().optional(),
   'backup-minute': z.number().int().min(0).max(59).nullable().optional(),

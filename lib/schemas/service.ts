@@ -1,6 +1,6 @@
 // Request and response shapes of /v2/dbaas-postgres/{name} and /v2/dbaas-service.
 import { z } from 'zod';
-import { backupScheduleSchema, ipFilterSchema, maintenanceSchema, passwordSchema, serviceNameSchema, usernameSchema } from './common';
+import { backupScheduleSchema, ipFilterSchema, maintenanceSchema, maintenanceUpdateSchema, passwordSchema, serviceNameSchema, usernameSchema } from './common';
 import { connectionPoolSchema } from './pool';
 import { settingValueSchema } from './setting-check';
 import { memorySettings, settingsValuesSchema } from './settings';
@@ -140,9 +140,7 @@ export const servicePgSchema = serviceCommonSchema.extend({
   databases: z.array(z.string()).optional(),
   users: z.array(serviceUserSchema).optional(),
   'ip-filter': z.array(z.string()).optional(),
-  maintenance: z
-    .object({ dow: z.string(), time: z.string(), updates: z.array(z.record(z.string(), z.unknown())) })
-    .optional(),
+  maintenance: z.object({ dow: z.string(), time: z.string(), updates: z.array(maintenanceUpdateSchema) }).optional(),
   'backup-schedule': z.object({ 'backup-hour': z.number().optional(), 'backup-minute': z.number().optional() }).optional(),
   'max-connections': z.number().optional(),
   'prometheus-uri': z.record(z.string(), z.unknown()).optional(),
