@@ -12,6 +12,9 @@ const alias = {
 export default defineConfig({
   resolve: { alias },
   test: {
+    // two test files at a time (the default leaves one core idle on a 2-core machine)
+    maxWorkers: 2,
+    minWorkers: 1,
     projects: [
       {
         resolve: { alias },
@@ -30,7 +33,6 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           pool: 'forks',
-          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
         },
       },
     ],
