@@ -22,7 +22,8 @@ import { nextDailyAt, type JobKind } from './scheduler';
 
 export const backupPaths = (engine: Engine, svc: Pick<ServiceRecord, 'id'>) => {
   const root = engine.backupRoot(svc);
-  return { root, wal: join(root, 'wal'), base: join(root, 'base') };
+  // before-upgrade/: the previous major's wal/ and base/ after a major upgrade, until the new ones replace them
+  return { root, wal: join(root, 'wal'), base: join(root, 'base'), beforeUpgrade: join(root, 'before-upgrade') };
 };
 
 /** The backup store's directories: wal/ for the service's OS user (its archive_command writes there), base/ the engine's. */
@@ -181,6 +182,8 @@ export function pruneBackups(engine: Engine, svc: ServiceRecord): { backups: num
     manifests.delete(join(p.base, b.name, 'manifest.json'));
   }
   const oldestKept = all[old.length];
+  // the previous major's backups go once the new major has as many as the plan keeps: they would be the oldest
+  if (all.length >= keep && existsSync(p.beforeUpgrade)) rmSync(p.beforeUpgrade, { recursive: true, force: true });
   let wal = 0;
   removeUnfinished(p.wal);
   if (oldestKept) {

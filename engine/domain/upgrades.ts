@@ -42,8 +42,6 @@ type Step = (typeof UPGRADE_STEPS)[number];
 const LINKED_MARK = 'upgrade-linked';
 /** The old node's WAL, kept out of its data directory for a restore (the last file is not archived). */
 const KEPT_WAL = 'upgrade-wal';
-/** The old major's backups and archive, moved aside while the new cluster archives into a fresh store. */
-const OLD_BACKUPS = 'before-upgrade';
 
 interface Ctx {
   engine: Engine;
@@ -197,7 +195,7 @@ async function moveByDump(ctx: Ctx, oldSpec: InstanceSpec, newRoot: string): Pro
 /** The old major's backups can restore only with its binaries: kept aside, the new cluster starts a fresh store. */
 function setOldBackupsAside(engine: Engine, svc: ServiceRecord): void {
   const p = backupPaths(engine, svc);
-  const aside = join(p.root, OLD_BACKUPS);
+  const aside = p.beforeUpgrade;
   rmSync(aside, { recursive: true, force: true });
   mkdirSync(aside, { mode: 0o700 });
   if (existsSync(p.wal)) renameSync(p.wal, join(aside, 'wal'));
@@ -207,7 +205,7 @@ function setOldBackupsAside(engine: Engine, svc: ServiceRecord): void {
 
 function putOldBackupsBack(engine: Engine, svc: ServiceRecord): void {
   const p = backupPaths(engine, svc);
-  const aside = join(p.root, OLD_BACKUPS);
+  const aside = p.beforeUpgrade;
   if (!existsSync(aside)) return;
   for (const d of ['wal', 'base'] as const) {
     if (!existsSync(join(aside, d))) continue;
