@@ -8,6 +8,7 @@ import { Scheduler } from './domain/scheduler';
 import { Supervisor } from './domain/supervisor';
 import { build } from './http/app';
 import { lockDataDir } from './runtime/engine-lock';
+import { preloadUpgradeTools } from './runtime/upgrade-tools';
 import { settingsDocument } from './settings/catalog';
 
 async function main(args: string[]): Promise<number> {
@@ -28,6 +29,8 @@ async function main(args: string[]): Promise<number> {
   console.log(`pgdeck engine: API at ${config.publicUrl} (zone ${config.zone}), data in ${config.dataDir}`);
   console.log(`PostgreSQL ${[...engine.binaries.values()].map((b) => b.version).join(', ')} available`);
   if (credentials) console.log(`admin API key and secret: ${credentials}`);
+  // which upgrade tools run is asked of ~40 programs once, in the background, not during the first upgrade check
+  void preloadUpgradeTools().catch((err: Error) => console.error(`asking the upgrade tools their versions failed: ${err.message}`));
   const recovery = recovered.then(
     () => console.log('every service is up'),
     (err: Error) => console.error(`bringing services up failed: ${err.stack ?? err.message}`),
