@@ -131,25 +131,42 @@ export async function restoreFork(engine: Engine, name: string, fork: ForkSource
   const staging = join(spec.root, 'restore-wal');
   let note: string | undefined;
   let chosen: BackupManifest | null = null;
-  for (const backup of candidates) {
-    rmSync(data, { recursive: true, force: true });
-    try {
-      await restoreDataDir(join(backupPaths(engine, source).base, backup.name), backup, data);
-      chosen = backup;
-      break;
-    } catch (err) {
-      rmSync(data, { recursive: true, force: true });
-      // with a time asked for, no other backup would do; with none, the previous one restores an older start
-      if (time || backup === candidates[candidates.length - 1]) throw err;
-      note = `backup ${backup.name} of ${fork.source} is damaged (${(err as Error).message}); restored from the previous backup instead`;
-    }
-  }
-  if (!chosen) throw new Error('no backup could be restored');
+  const walDir = backupPaths(engine, source).wal;
   rmSync(staging, { recursive: true, force: true });
-  await stageWal(backupPaths(engine, source).wal, chosen, time, staging);
-  await engine.runtime.chownTree(spec.root, spec.runAs);
+  // the WAL the newest fitting backup needs is staged while its data directory is copied (a damaged WAL file is
+  // an error kept as a value here, and thrown below when that backup is the one restored)
+  const first = candidates[0] as BackupManifest;
+  const staged = stageWal(walDir, first, time, staging).then(() => null, (err: Error) => err);
+  let restoreFailed: unknown = null;
+  try {
+    for (const backup of candidates) {
+      rmSync(data, { recursive: true, force: true });
+      try {
+        await restoreDataDir(join(backupPaths(engine, source).base, backup.name), backup, data);
+        chosen = backup;
+        break;
+      } catch (err) {
+        rmSync(data, { recursive: true, force: true });
+        // with a time asked for, no other backup would do; with none, the previous one restores an older start
+        if (time || backup === candidates[candidates.length - 1]) throw err;
+        note = `backup ${backup.name} of ${fork.source} is damaged (${(err as Error).message}); restored from the previous backup instead`;
+      }
+    }
+  } catch (err) {
+    restoreFailed = err;
+  }
+  // awaited even after a failed restore: nothing is left writing into the service's directory
+  const stagingFailed = await staged;
+  if (restoreFailed) throw restoreFailed;
+  if (chosen === first && stagingFailed) throw stagingFailed;
+  if (!chosen) throw new Error('no backup could be restored');
+  if (chosen !== first) {
+    // an older backup was restored: it needs WAL from its own start
+    rmSync(staging, { recursive: true, force: true });
+    await stageWal(walDir, chosen, time, staging);
+  }
   writeFileSync(join(data, 'recovery.signal'), '', { mode: 0o600 });
-  await engine.runtime.chownTree(data, spec.runAs);
+  await engine.runtime.chownTree(spec.root, spec.runAs);
   // the backup held the source's certificate and configuration: the fork's own replace them
   engine.runtime.writeConfig(spec, tls);
   const once: Record<string, string> = {
