@@ -20,8 +20,8 @@ import { masterSpec } from '../engine/domain/lookup';
 import { ARCHIVE_TIMEOUT_SECONDS } from '../engine/domain/plans';
 import { paths } from '../engine/runtime/instance';
 import { run } from '../engine/runtime/process';
-import { connect, queryAs, removeDataDir, startEngine } from '../engine/test/harness';
-import { Cleanup, killLeftovers, median, ms, now, pollTls, sleep, useOwnPortBase } from './common';
+import { connect, queryAs } from '../engine/test/harness';
+import { benchEngine, Cleanup, median, ms, now, pollTls, sleep, useOwnPortBase } from './common';
 
 const PGBENCH = '/usr/lib/postgresql/15/bin/pgbench';
 
@@ -46,12 +46,7 @@ const quantile = (xs: number[], q: number) => {
 async function main(cleanup: Cleanup): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   useOwnPortBase();
-  const t = await startEngine();
-  cleanup.add('engine', async () => {
-    await t.stop();
-    await killLeftovers(t.dataDir);
-    removeDataDir(t.dataDir);
-  });
+  const t = await benchEngine(cleanup);
   const svc = await t.createService('big', { version: '17', plan: 'startup-4' });
   // the scheduler takes the first backup right after the create: let it finish before measuring ours
   for (let i = 0; i < 600 && !((await t.getService('big')).backups ?? []).length; i++) await sleep(100);

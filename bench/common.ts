@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { ServicePg } from '@/lib/schemas/service';
 import { processesUnder as processesUnderDir } from '../engine/runtime/process';
+import { removeDataDir, startEngine, type TestEngine } from '../engine/test/harness';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 export const now = (): number => performance.now();
@@ -292,4 +293,16 @@ export class Writer {
     }
     await client?.end().catch(() => undefined);
   }
+}
+
+/** An in-process engine on a fresh data directory; `cleanup` stops it, ends any postgres left under it and removes it. */
+export async function benchEngine(cleanup: Cleanup): Promise<TestEngine> {
+  const t = await startEngine();
+  cleanup.add('engine', async () => {
+    await t.stop().catch((err: Error) => console.error(`engine stop: ${err.message}`));
+    const left = await killLeftovers(t.dataDir);
+    if (left) console.error(`cleanup: ${left} postgres processes were left and got SIGQUIT`);
+    removeDataDir(t.dataDir);
+  });
+  return t;
 }

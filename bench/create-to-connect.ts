@@ -19,8 +19,8 @@ import type { Operation } from '@/lib/schemas/operation';
 import type { Binaries } from '../engine/runtime/binaries';
 import { run, type RunAs } from '../engine/runtime/process';
 import { issueServerCert, type Pem } from '../engine/runtime/tls';
-import { removeDataDir, startEngine, type TestEngine } from '../engine/test/harness';
-import { busyPercent, Cleanup, cpuTimes, useOwnPortBase, freeLoopbackPort, killLeftovers, median, ms, now, pollTls, sleep } from './common';
+import { type TestEngine } from '../engine/test/harness';
+import { benchEngine, busyPercent, Cleanup, cpuTimes, freeLoopbackPort, killLeftovers, median, ms, now, pollTls, sleep, useOwnPortBase } from './common';
 
 const POLL_MS = 20;
 const STEP_TIMEOUT_MS = 180_000;
@@ -249,12 +249,7 @@ async function main(cleanup: Cleanup): Promise<void> {
   chmodSync(floorBase, 0o711);
 
   const portBase = useOwnPortBase();
-  const t = await startEngine();
-  cleanup.add('engine', async () => {
-    await t.stop().catch((err: Error) => console.error(`engine stop: ${err.message}`));
-    await killLeftovers(t.dataDir);
-    removeDataDir(t.dataDir);
-  });
+  const t = await benchEngine(cleanup);
   const runAs = t.engine.runAs;
   // engine and floor run the very same binaries (the engine's reachable copy)
   const majors = [...t.engine.binaries.values()]

@@ -14,8 +14,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { removeDataDir, startEngine } from '../engine/test/harness';
-import { Cleanup, useOwnPortBase, killLeftovers, mib, now, processesUnder, sleep } from './common';
+import { benchEngine, Cleanup, mib, now, processesUnder, sleep, useOwnPortBase } from './common';
 
 function parseArgs(argv: string[]): { services: number; settleS: number } {
   let services = 20;
@@ -115,13 +114,7 @@ function printEngine(label: string, m: EngineMem): void {
 async function main(cleanup: Cleanup): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const portBase = useOwnPortBase();
-  const t = await startEngine();
-  cleanup.add('engine', async () => {
-    await t.stop().catch((err: Error) => console.error(`engine stop: ${err.message}`));
-    const left = await killLeftovers(t.dataDir);
-    if (left) console.error(`cleanup: ${left} postgres processes were left and got SIGQUIT`);
-    removeDataDir(t.dataDir);
-  });
+  const t = await benchEngine(cleanup);
   const versions = [...t.engine.binaries.values()].sort((a, b) => Number(a.major) - Number(b.major));
   const def = versions[versions.length - 1];
   console.log(`pgdeck idle-memory: ${cpus().length} cpus, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ` +

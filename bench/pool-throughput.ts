@@ -22,8 +22,8 @@ import pg from 'pg';
 import type { Operation } from '@/lib/schemas/operation';
 import type { ConnectionPool } from '@/lib/schemas/pool';
 import { bouncerAdmin } from '../engine/domain/bouncer';
-import { queryAs, removeDataDir, startEngine } from '../engine/test/harness';
-import { Cleanup, killLeftovers, median, useOwnPortBase } from './common';
+import { queryAs } from '../engine/test/harness';
+import { benchEngine, Cleanup, median, useOwnPortBase } from './common';
 
 const PGBENCH = '/usr/lib/postgresql/15/bin/pgbench';
 
@@ -60,12 +60,7 @@ const tpsOf = (out: string): number => Number(/tps = ([\d.]+) \(without initial 
 async function main(cleanup: Cleanup): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   useOwnPortBase();
-  const t = await startEngine();
-  cleanup.add('engine', async () => {
-    await t.stop().catch((err: Error) => console.error(`engine stop: ${err.message}`));
-    await killLeftovers(t.dataDir);
-    removeDataDir(t.dataDir);
-  });
+  const t = await benchEngine(cleanup);
   const svc = await t.createService('bench', { plan: 'startup-4' });
   const p = svc['uri-params'] ?? {};
   console.log(`pgdeck pool-throughput: ${cpus().length} cpus, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, PostgreSQL ${svc.version}, ` +

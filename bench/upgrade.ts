@@ -5,8 +5,8 @@
 // Usage: npx tsx bench/upgrade.ts [--from 17] [--to 18] [--gib 1] [--rounds 2]
 import { loadavg } from 'node:os';
 import type { Operation } from '@/lib/schemas/operation';
-import { queryAs, removeDataDir, startEngine } from '../engine/test/harness';
-import { Cleanup, killLeftovers, median, ms, now, sleep, useOwnPortBase, Writer } from './common';
+import { queryAs } from '../engine/test/harness';
+import { benchEngine, Cleanup, median, ms, now, sleep, useOwnPortBase, Writer } from './common';
 
 function parseArgs(argv: string[]) {
   const a = { from: 17, to: 18, gib: 1, rounds: 2 };
@@ -24,12 +24,7 @@ function parseArgs(argv: string[]) {
 async function main(cleanup: Cleanup): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   useOwnPortBase();
-  const t = await startEngine();
-  cleanup.add('engine', async () => {
-    await t.stop();
-    await killLeftovers(t.dataDir);
-    removeDataDir(t.dataDir);
-  });
+  const t = await benchEngine(cleanup);
   const gaps: number[] = [];
   const totals: number[] = [];
   for (let r = 1; r <= args.rounds; r++) {
