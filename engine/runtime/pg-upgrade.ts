@@ -218,15 +218,25 @@ export async function dumpRestore(o: DumpRestoreOptions): Promise<void> {
     await run(tool('psql'), psql('-'), { runAs: o.runAs, env: env(o.to, 'template1'), input: kept.join('\n'), timeoutMs });
 
     for (const [i, database] of o.databases.entries()) {
-      const file = join(work, `db-${i}.sql`);
-      await run(tool('pg_dump'), ['--create', '--clean', '--if-exists', '-f', file], { runAs: o.runAs, env: env(o.from, database), timeoutMs });
-      if (Math.floor(targetMajor) < 15 && dumpMajor >= 15) blankLocaleProvider(file);
-      await run(tool('psql'), psql(file), { runAs: o.runAs, env: env(o.to, 'template1'), timeoutMs });
-      rmSync(file, { force: true });
+      // In three sections (the old server takes no writes meanwhile, so they agree). Definitions and indexes as the
+      // superuser; the rows as each table's owner (--use-set-session-authorization): a CHECK constraint or a
+      // default a non-superuser wrote runs as that user while rows load, never as the superuser.
+      const sections = [
+        { section: 'pre-data', extra: ['--create', '--clean', '--if-exists'], into: 'template1' },
+        { section: 'data', extra: ['--use-set-session-authorization'], into: database },
+        { section: 'post-data', extra: [], into: database },
+      ];
+      for (const { section, extra, into } of sections) {
+        const file = join(work, `db-${i}-${section}.sql`);
+        await run(tool('pg_dump'), [`--section=${section}`, ...extra, '-f', file], { runAs: o.runAs, env: env(o.from, database), timeoutMs });
+        if (section === 'pre-data' && Math.floor(targetMajor) < 15 && dumpMajor >= 15) blankLocaleProvider(file);
+        await run(tool('psql'), psql(file), { runAs: o.runAs, env: env(o.to, into), timeoutMs });
+        rmSync(file, { force: true });
+      }
     }
   } finally {
     if (!o.workDir) rmSync(work, { recursive: true, force: true });
-    else for (const f of readdirSync(work)) if (/^(globals|db-\d+)\.sql$/.test(f)) rmSync(join(work, f), { force: true });
+    else for (const f of readdirSync(work)) if (/^(globals|db-\d+(-[a-z-]+)?)\.sql$/.test(f)) rmSync(join(work, f), { force: true });
   }
 }
 

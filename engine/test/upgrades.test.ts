@@ -139,10 +139,17 @@ describe.each([
     if (!can(from, to)) ctx.skip();
     const name = `up${from}to${to}`;
     const before = await populated(name, from);
+    // a trap for a restore run as the superuser: a CHECK constraint whose function makes its owner a superuser
+    await queryAs(t, before, `CREATE FUNCTION promote_me() RETURNS boolean LANGUAGE plpgsql AS $$
+      BEGIN ALTER ROLE avnadmin SUPERUSER; RETURN true; EXCEPTION WHEN OTHERS THEN RETURN true; END $$`, { database: 'shop' });
+    await queryAs(t, before, 'CREATE TABLE trap (id int CHECK (promote_me()))', { database: 'shop' });
+    await queryAs(t, before, 'INSERT INTO trap VALUES (1)', { database: 'shop' });
     const op = await upgrade(name, to);
     expect(op.state, op.message).toBe('success');
     expect(op.message).toMatch(new RegExp(`upgraded ${from} → ${to}.*writes refused for [\\d.]+ s`));
     await expectKept(name, before, to);
+    // the trap's row came over, loaded as its owner: the admin is no superuser
+    expect(await queryAs(t, await t.getService(name), "SELECT count(*)::int AS n, (SELECT rolsuper FROM pg_roles WHERE rolname = 'avnadmin') AS su FROM trap", { database: 'shop' })).toEqual([{ n: 1, su: false }]);
   }, 600_000);
 });
 
