@@ -100,7 +100,11 @@ const newer = (a: string, b: string) => !versionAtLeast(b, a);
 /** The updates maintenance would apply to the service now, node by node, PgBouncer last. */
 export async function pendingUpdates(engine: Engine, svc: ServiceRecord, now = new Date()): Promise<PendingUpdate[]> {
   const found: PendingUpdate[] = [];
+  // a service being made or removed has nothing to update (its OS user may be gone already), nor has a node an
+  // upgrade is building or removing
+  if (svc.phase === 'creating' || svc.phase === 'deleting') return found;
   for (const node of engine.nodes.list(svc.name)) {
+    if (node.state === 'setting_up_vm' || node.state === 'leaving') continue;
     const spec = engine.spec(svc, node);
     const installed = engine.binaries.get(node.major);
     const probe = await probeNode(engine, spec);

@@ -2,6 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pendingUpdates } from '../domain/maintenance-updates';
 import type { Operation } from '@/lib/schemas/operation';
 import type { ServiceCommon, ServicePg } from '@/lib/schemas/service';
 import { connect, queryAs, removeDataDir, startEngine, type TestEngine } from './harness';
@@ -236,6 +237,9 @@ describe('delete', () => {
     const root = record && t.engine.serviceRoot(record);
     expect(root && existsSync(root)).toBe(true);
     const pid = record && t.engine.runtime.pid(root ?? '');
+    // what a delete leaves for its last moment (its OS user gone, the record not yet): still shown, never a 500
+    const halfGone = { ...(record as NonNullable<typeof record>), phase: 'deleting' as const, osUser: 'pgdeck-000000000000' };
+    expect(await pendingUpdates(t.engine, halfGone)).toEqual([]);
     const res = await t.call<Operation>('DELETE', '/dbaas-service/beta');
     expect(res.status).toBe(200);
     expect((await t.waitOperation(res.body.id)).state).toBe('success');
