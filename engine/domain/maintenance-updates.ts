@@ -41,8 +41,6 @@ const PROBE_MS = 30_000;
 interface Probe { pid: number; at: number; version: string; pendingRestart: string[] }
 /** By node directory, and <service directory>#pgbouncer. */
 const probes = new Map<string, Probe>();
-/** When each pending update was first seen (since the engine started). */
-const firstSeen = new Map<string, Date>();
 
 /** The next GET asks the servers again (after maintenance changed them). */
 export function forgetProbes(): void {
@@ -145,11 +143,11 @@ export async function pendingUpdates(engine: Engine, svc: ServiceRecord, now = n
   return found;
 }
 
-/** An update as the API shows it: when it was first seen, the next window, the deadline. */
-export function updateView(svc: ServiceRecord, u: PendingUpdate, now = new Date()): UpdateView {
-  const key = [svc.id, u.kind, u.node ?? '', u.to ?? ''].join('|');
-  const seen = firstSeen.get(key) ?? now;
-  firstSeen.set(key, seen);
+/** The key an update is remembered by: the same update found again is the same key. */
+const updateKey = (u: PendingUpdate): string => [u.kind, u.node ?? '', u.to ?? ''].join('|');
+
+/** An update as the API shows it: when it was first seen (kept in the store, so restarts keep it), the next window, the deadline. */
+export function updateView(svc: ServiceRecord, u: PendingUpdate, seen: Date, now = new Date()): UpdateView {
   const at = nextWindow(now, svc.maintenance);
   return {
     description: u.description,
@@ -162,5 +160,9 @@ export function updateView(svc: ServiceRecord, u: PendingUpdate, now = new Date(
 /** GET /v2/dbaas-postgres/{name}'s maintenance.updates. */
 export async function updatesView(engine: Engine, svc: ServiceRecord): Promise<UpdateView[]> {
   const now = new Date();
-  return (await pendingUpdates(engine, svc, now)).map((u) => updateView(svc, u, now));
+  const updates = await pendingUpdates(engine, svc, now);
+  // a service removed meanwhile has no row to remember them by
+  if (!engine.services.get(svc.name)) return [];
+  const seen = engine.services.updatesSeen(svc.name, updates.map(updateKey), now);
+  return updates.map((u) => updateView(svc, u, seen.get(updateKey(u)) ?? now, now));
 }

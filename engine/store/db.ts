@@ -166,6 +166,13 @@ const migrations: (string | Migration)[] = [
      finished_at TEXT
    );
    CREATE INDEX tasks_service ON tasks(service, created_at);`,
+  // Issue 11: when each pending maintenance update was first seen, so its start-after and deadline survive restarts.
+  `CREATE TABLE pending_updates (
+     service TEXT NOT NULL REFERENCES services(name) ON DELETE CASCADE,
+     key TEXT NOT NULL,
+     first_seen TEXT NOT NULL,
+     PRIMARY KEY (service, key)
+   );`,
 ];
 
 export function openDb(file: string): Db {

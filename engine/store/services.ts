@@ -237,4 +237,19 @@ export class ServiceStore {
       level: r.level, type: r.type, message: r.message, metadata: JSON.parse(r.metadata) as Record<string, unknown>, createdAt: r.created_at,
     }));
   }
+
+  /** When a pending update was first seen (`now` when it is new); every other update of the service is forgotten. */
+  updatesSeen(service: string, keys: string[], now: Date): Map<string, Date> {
+    return this.db.transaction(() => {
+      const insert = this.db.prepare('INSERT OR IGNORE INTO pending_updates (service, key, first_seen) VALUES (?, ?, ?)');
+      for (const key of keys) insert.run(service, key, now.toISOString());
+      const rows = this.db.prepare('SELECT key, first_seen FROM pending_updates WHERE service = ?').all(service) as { key: string; first_seen: string }[];
+      const seen = new Map<string, Date>();
+      for (const r of rows) {
+        if (keys.includes(r.key)) seen.set(r.key, new Date(r.first_seen));
+        else this.db.prepare('DELETE FROM pending_updates WHERE service = ? AND key = ?').run(service, r.key);
+      }
+      return seen;
+    })();
+  }
 }

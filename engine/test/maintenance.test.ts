@@ -120,6 +120,12 @@ describe('a newer minor installed under running services', () => {
     expect(new Date(String(minor?.deadline)).getTime() - after.getTime()).toBe(30 * 24 * 3600 * 1000);
     // `never`: applied only on demand, so no start time
     expect((await updatesOf('mt-never')).find((u) => String(u.description).includes('16.13 → 16.14'))?.['start-at']).toBeUndefined();
+    // first seen is remembered: an engine restart moves neither start-after nor the deadline
+    await new Promise((r) => setTimeout(r, 1100));
+    await restartEngine();
+    const again = (await updatesOf('mt-now')).find((u) => String(u.description).includes('PostgreSQL 16.13 → 16.14'));
+    expect(again?.['start-after']).toBe(minor?.['start-after']);
+    expect(again?.deadline).toBe(minor?.deadline);
   });
 
   it('applies it on demand with a fast restart, and a certificate near its expiry with a reload; data, users and pools stay', async () => {
