@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation } from '@/lib/schemas/operation';
 import type { ConnectionPool } from '@/lib/schemas/pool';
 import type { ServicePg } from '@/lib/schemas/service';
+import { masterSpec } from '../domain/lookup';
 import { maintenanceJobName } from '../domain/maintenance';
+import { forgetProbes } from '../domain/maintenance-updates';
 import { nextWindow } from '../domain/maintenance-window';
 import { paths } from '../runtime/instance';
 import { certificateExpiry, issueServerCert } from '../runtime/tls';
@@ -157,6 +159,24 @@ describe('a newer minor installed under running services', () => {
 
     const again = await startMaintenance('mt-now');
     expect(again).toMatchObject({ state: 'success', message: expect.stringMatching(/^nothing was pending/) });
+  });
+
+  it('lists a parameter waiting for a restart, and applies it with one', async () => {
+    const spec = masterSpec(t.engine, t.engine.services.get('mt-now')!);
+    const before = t.engine.runtime.pid(spec.root);
+    // set behind the engine's back, as a superuser could: the file says 12, the running server keeps its value
+    await t.engine.runtime.query(spec, 'ALTER SYSTEM SET max_wal_senders = 12');
+    await t.engine.runtime.query(spec, 'SELECT pg_reload_conf()');
+    await new Promise((r) => setTimeout(r, 500));
+    forgetProbes();
+    expect((await updatesOf('mt-now')).map((u) => String(u.description))).toEqual([expect.stringMatching(/restarts to apply max_wal_senders/)]);
+    const op = await startMaintenance('mt-now');
+    expect(op.state, op.message).toBe('success');
+    expect(t.engine.runtime.pid(spec.root)).not.toBe(before);
+    expect(await t.engine.runtime.query(spec, 'SHOW max_wal_senders')).toEqual([{ max_wal_senders: '12' }]);
+    forgetProbes();
+    expect(await updatesOf('mt-now')).toEqual([]);
+    await t.engine.runtime.query(spec, 'ALTER SYSTEM RESET max_wal_senders');
   });
 
   it('is applied by the window job when its window comes, rescheduled by a window change; `never` is not', async () => {
