@@ -96,7 +96,9 @@ export async function takeBackup(engine: Engine, name: string): Promise<BackupMa
   ensureBackupDirs(engine, svc);
   removeUnfinishedBackups(p.base);
   const startedAt = new Date();
-  const backupName = `backup-${stamp(startedAt)}`;
+  // named by the second it started; a second backup in the same second (one taken right after another) gets -2
+  let backupName = `backup-${stamp(startedAt)}`;
+  for (let n = 2; existsSync(join(p.base, backupName)); n++) backupName = `backup-${stamp(startedAt)}-${n}`;
   const partial = join(p.base, `.${backupName}.partial`);
   const client = new pg.Client({
     host: paths(spec.root).run, port: spec.port, user: SUPERUSER, password: spec.password, database: 'postgres',
@@ -151,6 +153,18 @@ export async function takeBackup(engine: Engine, name: string): Promise<BackupMa
     running.delete(name);
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * A backup taken now, after the one being taken (the scheduler's first backup right after a create, say) has ended:
+ * what an operation that needs its own backup (an upgrade) waits for, instead of failing as busy.
+ */
+export async function takeBackupWhenFree(engine: Engine, name: string, timeoutMs = 30 * 60_000): Promise<BackupManifest> {
+  for (const deadline = Date.now() + timeoutMs; running.has(name);) {
+    if (Date.now() > deadline) throw new ApiError('busy', `a backup of ${name} has been running for more than ${timeoutMs / 60_000} minutes`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return takeBackup(engine, name);
 }
 
 /** What a crash left in a service's backup store: a backup cut off (never listed), WAL files half written. */

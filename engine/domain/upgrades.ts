@@ -24,7 +24,7 @@ import { quoteIdent } from '../runtime/sql-text';
 import type { NodeRecord } from '../store/nodes';
 import type { OperationRow } from '../store/operations';
 import type { ServiceRecord } from '../store/services';
-import { backupPaths, ensureBackupDirs, listBackups, scheduleBackups, takeBackup } from './backups';
+import { backupPaths, ensureBackupDirs, listBackups, scheduleBackups, takeBackupWhenFree } from './backups';
 import { syncBouncer } from './bouncer';
 import { crashPoint, failPoint } from './crash-points';
 import type { Engine } from './engine';
@@ -345,7 +345,8 @@ async function runUpgrade(ctx: Ctx): Promise<string> {
     throw new ApiError('incorrect', `version: the upgrade check found blockers; nothing was changed:\n${describeFindings(blockers(findings))}`, 'version');
   }
   step(ctx, 'backup');
-  ctx.backup = await takeBackup(engine, name);
+  // after the one being taken, if any (a service upgraded right after its create is still taking its first)
+  ctx.backup = await takeBackupWhenFree(engine, name);
   step(ctx, 'upgrade');
   const svc = requireService(engine, name);
   const oldSpec = engine.spec(svc, ctx.oldNode);

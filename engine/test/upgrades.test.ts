@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation } from '@/lib/schemas/operation';
 import type { ServicePg } from '@/lib/schemas/service';
+import { takeBackupWhenFree } from '../domain/backups';
 import { upgradePath } from '../runtime/upgrade-tools';
 import { connect, queryAs, type TestEngine } from './harness';
 import { until } from './engine-process';
@@ -119,6 +120,10 @@ describe('the upgrade check', () => {
 
   it('refuses a downgrade (400 naming version) and says why a target is missing', async () => {
     await t.createService('older', { version: '17' });
+    // an upgrade's own backup waits for one being taken (the first, right after a create) instead of failing as busy,
+    // and two backups in the same second get two names
+    const [a, b] = await Promise.all([takeBackupWhenFree(t.engine, 'older'), takeBackupWhenFree(t.engine, 'older')]);
+    expect(a.name).not.toBe(b.name);
     const down = await t.call<{ field?: string; message: string }>('PUT', '/dbaas-postgres/older', { version: '16' });
     expect(down.status).toBe(400);
     expect(down.body.field).toBe('version');
