@@ -27,6 +27,7 @@ export interface ToolDir {
 const PG_UPGRADE_PROGRAMS = ['pg_upgrade', 'postgres', 'pg_controldata', 'pg_ctl', 'pg_resetwal', 'pg_checksums', 'initdb', 'pg_dump',
   'pg_dumpall', 'pg_restore', 'psql', 'vacuumdb'];
 const DUMP_PROGRAMS = ['pg_dump', 'pg_dumpall', 'psql'];
+const MIGRATION_PROGRAMS = ['pg_dump', 'pg_restore'];
 /** What pg_upgrade also wants in the OLD bindir, which the npm packages lack (it only checks they run). */
 export const OLD_BINDIR_EXTRAS = ['pg_controldata', 'pg_resetwal'];
 
@@ -109,18 +110,40 @@ export function controlDataTools(source: string): ToolDir | null {
 }
 
 /**
- * pg_dump for a dump and restore: at least as new as the source (it cannot read a newer server) and
- * no newer than the target, whose server may not take what a newer pg_dump writes. One exception:
- * 15's output restores into 14 once its CREATE DATABASE loses LOCALE_PROVIDER, which dumpRestore
- * does, so 13 → 14 works with Debian's 15. The newest that fits is taken.
+ * Client programs for a dump and restore: at least as new as the source (pg_dump cannot read a newer
+ * server) and no newer than the target, whose server may not take what a newer pg_dump writes. One
+ * exception: 15's output restores into 14 once its CREATE DATABASE loses LOCALE_PROVIDER (dumpRestore
+ * drops it; a migration never dumps with --create), so 13 → 14 works with Debian's 15. The newest
+ * that fits is taken.
  */
-function dumpTools(source: string, target: string): ToolDir | null {
+function dumpTools(source: string, target: string, programs = DUMP_PROGRAMS): ToolDir | null {
   const fits = knownMajors.filter((m) => (Number(m) >= Number(source) && Number(m) <= Number(target)) || (m === '15' && target === '14'));
   for (const m of [...fits].reverse()) {
-    const tools = toolsOf(m, DUMP_PROGRAMS);
+    const tools = toolsOf(m, programs);
     if (tools) return tools;
   }
   return null;
+}
+
+export type MigrationTools = { bindir: string; version: string } | { bindir: null; reason: string };
+
+/**
+ * The pg_dump and pg_restore a migration from a server of major `source` (10 and later) into a
+ * service of major `target` runs, or why there is none. Unlike upgradePath, the same major is fine.
+ */
+export function migrationTools(source: string, target: string): MigrationTools {
+  if (Number(source) > Number(target)) {
+    return { bindir: null, reason: `PostgreSQL ${target} cannot take a dump of PostgreSQL ${source}: a migration only goes to the same or a later major.` };
+  }
+  const tools = dumpTools(source, target, MIGRATION_PROGRAMS);
+  if (tools) return { bindir: tools.bindir, version: tools.version };
+  const installed = knownMajors.filter((m) => toolsOf(m, MIGRATION_PROGRAMS));
+  return {
+    bindir: null,
+    reason: `No pg_dump and pg_restore fit a migration from PostgreSQL ${source} into ${target}: they must be of a major from ${source} ` +
+      `to ${target}${target === '14' ? ' (or 15)' : ''}, and this machine has ${installed.length ? installed.join(', ') : 'none'}. ` +
+      'scripts/setup.sh (as root) installs 15, 17 and 18.',
+  };
 }
 
 /** How a cluster of major `source` becomes one of major `target` on this machine, or why it cannot. */
