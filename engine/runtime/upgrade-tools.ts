@@ -125,7 +125,8 @@ function dumpTools(source: string, target: string, programs = DUMP_PROGRAMS): To
   return null;
 }
 
-export type MigrationTools = { bindir: string; version: string } | { bindir: null; reason: string };
+/** `reason` and `version` are typed absent on the other side, so `if (!t.bindir) throw new Error(t.reason)` reads well. */
+export type MigrationTools = { bindir: string; version: string; reason?: undefined } | { bindir: null; reason: string; version?: undefined };
 
 /**
  * The pg_dump and pg_restore a migration from a server of major `source` (10 and later) into a
