@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { installedMajors, reachableBinaries } from '../runtime/binaries';
 import { InstanceRuntime, paths, type InstanceSpec } from '../runtime/instance';
-import { lookupUser } from '../runtime/process';
+import { lookupUser, processesUnder } from '../runtime/process';
 import { ensureCa, issueServerCert } from '../runtime/tls';
 
 export interface SourceOptions {
@@ -107,8 +107,20 @@ export async function startSource(dir: string, opts: SourceOptions): Promise<Sou
     kill: async () => {
       const pid = runtime.pid(root);
       if (pid !== null) process.kill(pid, 'SIGKILL');
+      // Gone means reaped (a zombie's pid still answers, and a restart refuses postmaster.pid while it
+      // does) and no backend left attached to its shared memory.
+      const lives = (p: number): boolean => {
+        try {
+          process.kill(p, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
       const deadline = Date.now() + 10_000;
-      while (runtime.pid(root) !== null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (((pid !== null && lives(pid)) || processesUnder(paths(root).data).length > 0) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
     start: () => runtime.start(spec),
     stop: () => runtime.stop(spec, 'immediate'),
