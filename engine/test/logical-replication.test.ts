@@ -4,16 +4,16 @@
 // walreceiver reads a passfile and a CA bundle owned by the `pgdeck` OS user. Initial
 // copy, writes during the copy and while streaming, progress, cut-over, an apply error
 // that disables the subscription, and a source killed mid-copy.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MigrationSource } from '@/lib/schemas/migration';
-import { InstanceRuntime } from '../runtime/instance';
+import { InstanceRuntime, paths } from '../runtime/instance';
 import {
-  cutOver, replicationNames, replicationProgress, startReplication,
+  cutOver, lastApplyError, replicationNames, replicationProgress, startReplication, teardownReplication,
   type ReplicationNames, type ReplicationProgress, type Sql,
 } from '../runtime/logical-replication';
 import { caBundle, connectSource, passfileText, sourceConninfo } from '../runtime/migration-source';
@@ -190,5 +190,95 @@ describe('replication from an 18 source over TLS (a REPLICATION role, FOR TABLE)
     await seed(src18, 'shop', 'mig');
     const p = await pair(src18, 'shop', 'shop18', 'mig', MIG_PASSWORD);
     await migrate(p, 'shop', { allTables: false });
+  });
+});
+
+describe('replication failures', () => {
+  it('an apply error disables the subscription; the log says why; cut-over refuses; teardown leaves nothing', async () => {
+    await src18.query('CREATE DATABASE errs OWNER mig');
+    await src18.query('CREATE TABLE t (id int PRIMARY KEY); ALTER TABLE t OWNER TO mig; INSERT INTO t VALUES (1)', [], 'errs');
+    const p = await pair(src18, 'errs', 'errs18', 'mig', MIG_PASSWORD, 'CREATE TABLE t (id int PRIMARY KEY)');
+    await startReplication(p.source, p.target, { names: p.names, allTables: false, tables: ['"public"."t"'], conninfo: p.conninfo, sourceMajor: 18 });
+    await synced(p);
+    // a write on the target that the source's next row collides with
+    await p.target('INSERT INTO t VALUES (2)');
+    await p.source('INSERT INTO t VALUES (2)');
+    const pr = await until('the subscription disabled by the error', async () => {
+      const now = await replicationProgress(p.source, p.target, p.names);
+      return now.subscriptionEnabled ? null : now;
+    });
+    expect(pr.slot).toBe('ok');
+    const log = readFileSync(paths(tgt.spec.root).log, 'utf8');
+    expect(lastApplyError(log), log.slice(-2000)).toMatch(/^conflict detected on relation "public.t": conflict=insert_exists$/);
+    await expect(cutOver(p.source, p.target, p.names, {})).rejects.toThrow(/disabled/);
+    expect(await teardownReplication(p.source, p.target, p.names)).toEqual({ leftovers: [] });
+    expect(await one(p.target, 'SELECT count(*) FROM pg_subscription')).toBe('0');
+    expect(await sourceObjects(src18, 'errs')).toEqual([]);
+  });
+
+  it('a source killed mid-copy: teardown without it names what is left there, as SQL that drops it', async () => {
+    await seed(src18, 'big');
+    // the table copy waits at its first row while the test holds the lock (an ALWAYS trigger fires in the sync worker too)
+    const hold = `CREATE FUNCTION hold() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN PERFORM pg_advisory_xact_lock_shared(4242); RETURN NEW; END$$;
+      CREATE TRIGGER hold BEFORE INSERT ON items FOR EACH ROW WHEN (NEW.id = 1) EXECUTE FUNCTION hold();
+      ALTER TABLE items ENABLE ALWAYS TRIGGER hold`;
+    const p = await pair(src18, 'big', 'big18', 'postgres', src18.password, `${SCHEMA}; ${hold}`);
+    const holder = new pg.Client({ host: tgt.host, port: tgt.port, user: 'postgres', password: tgt.password, database: 'big18' });
+    clients.push(holder);
+    await holder.connect();
+    await holder.query('SELECT pg_advisory_lock(4242)');
+    await startReplication(p.source, p.target, { names: p.names, allTables: true, tables: [], conninfo: p.conninfo, sourceMajor: 18 });
+    await until('the table copy waiting mid-copy', async () =>
+      (await p.target(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'`)).length > 0 ? true : null);
+    const pr = await replicationProgress(p.source, p.target, p.names);
+    expect(pr).toMatchObject({ tablesTotal: 2, copying: true, slot: 'ok', subscriptionEnabled: true });
+    expect(pr.tablesDone).toBeLessThan(2);
+    expect(pr.bytesCopying).not.toBeNull();
+    const subOid = Number(await one(p.target, `SELECT oid FROM pg_subscription WHERE subname = 'pgdeck_migrate'
+      AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())`));
+    const syncSlot = new RegExp(`^pg_${subOid}_sync_`);
+    expect((await sourceObjects(src18, 'big')).filter((n) => syncSlot.test(n))).toHaveLength(1);
+
+    await src18.kill();
+    expect(await replicationProgress(null, p.target, p.names)).toMatchObject({ copying: true, lagBytes: null });
+    const { leftovers } = await teardownReplication(null, p.target, p.names);
+    expect(await one(p.target, 'SELECT count(*) FROM pg_subscription')).toBe('0');
+    expect(leftovers).toHaveLength(3);
+    expect(leftovers.join('\n')).toContain(p.names.slot);
+    expect(leftovers.join('\n')).toContain(`pg\\\\_${subOid}\\\\_sync`);
+    expect(leftovers.join('\n')).toContain(`DROP PUBLICATION IF EXISTS "${p.names.publication}"`);
+
+    // they are really there, and the SQL given drops them
+    await src18.start();
+    const left = await sourceObjects(src18, 'big');
+    expect(left).toEqual(expect.arrayContaining([p.names.slot, p.names.publication]));
+    expect(left.filter((n) => syncSlot.test(n))).toHaveLength(1);
+    for (const sql of leftovers) await src18.query(sql, [], 'big');
+    expect(await sourceObjects(src18, 'big')).toEqual([]);
+    // the target's table is usable (the copy never finished: the rows are for a retry to bring)
+    await holder.query('SELECT pg_advisory_unlock(4242)');
+    await p.target(`INSERT INTO items (id, name) VALUES (1, 'target')`);
+  });
+});
+
+describe('names and the apply error of a log', () => {
+  it('names are [a-z0-9_], at most 63 bytes', () => {
+    const n = replicationNames(SERVICE_ID, 4294967295);
+    expect(n).toEqual({ publication: 'pgdeck_3f2a9c417be0', slot: 'pgdeck_3f2a9c417be0_4294967295', subscription: 'pgdeck_migrate' });
+    for (const name of Object.values(n)) expect(name).toMatch(/^[a-z0-9_]{1,63}$/);
+  });
+
+  it("takes a worker's last ERROR (16-17 wording), not a session's", () => {
+    const log = [
+      '2026-01-01 10:00:00.000 UTC [700] LOG:  logical replication apply worker for subscription "pgdeck_migrate" has started',
+      '2026-01-01 10:00:01.000 UTC [700] ERROR:  duplicate key value violates unique constraint "t_pkey"',
+      '2026-01-01 10:00:01.000 UTC [700] DETAIL:  Key (id)=(2) already exists.',
+      '2026-01-01 10:00:01.000 UTC [700] CONTEXT:  processing remote data for replication origin "pg_16439" during message type "INSERT"',
+      '2026-01-01 10:00:01.000 UTC [700] LOG:  subscription "pgdeck_migrate" has been disabled because of an error',
+      '2026-01-01 10:00:02.000 UTC [812] admin@shop ERROR:  relation "nope" does not exist at character 15',
+      '2026-01-01 10:00:02.000 UTC [812] admin@shop STATEMENT:  SELECT * FROM nope',
+    ].join('\n');
+    expect(lastApplyError(log)).toBe('duplicate key value violates unique constraint "t_pkey"');
+    expect(lastApplyError(log.split('\n').slice(5).join('\n'))).toBeNull();
   });
 });
