@@ -28,11 +28,14 @@ export const sourceHostSchema = z
   .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[?[0-9A-Fa-f:.]+\]?)$/,
     'must be a host name or an IP address (no socket path, list, spaces or quotes)');
 
+/** UTF-8 bytes, in the browser too (the console checks these fields as they are typed; it has no Buffer). */
+const utf8Bytes = (s: string): number => new TextEncoder().encode(s).length;
+
 /** Source database and role names are the source's: anything PostgreSQL allows, within its 63 bytes. */
 const sourceNameSchema = z
   .string()
   .min(1, 'must not be empty')
-  .refine((s) => Buffer.byteLength(s) <= 63, 'must be at most 63 bytes')
+  .refine((s) => utf8Bytes(s) <= 63, 'must be at most 63 bytes')
   .refine((s) => !/[\0\r\n]/.test(s), 'must not contain NUL or line breaks');
 
 const ignoreDbsSchema = z
@@ -42,7 +45,7 @@ const ignoreDbsSchema = z
   .superRefine((value, ctx) => {
     for (const name of value.split(',').map((s) => s.trim())) {
       if (!name) ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of database names, with no empty name' });
-      else if (Buffer.byteLength(name) > 63) ctx.addIssue({ code: 'custom', message: `"${name.slice(0, 20)}…" is longer than 63 bytes` });
+      else if (utf8Bytes(name) > 63) ctx.addIssue({ code: 'custom', message: `"${name.slice(0, 20)}…" is longer than 63 bytes` });
     }
   });
 
