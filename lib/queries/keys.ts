@@ -4,6 +4,7 @@ export const serviceKeys = {
   list: () => [...serviceKeys.all, 'list'] as const,
   detail: (name: string) => [...serviceKeys.all, 'detail', name] as const,
   task: (name: string, id: string) => [...serviceKeys.all, 'task', name, id] as const,
+  migration: (name: string) => [...serviceKeys.all, 'migration', name] as const,
 };
 
 export const serviceTypeKeys = {

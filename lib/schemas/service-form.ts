@@ -1,21 +1,16 @@
 // The create-service form: its values (what the inputs hold, blanks meaning
 // "let the service choose"), their checks built from the shared schemas, and
 // the translation to the POST body (createServiceSchema) and back for errors.
-// "Start from a backup of …" makes the service a fork of another one.
+// "Start from a backup of …" makes the service a fork of another one; "Migrate
+// from an existing server" copies another server's data in once it runs.
 import { z } from 'zod';
+import { blankOr } from './blank-or';
 import { parseCidr } from './cidr';
 import { cidrEntries, cidrListTextSchema } from './cidr-list';
 import { maintenanceDows, passwordSchema, serviceNameSchema, usernameSchema } from './common';
+import { blankSourceForm, checkSourceForm, sourceFieldFor, sourceFormSchema, toMigration, type SourceForm } from './migration-form';
 import { checkRecoveryPoint, forkFields, recoveryFieldFor, recoveryPointFields, type RecoveryPoint } from './recovery-point';
 import { createServiceSchema, type CreateService, type RecoveryWindow } from './service';
-
-/** An optional text input: blank, or valid for `schema` (its first message, not zod's "Invalid input" of a union). */
-const blankOr = (schema: z.ZodType<unknown, string>) =>
-  z.string().superRefine((value, ctx) => {
-    if (value === '') return;
-    const r = schema.safeParse(value);
-    if (!r.success) ctx.addIssue({ code: 'custom', message: r.error.issues[0]?.message ?? 'invalid value' });
-  });
 
 /** What an <input type="time"> holds: HH:MM, or HH:MM:SS when it shows seconds. */
 const timeOfDaySchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'must be a time of day as HH:MM (UTC)');
@@ -35,8 +30,12 @@ export const serviceFormSchema = z
     /** The service to fork, '' for an empty one. */
     forkFrom: z.union([z.literal(''), serviceNameSchema]),
     ...recoveryPointFields,
+    /** Migrate another server's data in (not with a fork): from `source`, checked only then. */
+    migrate: z.boolean(),
+    source: sourceFormSchema,
   })
   .superRefine((v, ctx) => {
+    if (v.migrate && !v.forkFrom) checkSourceForm(v.source, ctx, ['source']);
     // The API takes a maintenance window as day and time together; "never" needs no time.
     if (v.maintenanceDow && v.maintenanceDow !== 'never' && !v.maintenanceTime) {
       ctx.addIssue({ code: 'custom', path: ['maintenanceTime'], message: 'choose a time for the maintenance day' });
@@ -70,6 +69,8 @@ export function blankServiceForm(plan: string, version: ServiceForm['version'] |
     recoveryPoint: 'latest',
     recoveryBackup: '',
     recoveryTime: '',
+    migrate: false,
+    source: blankSourceForm(),
   };
 }
 
@@ -95,11 +96,14 @@ export function toCreateServiceBody(v: ServiceForm): CreateService {
   }
   if (v.maintenanceDow) body.maintenance = { dow: v.maintenanceDow, time: withSeconds(v.maintenanceTime || '00:00') };
   if (v.terminationProtection) body['termination-protection'] = true;
+  if (v.migrate && !v.forkFrom) body.migration = toMigration(v.source);
   return body;
 }
 
+type FormField = Exclude<keyof ServiceForm, 'source'> | `source.${keyof SourceForm}`;
+
 /** The form field an API error's `field` (e.g. `ip-filter[2]`, `maintenance.time`) belongs to; `point` says which chose a fork's time. */
-export function formFieldFor(apiField: string | undefined, point: RecoveryPoint = 'time'): keyof ServiceForm | undefined {
+export function formFieldFor(apiField: string | undefined, point: RecoveryPoint = 'time'): FormField | undefined {
   if (!apiField) return undefined;
   const [head = '', rest = ''] = apiField.split(/(?=[.[])/);
   switch (head) {
@@ -123,6 +127,10 @@ export function formFieldFor(apiField: string | undefined, point: RecoveryPoint 
       return 'forkFrom';
     case 'recovery-backup-time':
       return recoveryFieldFor(point);
+    case 'migration': {
+      const field = sourceFieldFor(apiField);
+      return field ? `source.${field}` : 'migrate';
+    }
     default:
       return undefined;
   }

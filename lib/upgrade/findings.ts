@@ -4,10 +4,10 @@
 // this table does not know still shows, with its lines.
 import type { DbaasTask } from '@/lib/schemas/task';
 
-interface CodeText {
+export interface CodeText {
   title: string;
   fix?: string;
-  /** Never stops the upgrade: what it does is said. */
+  /** Never stops the upgrade (or the migration): what it does is said. */
   notice?: true;
 }
 
@@ -98,8 +98,11 @@ function detailsOf(result: string, code: string, dbname?: string): string[] {
     .filter(Boolean);
 }
 
-/** Reads a finished check. A code it does not know is a blocker when the check failed, a notice when it passed. */
-export function readCheck(task: Pick<DbaasTask, 'success' | 'result' | 'result-codes'>): CheckReading {
+/**
+ * Reads a finished check (an upgrade's, or another's with its own table of codes). A code the table does not know
+ * is a blocker when the check failed, a notice when it passed.
+ */
+export function readCheck(task: Pick<DbaasTask, 'success' | 'result' | 'result-codes'>, codes: Readonly<Record<string, CodeText>> = checkCodes): CheckReading {
   const passed = task.success === true;
   const seen = new Set<string>();
   const findings: (Finding & { notice: boolean })[] = [];
@@ -107,7 +110,7 @@ export function readCheck(task: Pick<DbaasTask, 'success' | 'result' | 'result-c
     const key = `${code}\u0000${dbname ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const text = Object.hasOwn(checkCodes, code) ? checkCodes[code] : undefined;
+    const text = Object.hasOwn(codes, code) ? codes[code] : undefined;
     findings.push({
       code,
       dbname,
