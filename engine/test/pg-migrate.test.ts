@@ -11,8 +11,8 @@ import type { MigrationSource } from '@/lib/schemas/migration';
 import { paths } from '../runtime/instance';
 import { readSourceRoles, rolesSql, splitListSetting, type SourceRole } from '../runtime/migrate-roles';
 import { connectSource, passfileText, type SourceFiles } from '../runtime/migration-source';
-import { dumpDatabase, RestoreLog, splitToc, type MigrateOptions } from '../runtime/pg-migrate';
-import { lookupUser } from '../runtime/process';
+import { copySchema, dumpDatabase, RestoreLog, splitToc, type MigrateOptions } from '../runtime/pg-migrate';
+import { lookupUser, processesUnder } from '../runtime/process';
 import { migrationTools } from '../runtime/upgrade-tools';
 import { startSource, type SourceCluster } from './source-cluster';
 
@@ -59,6 +59,7 @@ async function seed(s: SourceCluster, app: string): Promise<void> {
     SELECT nextval('public.order_seq') FROM generate_series(1, 42);
     CREATE VIEW public.big_items AS SELECT id, note FROM public.items WHERE id > ${ROWS - 10};
     CREATE FUNCTION public.item_note(bigint) RETURNS text LANGUAGE sql STABLE AS 'SELECT note FROM public.items WHERE id = $1';
+    CREATE MATERIALIZED VIEW public.item_count AS SELECT count(*)::int AS n FROM public.items;
     GRANT SELECT ON public.big_items TO ${app}_reader`, [], 'shop');
   await s.query(`CREATE TABLE public.legacy (id int PRIMARY KEY, label text); INSERT INTO public.legacy SELECT g, 'l' || g FROM generate_series(1, 100) g;
     GRANT SELECT ON public.legacy TO ${app}`, [], 'shop');
@@ -159,7 +160,8 @@ describe.each([['13', false], ['18', true]] as const)('dump from %s (TLS: %s) in
       { name: 'big_items', owner: m.app }, { name: 'item_note', owner: m.app }, { name: 'items', owner: m.app },
       { name: 'legacy', owner: 'admin' }, { name: 'order_seq', owner: m.app },
     ]);
-    // post-data (the index) and privileges came along
+    // post-data (the index, the materialized view's rows) and privileges came along
+    expect(await one(target, `shop${major}`, 'SELECT n FROM public.item_count')).toEqual({ n: ROWS });
     expect(await one(target, `shop${major}`, "SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'items_attrs'")).toEqual({ n: 1 });
     expect(await one(target, `shop${major}`, `SELECT has_table_privilege('${m.app}_reader', 'public.big_items', 'SELECT') AS ok`)).toEqual({ ok: true });
 
@@ -185,6 +187,27 @@ describe.each([['13', false], ['18', true]] as const)('dump from %s (TLS: %s) in
     const titles = 'SELECT count(*)::int AS n, sum(id)::int AS s, pg_get_userbyid(relowner) AS owner FROM public.titles, pg_class WHERE oid = \'public.titles\'::regclass GROUP BY relowner';
     expect(await one(target, `books${major}`, titles)).toEqual({ n: 1000, s: 500_500, owner: m.app });
   });
+
+  if (major === '18') {
+    it('copies the schema alone (replication), and an abort kills both ends of the pipe', async () => {
+      await targetDb('schema_only');
+      expect(await copySchema(options(m, 'shop', 'schema_only'))).toEqual({ tablesTotal: 2, ownersReassigned: 1 });
+      expect(await one(target, 'schema_only', 'SELECT count(*)::int AS n FROM public.items')).toEqual({ n: 0 });
+      expect(await target.query(OWNERS, [], 'schema_only')).toEqual(await target.query(OWNERS, [], 'shop18'));
+
+      await targetDb('aborted');
+      const abort = new AbortController();
+      const reason = new Error('stopped by request');
+      const err = await dumpDatabase(options(m, 'shop', 'aborted', {
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (p.tablesDone >= 1) abort.abort(reason);
+        },
+      })).then(() => null, (e: unknown) => e);
+      expect(err).toBe(reason);
+      expect(processesUnder(work)).toEqual([]);
+    });
+  }
 
   if (major === '13') {
     it('fails when the source is killed while its rows stream, naming pg_dump and never the password', async () => {
