@@ -16,17 +16,13 @@ import { initNewCluster, pgUpgrade } from '../runtime/pg-upgrade';
 import { upgradePath } from '../runtime/upgrade-tools';
 import { checkSettings } from '../settings/service-settings';
 import type { ServiceRecord } from '../store/services';
-import type { ResultCode, TaskRecord } from '../store/tasks';
+import type { TaskRecord } from '../store/tasks';
 import type { Engine } from './engine';
+import { blockers, describeFindings, resultCodes, runCheckTask, type Finding } from './findings';
 import { masterSpec, requireService } from './lookup';
 
-export interface Finding {
-  code: string;
-  dbname?: string;
-  detail: string;
-  /** Not a blocker: said so the user knows (a setting the upgrade drops). */
-  notice?: boolean;
-}
+// where they were first: importers of this module keep working
+export { blockers, describeFindings, type Finding };
 
 export type UpgradeMethod = 'pg_upgrade' | 'dump';
 
@@ -43,12 +39,6 @@ export interface UpgradePlan {
   settings: ServiceSettings;
   dropped: string[];
 }
-
-export const blockers = (findings: Finding[]): Finding[] => findings.filter((f) => !f.notice);
-
-/** `code dbname: detail`, one line each: the task's `result` and the operation's failure message. */
-export const describeFindings = (findings: Finding[]): string =>
-  findings.map((f) => `${f.code}${f.dbname ? ` ${f.dbname}` : ''}: ${f.detail}`).join('\n');
 
 type Values = Record<string, unknown>;
 const isGroup = (v: unknown): v is Values => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -252,27 +242,16 @@ export function taskView(task: TaskRecord): Record<string, unknown> {
   };
 }
 
-/** A POST waits this long for its check; a longer one answers running and is read at GET /v2/dbaas-task. */
-const ANSWER_WITHIN_MS = 25_000;
-
 // POST /v2/dbaas-postgres/{service}/upgrade-check
 export async function startUpgradeCheck(engine: Engine, name: string, target: string): Promise<Record<string, unknown>> {
   const svc = requireService(engine, name);
   const task = engine.tasks.insert(name, 'upgrade-check', { 'target-version': target, from: svc.major });
-  const work = (async () => {
-    try {
-      const { findings } = await checkUpgrade(engine, requireService(engine, name), target);
-      const codes: ResultCode[] = findings.map((f) => ({ code: f.code, ...(f.dbname ? { dbname: f.dbname } : {}) }));
-      const ok = blockers(findings).length === 0;
-      const head = ok ? `PostgreSQL ${svc.major} → ${target}: no blockers` : `PostgreSQL ${svc.major} → ${target}: ${blockers(findings).length} blocker(s)`;
-      engine.tasks.finish(task.id, ok, [head, describeFindings(findings)].filter(Boolean).join('\n'), codes);
-    } catch (err) {
-      engine.tasks.finish(task.id, false, `the check could not run: ${(err as Error).message}`, [{ code: 'check-failed' }]);
-    }
-  })();
-  engine.inflight.add(work);
-  void work.finally(() => engine.inflight.delete(work));
-  await Promise.race([work, new Promise((r) => setTimeout(r, ANSWER_WITHIN_MS).unref())]);
+  await runCheckTask(engine, task.id, async () => {
+    const { findings } = await checkUpgrade(engine, requireService(engine, name), target);
+    const ok = blockers(findings).length === 0;
+    const head = ok ? `PostgreSQL ${svc.major} → ${target}: no blockers` : `PostgreSQL ${svc.major} → ${target}: ${blockers(findings).length} blocker(s)`;
+    return { success: ok, result: [head, describeFindings(findings)].filter(Boolean).join('\n'), codes: resultCodes(findings) };
+  });
   return taskView(engine.tasks.get(task.id) as TaskRecord);
 }
 

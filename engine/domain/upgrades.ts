@@ -33,7 +33,8 @@ import { masterOf, requireService } from './lookup';
 import { removeNode } from './nodes';
 import { runLater, withOperation } from './operations';
 import { allocatePort } from './ports';
-import { blockers, checkUpgrade, describeFindings, planUpgrade, type UpgradePlan } from './upgrade-check';
+import { blockers, describeFindings } from './findings';
+import { checkUpgrade, planUpgrade, type UpgradePlan } from './upgrade-check';
 
 export const UPGRADE_STEPS = ['check', 'backup', 'upgrade', 'verify', 'switch'] as const;
 type Step = (typeof UPGRADE_STEPS)[number];
