@@ -43,7 +43,12 @@ export async function runCheckTask(engine: Engine, taskId: string, check: () => 
     } catch (err) {
       engine.tasks.finish(taskId, false, `the check could not run: ${(err as Error).message}`, [{ code: 'check-failed' }]);
     }
-    after?.(engine.tasks.get(taskId) as TaskRecord);
+    try {
+      after?.(engine.tasks.get(taskId) as TaskRecord);
+    } catch (err) {
+      // the store closed under it (an engine stop): the restart fails what is left unfinished
+      console.error(`check ${taskId}: ${(err as Error).message}`);
+    }
   })();
   engine.inflight.add(work);
   void work.finally(() => engine.inflight.delete(work));
