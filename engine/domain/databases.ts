@@ -10,7 +10,7 @@ import type { Engine } from './engine';
 import { recordApplyUndo, runNow, withOperation } from './operations';
 import { requireUnpooled } from './pools';
 import { databaseExists } from './roles';
-import { masterSpec, requireRunning } from './lookup';
+import { masterSpec, requireNoMigration, requireRunning } from './lookup';
 
 const SYSTEM_DATABASES = new Set(['postgres', 'template0', 'template1']);
 
@@ -65,6 +65,7 @@ export async function deleteDatabase(engine: Engine, service: string, name: stri
   }
   if (!engine.services.database(service, name)) throw new ApiError('not-found', `database ${name} not found`);
   requireUnpooled(engine, service, { database: name });
+  requireNoMigration(engine, service, `database ${name}`, name);
   return withOperation(engine, service, 'delete-database', { name }, (op) => runNow(engine, op, () => dropDatabase(engine, service, name)));
 }
 

@@ -21,6 +21,7 @@ import { SecretBox } from '../store/secret-box';
 import { NodeStore, type NodeRecord } from '../store/nodes';
 import { ServiceStore, type ServiceRecord } from '../store/services';
 import { TaskStore } from '../store/tasks';
+import { MigrationStore } from '../store/migrations';
 import type { SettingsContext } from '../settings/context';
 import { renderPgSettings } from '../settings/render';
 import { ARCHIVE_TIMEOUT_SECONDS, findPlan, planSettings, plans } from './plans';
@@ -35,6 +36,7 @@ export interface Engine {
   operations: OperationStore;
   jobs: JobStore;
   tasks: TaskStore;
+  migrations: MigrationStore;
   runtime: InstanceRuntime;
   /** The shared unprivileged user that builds templates and spares (null when the engine is not root). */
   runAs: RunAs | null;
@@ -77,7 +79,8 @@ export function openStore(dataDir: string) {
   mkdirSync(dataDir, { recursive: true, mode: 0o711 });
   const box = SecretBox.open(join(dataDir, 'secret.key'));
   const db = openDb(join(dataDir, 'engine.db'));
-  return { db, box, keys: new KeyStore(db, box), services: new ServiceStore(db), nodes: new NodeStore(db), operations: new OperationStore(db), jobs: new JobStore(db), tasks: new TaskStore(db) };
+  return { db, box, keys: new KeyStore(db, box), services: new ServiceStore(db), nodes: new NodeStore(db), operations: new OperationStore(db), jobs: new JobStore(db), tasks: new TaskStore(db),
+    migrations: new MigrationStore(db) };
 }
 
 function resolveRunAs(name: string): RunAs | null {

@@ -32,3 +32,11 @@ export function masterOf(engine: Engine, svc: ServiceRecord): NodeRecord {
 export function masterSpec(engine: Engine, svc: ServiceRecord): InstanceSpec {
   return engine.spec(svc, masterOf(engine, svc));
 }
+
+/** Guards for changes that would break a live migration. */
+export function requireNoMigration(engine: Engine, name: string, what: string, database?: string): void {
+  const m = engine.migrations.get(name);
+  if (!m || (m.status !== 'running' && m.status !== 'syncing')) return;
+  if (database !== undefined && !engine.migrations.database(name, database)) return;
+  throw new ApiError('conflict', `${what}: service ${name} has a migration ${m.status}; stop it first`);
+}

@@ -104,11 +104,15 @@ export async function runNow(engine: Engine, op: OperationRow, work: () => Promi
 }
 
 /** Long operations: answered pending, finished in the background; `work` may say what it did (the operation's message). */
-export function runLater(engine: Engine, op: OperationRow, work: () => Promise<void | string>, onFailure?: () => Promise<void>): Operation {
+export function runLater(
+  engine: Engine, op: OperationRow, work: () => Promise<void | string>, onFailure?: () => Promise<void>, onSuccess?: () => Promise<void>,
+): Operation {
   const task = (async () => {
     try {
       const message = await work();
       engine.operations.finish(op.id, 'success', undefined, message || undefined);
+      // after the finish: what follows may be an operation of its own on the same service
+      await onSuccess?.().catch((e: Error) => console.error(`after ${op.command} ${op.service}: ${e.message}`));
     } catch (err) {
       const f = failureOf(err);
       console.error(`operation ${op.id} (${op.command} ${op.service}) failed: ${f.message}`);

@@ -17,11 +17,12 @@ import { ensureBackupDirs, scheduleBackups } from './backups';
 import { stopBouncer, syncBouncer } from './bouncer';
 import { serviceParameters, type Engine } from './engine';
 import { alignForkContents, checkFork, recordForkContents, restoreFork, type ForkSource } from './forks';
-import { masterOf, masterSpec, requireService } from './lookup';
+import { masterOf, masterSpec, requireNoMigration, requireService } from './lookup';
 import { scheduleMaintenance } from './maintenance';
 import { firstNode, nodeCertificate, removeNode, stopNode } from './nodes';
 import { runLater, runNow, withOperation } from './operations';
 import { upgradeService } from './upgrades';
+import { abandonMigration, recordMigration, startMigration, startRecordedMigration } from './migrations';
 import { generatePassword } from './passwords';
 import { findPlan, isAuthorized, plans, type Plan } from './plans';
 import { allocatePort, releasePorts } from './ports';
@@ -67,7 +68,9 @@ export async function createService(engine: Engine, name: string, body: CreateSe
     throw err;
   }
   const fork = source ? { source: source.name, time: body['recovery-backup-time'] ?? null } : undefined;
-  return runLater(engine, op, () => materialize(engine, name, fork), () => discard(engine, name));
+  // a migration asked for with the create starts once the service runs, as its own operation
+  const migrate = body.migration ? () => startRecordedMigration(engine, name) : undefined;
+  return runLater(engine, op, () => materialize(engine, name, fork), () => discard(engine, name), migrate);
 }
 
 /**
@@ -109,6 +112,8 @@ function recordService(
     const password = body['admin-password'] ?? generatePassword();
     engine.services.addUser(name, { username: at.admin, type: 'primary', passwordSealed: engine.box.seal(password), allowReplication: true });
     engine.services.addDatabase(name, { name: DEFAULT_DATABASE, lcCollate: null, lcCtype: null });
+    // stored (its password sealed) with the service: an engine stopped before it starts starts it at its next start
+    if (body.migration) recordMigration(engine, name, body.migration, null);
     return engine.operations.insert(name, 'create-service', {});
   })();
 }
@@ -186,6 +191,9 @@ export async function materialize(engine: Engine, name: string, fork?: ForkSourc
 export async function discard(engine: Engine, name: string): Promise<void> {
   const svc = engine.services.get(name);
   if (!svc) return;
+  // what a migration made on its source (publication, slot) goes first, while this side still runs
+  const leftovers = await abandonMigration(engine, svc).catch((err: Error) => [`-- ${err.message}`]);
+  if (leftovers.length) console.error(`${name}: drop these on the migration's source by hand: ${leftovers.join(' ')}`);
   await stopBouncer(engine, svc);
   for (const node of engine.nodes.list(name)) await removeNode(engine, svc, node);
   engine.runtime.remove(engine.serviceRoot(svc));
@@ -211,9 +219,15 @@ export function deleteService(engine: Engine, name: string): Promise<Operation> 
 // PUT /v2/dbaas-postgres/{name}
 export async function updateService(engine: Engine, name: string, body: UpdateService): Promise<Operation> {
   const svc = requireService(engine, name);
+  if (body.migration !== undefined) {
+    const others = Object.keys(body).filter((k) => k !== 'migration');
+    if (others.length) throw new ApiError('incorrect', `migration: start a migration on its own, then change ${others.join(', ')}`, 'migration');
+    return startMigration(engine, name, body.migration);
+  }
   if (body.version !== undefined && body.version !== svc.major) {
     const others = Object.keys(body).filter((k) => k !== 'version');
     if (others.length) throw new ApiError('incorrect', `version: change the version on its own, then ${others.join(', ')}`, 'version');
+    requireNoMigration(engine, name, 'version');
     return upgradeService(engine, name, body.version);
   }
   if (body.plan !== undefined) checkPlan(body.plan);

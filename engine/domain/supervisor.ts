@@ -25,6 +25,7 @@ import { applyUser, dropUser } from './roles';
 import { applyConfig, discard, materialize } from './services';
 import { failInterruptedTasks } from './upgrade-check';
 import { resumeUpgrade } from './upgrades';
+import { reconcileMigrationFiles, resumeMigration, resumeMigrationStop, startPendingMigrations, watchMigrations } from './migrations';
 
 type Resume = (engine: Engine, op: OperationRow, params: Record<string, string>) => Promise<void>;
 
@@ -53,6 +54,8 @@ const resumers: Record<string, Resume> = {
   // The store was written first: PgBouncer's files are rewritten from it.
   // finished when its switch was written, rolled back (and failed) otherwise
   upgrade: resumeUpgrade,
+  migration: resumeMigration,
+  'migration-stop': resumeMigrationStop,
   'create-connection-pool': (e, op) => syncBouncer(e, op.service, { start: true }),
   'update-connection-pool': (e, op) => syncBouncer(e, op.service, { start: true }),
   'delete-connection-pool': (e, op) => syncBouncer(e, op.service, { start: true }),
@@ -69,6 +72,8 @@ const bindFailure = /could not bind|Address already in use/i;
 
 /** WAL archiving is checked every this many supervision rounds (a connection each, so not every second). */
 const ARCHIVE_CHECK_EVERY = 5;
+/** Syncing migrations are looked at every few rounds: lag, a lost slot, a stopped subscription. */
+const MIGRATION_CHECK_EVERY = 3;
 
 export class Supervisor {
   private timer: NodeJS.Timeout | null = null;
@@ -87,6 +92,8 @@ export class Supervisor {
 
   private ticks = 0;
   private archiver: ArchiverWatch;
+  /** A look at syncing migrations is under way (it may wait on an unreachable source): the next one waits for it. */
+  private watchingMigrations = false;
 
   constructor(private readonly engine: Engine, private readonly intervalMs = 1000) {
     this.archiver = new ArchiverWatch(engine);
@@ -116,6 +123,15 @@ export class Supervisor {
     await eachBounded(services, RECOVERY_CONCURRENCY, (svc) => this.recoverService(svc.name, opFor.get(svc.name)));
     // operations whose service is gone (a delete that removed it, then stopped before it said so)
     for (const op of interrupted.filter((o) => !engine.services.get(o.service))) await this.resume(op);
+    for (const svc of engine.services.list()) {
+      try {
+        reconcileMigrationFiles(engine, svc);
+      } catch (err) {
+        console.error(`${svc.name}: could not put its migration's files right: ${(err as Error).message}`);
+      }
+    }
+    // a migration asked for with a create the engine stopped under
+    await startPendingMigrations(engine);
   }
 
   private async recoverService(name: string, interrupted: OperationRow | undefined): Promise<void> {
@@ -201,6 +217,12 @@ export class Supervisor {
   private async check(): Promise<void> {
     const { engine } = this;
     this.ticks++;
+    if (this.ticks % MIGRATION_CHECK_EVERY === 0 && !this.watchingMigrations) {
+      this.watchingMigrations = true;
+      void watchMigrations(engine)
+        .catch((err: Error) => console.error(`supervisor: following migrations: ${err.message}`))
+        .finally(() => { this.watchingMigrations = false; });
+    }
     for (const svc of engine.services.list()) {
       if (svc.phase !== 'running' || this.busy.has(svc.name) || engine.recovering.has(svc.name) || engine.operations.pendingFor(svc.name)) continue;
       try {

@@ -9,6 +9,7 @@ import { metaRoutes } from './meta';
 import { migrationCheckRoutes } from './migration-check';
 import { poolRoutes } from './pools';
 import { serviceRoutes } from './services';
+import { migrationRoutes } from './migrations';
 import { upgradeRoutes } from './upgrades';
 import { settingsRoutes } from './settings';
 import { userRoutes } from './users';
@@ -55,6 +56,6 @@ export function build(engine: Engine, opts: { log?: (line: string) => void } = {
     reply.code(404).send({ message: `no such endpoint: ${request.method} ${(request.raw.url ?? '').split('?')[0]}`, code: 'not-found' });
   });
 
-  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes, upgradeRoutes, migrationCheckRoutes]) routes(app, engine);
+  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes, upgradeRoutes, migrationCheckRoutes, migrationRoutes]) routes(app, engine);
   return app;
 }

@@ -108,6 +108,68 @@ export function rolesSql(roles: SourceRole[], opts: { admin: string; targetMajor
     }
   }
   const how = opts.targetMajor >= 16 ? ' WITH INHERIT TRUE, SET TRUE' : '';
-  for (const name of created) statements.push(`GRANT ${quoteIdent(name)} TO ${quoteIdent(opts.admin)}${how}`);
+  // roles made here, and source roles the target already has (a service user of the same name): the admin's
+  // restore gives them their objects
+  const kept = roles.filter((r) => opts.existing.has(r.name) && r.name !== opts.admin && !reservedUsername(r.name)).map((r) => r.name);
+  for (const name of [...created, ...kept]) statements.push(`GRANT ${quoteIdent(name)} TO ${quoteIdent(opts.admin)}${how}`);
   return { statements, created, notices };
+}
+
+/** A source database's own privileges and per-role settings, which only `pg_dump --create` would carry. */
+export interface DatabaseExtras {
+  /** null: the defaults (PUBLIC may connect and make temporary tables). */
+  acl: { grantee: string; privilege: string }[] | null;
+  /** ALTER DATABASE … SET (role null) and ALTER ROLE … IN DATABASE … SET entries, `name=value`. */
+  settings: { role: string | null; config: string[] }[];
+}
+
+/** Read over a session on that source database. */
+export async function readDatabaseExtras(source: pg.Client): Promise<DatabaseExtras> {
+  const [d] = (await source.query<{ has_acl: boolean }>('SELECT datacl IS NOT NULL AS has_acl FROM pg_database WHERE datname = current_database()')).rows;
+  const acl = d?.has_acl
+    ? (await source.query<{ grantee: string; privilege: string }>(`SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
+          a.privilege_type AS privilege
+         FROM pg_database d, aclexplode(d.datacl) a WHERE d.datname = current_database() AND a.grantee <> d.datdba`)).rows
+    : null;
+  const settings = (await source.query<{ role: string | null; config: string[] }>(`SELECT CASE WHEN s.setrole = 0 THEN NULL ELSE pg_get_userbyid(s.setrole) END AS role,
+      s.setconfig AS config FROM pg_db_role_setting s WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows;
+  return { acl, settings };
+}
+
+/**
+ * The statements that give the target database the source's privileges and settings, for the roles the
+ * target has (`roles`) and PUBLIC; run by the engine's superuser before the schema is restored (an owner of
+ * a schema needs CREATE on the database).
+ */
+export function databaseSql(database: string, extras: DatabaseExtras, opts: { roles: Set<string>; userSettings: Set<string> }): { statements: string[]; notices: string[] } {
+  const statements: string[] = [];
+  const notices: string[] = [];
+  const db = quoteIdent(database);
+  if (extras.acl) {
+    statements.push(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
+    for (const { grantee, privilege } of extras.acl) {
+      if (!['CONNECT', 'CREATE', 'TEMPORARY'].includes(privilege)) continue;
+      if (grantee !== 'PUBLIC' && (!opts.roles.has(grantee) || reservedUsername(grantee))) {
+        notices.push(`database-grant-skipped: ${privilege} on database "${database}" to "${grantee}", a role that is not migrated`);
+        continue;
+      }
+      statements.push(`GRANT ${privilege} ON DATABASE ${db} TO ${grantee === 'PUBLIC' ? 'PUBLIC' : quoteIdent(grantee)}`);
+    }
+  }
+  for (const { role, config } of extras.settings) {
+    if (role !== null && (!opts.roles.has(role) || reservedUsername(role))) continue;
+    for (const entry of config) {
+      const at = entry.indexOf('=');
+      const name = entry.slice(0, at);
+      if (at <= 0 || !opts.userSettings.has(name)) {
+        notices.push(`database-setting-skipped: ${name || entry} on database "${database}" is not a setting a user may set here`);
+        continue;
+      }
+      const value = entry.slice(at + 1);
+      const values = LIST_SETTINGS.has(name) ? splitListSetting(value) : [value];
+      const to = values.length ? values.map(quoteLiteral).join(', ') : "''";
+      statements.push(role === null ? `ALTER DATABASE ${db} SET ${quoteIdent(name)} TO ${to}` : `ALTER ROLE ${quoteIdent(role)} IN DATABASE ${db} SET ${quoteIdent(name)} TO ${to}`);
+    }
+  }
+  return { statements, notices };
 }

@@ -247,17 +247,25 @@ async function copyData(opts: MigrateOptions, session: Snapshot): Promise<void> 
 }
 
 /** A role name as pg_dump writes it after OWNER TO: bare, or double-quoted with "" inside. */
+const unquote = (name: string): string => (name.startsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name);
+
 const ownerTo = (command: string): string | null => {
   const m = /^ALTER .+ OWNER TO ("(?:[^"]|"")+"|[^\s";]+);$/s.exec(command.trim());
-  if (!m?.[1]) return null;
-  return m[1].startsWith('"') ? m[1].slice(1, -1).replaceAll('""', '"') : m[1];
+  return m?.[1] ? unquote(m[1]) : null;
+};
+
+/** The role of `ALTER DEFAULT PRIVILEGES FOR ROLE r …`: objects r creates later, which concerns nobody here when r is not migrated. */
+const defaultPrivilegesOf = (command: string): string | null => {
+  const m = /^ALTER DEFAULT PRIVILEGES FOR ROLE ("(?:[^"]|"")+"|[^\s";]+)/.exec(command.trim());
+  return m?.[1] ? unquote(m[1]) : null;
 };
 
 /**
  * pg_restore's standard error, read as it comes. An error is `pg_restore: error: …` and the lines up to the
  * next `pg_restore:` one (`Command was: …`, the statement, DETAIL, HINT). The only one tolerated is an
  * `ALTER … OWNER TO <role>` where the role does not exist here or is reserved (postgres, pg_*): the object
- * stays its creator's, the admin's (design decision 7). The others are kept: the entry, the error, the
+ * stays its creator's, the admin's (design decision 7); and `ALTER DEFAULT PRIVILEGES FOR ROLE <role>` for such
+ * a role (it creates nothing here). The others are kept: the entry, the error, the
  * command's first line — never a password, which only the passfile holds.
  */
 export class RestoreLog {
@@ -303,7 +311,11 @@ export class RestoreLog {
     const command = at < 0 ? '' : [more[at]?.slice('Command was: '.length), ...more.slice(at + 1)].join('\n');
     const role = ownerTo(command);
     const missing = role !== null && head.includes(`role "${role}" does not exist`);
-    if (role !== null && (missing || reservedUsername(role) !== null)) {
+    const defaultsOf = defaultPrivilegesOf(command);
+    if (defaultsOf !== null && (reservedUsername(defaultsOf) !== null || head.includes(`role "${defaultsOf}" does not exist`))) {
+      // default privileges of a role that is not migrated (often the source's superuser): nothing it creates lands here
+      this.tolerated += 1;
+    } else if (role !== null && (missing || reservedUsername(role) !== null)) {
       this.tolerated += 1;
       // a source before 15 has `public` owned by its superuser; here it is the database owner's, as it should be
       if (!command.startsWith('ALTER SCHEMA public OWNER TO ')) this.ownersReassigned += 1;

@@ -173,6 +173,48 @@ const migrations: (string | Migration)[] = [
      first_seen TEXT NOT NULL,
      PRIMARY KEY (service, key)
    );`,
+  // Issue 12: a migration into a service from another PostgreSQL server, and each source database's progress.
+  // The source password is sealed, and only while the migration lives.
+  `CREATE TABLE migrations (
+     service TEXT PRIMARY KEY REFERENCES services(name) ON DELETE CASCADE,
+     id TEXT NOT NULL,
+     method TEXT,
+     host TEXT NOT NULL,
+     port INTEGER NOT NULL,
+     ssl_mode TEXT NOT NULL,
+     ca_pem TEXT,
+     username TEXT NOT NULL,
+     dbname TEXT NOT NULL,
+     ignore_dbs TEXT NOT NULL DEFAULT '[]',
+     password_sealed TEXT,
+     status TEXT NOT NULL,
+     error TEXT,
+     source_major TEXT,
+     operation TEXT,
+     roles_created TEXT NOT NULL DEFAULT '[]',
+     leftovers TEXT NOT NULL DEFAULT '[]',
+     started_at TEXT NOT NULL,
+     finished_at TEXT,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE migration_databases (
+     service TEXT NOT NULL REFERENCES migrations(service) ON DELETE CASCADE,
+     dbname TEXT NOT NULL,
+     method TEXT NOT NULL,
+     status TEXT NOT NULL,
+     phase TEXT NOT NULL,
+     error TEXT,
+     created INTEGER NOT NULL DEFAULT 0,
+     source_oid INTEGER,
+     stop_lsn TEXT,
+     tables_total INTEGER,
+     tables_done INTEGER,
+     bytes_total INTEGER,
+     lag_bytes INTEGER,
+     warning TEXT,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (service, dbname)
+   );`,
 ];
 
 export function openDb(file: string): Db {

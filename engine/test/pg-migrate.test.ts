@@ -283,10 +283,14 @@ describe('restore log', () => {
       'pg_restore: error: could not execute query: ERROR:  permission denied for language c',
       'Command was: CREATE FUNCTION public.f() RETURNS integer',
       "    LANGUAGE c AS 'libc.so.6', 'system';",
-      'pg_restore: warning: errors ignored on restore: 4',
+      'pg_restore: from TOC entry 219; 826 16389 DEFAULT ACL - DEFAULT PRIVILEGES FOR TABLES postgres',
+      'pg_restore: error: could not execute query: ERROR:  permission denied to change default privileges',
+      'Command was: ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT SELECT ON TABLES TO app;',
+      'pg_restore: warning: errors ignored on restore: 5',
     ].forEach(log.line);
     log.end();
     expect(log.ownersReassigned).toBe(2);
+    expect(log.tolerated).toBe(3);
     expect(log.errors).toEqual([
       'pg_restore: from TOC entry 217; 1259 16387 TABLE u there\npg_restore: error: could not execute query: ERROR:  must be able to SET ROLE "there"\nCommand was: ALTER TABLE public.u OWNER TO there;',
       'pg_restore: from TOC entry 218; 1255 16388 FUNCTION f() app\npg_restore: error: could not execute query: ERROR:  permission denied for language c\nCommand was: CREATE FUNCTION public.f() RETURNS integer',

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { installedMajors, reachableBinaries } from '../runtime/binaries';
 import { InstanceRuntime, paths, type InstanceSpec } from '../runtime/instance';
 import { lookupUser, processesUnder } from '../runtime/process';
+import { DEFAULT_DATABASE, TEMPLATE_ADMIN } from '../runtime/templates';
 import { ensureCa, issueServerCert } from '../runtime/tls';
 
 export interface SourceOptions {
@@ -96,6 +97,9 @@ export async function startSource(dir: string, opts: SourceOptions): Promise<Sou
     '',
   ].join('\n'), runAs);
   await runtime.start(spec);
+  // the engine's template has its default database and admin: a plain server has neither
+  await runtime.query(spec, `DROP DATABASE IF EXISTS ${DEFAULT_DATABASE}`);
+  await runtime.query(spec, `DROP ROLE IF EXISTS ${TEMPLATE_ADMIN}`);
   return {
     major: opts.major,
     host: '127.0.0.1',

@@ -1,6 +1,7 @@
 // Request and response shapes of /v2/dbaas-postgres/{name} and /v2/dbaas-service.
 import { z } from 'zod';
 import { backupScheduleSchema, ipFilterSchema, maintenanceSchema, maintenanceUpdateSchema, passwordSchema, serviceNameSchema, usernameSchema } from './common';
+import { migrationSchema } from './migration';
 import { connectionPoolSchema } from './pool';
 import { settingValueSchema } from './setting-check';
 import { memorySettings, settingsValuesSchema } from './settings';
@@ -13,7 +14,6 @@ export const unsupportedServiceFields = [
   // no TimescaleDB binaries are installed
   'timescaledb-settings',
   'synchronous-replication',
-  'migration',
   'integrations',
 ] as const;
 
@@ -46,9 +46,14 @@ export const createServiceSchema = z.strictObject({
   'fork-from-service': serviceNameSchema.optional(),
   /** With fork-from-service: the second to restore to (RFC 3339); without it, the newest state archived. */
   'recovery-backup-time': z.iso.datetime({ offset: true, message: 'must be a date and time such as 2026-12-02T14:02:59Z' }).optional(),
+  /** Data migrated in from another PostgreSQL server once the service runs. */
+  migration: migrationSchema.optional(),
 }).superRefine((body, ctx) => {
   if (body['recovery-backup-time'] !== undefined && body['fork-from-service'] === undefined) {
     ctx.addIssue({ code: 'custom', path: ['recovery-backup-time'], message: 'needs fork-from-service: the service whose backups to restore' });
+  }
+  if (body.migration !== undefined && body['fork-from-service'] !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['migration'], message: 'a fork starts from its source service\'s data: migrate into it once it runs' });
   }
 });
 export type CreateService = z.infer<typeof createServiceSchema>;
@@ -61,6 +66,8 @@ export const updateServiceSchema = z.strictObject({
   maintenance: maintenanceSchema.optional(),
   'backup-schedule': backupScheduleSchema.optional(),
   ...settingsFields(true),
+  /** Starts a migration from another PostgreSQL server (alone in its request). */
+  migration: migrationSchema.optional(),
 });
 export type UpdateService = z.infer<typeof updateServiceSchema>;
 
