@@ -16,7 +16,8 @@ export function Dialog({ open, onClose, title, children, wide = false }: { open:
   return (
     <dialog
       ref={ref}
-      onClose={onClose}
+      // React passes a nested dialog's close up the tree: only this one's own closes it
+      onClose={(e) => e.target === e.currentTarget && onClose()}
       aria-labelledby={titleId}
       className={cn(
         'm-auto w-full rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100',
