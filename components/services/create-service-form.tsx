@@ -2,13 +2,15 @@
 // Creating a service: every field checked as typed with the shared schemas,
 // the body holds only what was set, upstream refusals land beside their field.
 // On success the operation is tracked (useCreateService) and the service page
-// shows the progress. "Start from a backup of …" makes it a fork of another.
+// shows the progress. "Start from a backup of …" makes it a fork of another;
+// "Migrate from an existing server" copies another server's data in.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { DayOptions } from '@/components/maintenance/maintenance-window-fields';
+import { CreateMigrationFields } from '@/components/migration/create-migration-fields';
 import { useCan } from '@/components/session/session-context';
 import { AdvancedSettingsSection, type AdvancedSettingsHandle } from '@/components/settings/advanced-settings-section';
 import { Button } from '@/components/ui/button';
@@ -114,6 +116,7 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
     <form onSubmit={onSubmit} noValidate className="space-y-6">
       <Section legend="Data">
         <ForkSourceFields form={form} source={fork} />
+        {forkFrom ? null : <CreateMigrationFields form={form} />}
       </Section>
 
       <Section legend="Service">

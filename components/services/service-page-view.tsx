@@ -1,13 +1,16 @@
 // One service: its header, its sections as links (?tab=), and the open
 // section. Rendered on the server with the signed-in key; the live parts are
 // islands: a refresh that keeps the state current, the connection card's
-// reveal and copy, the maintenance card's and the upgrade's actions (their
-// dialogs load when opened), and the sections beside the overview.
+// reveal and copy, the maintenance card's, the migration card's and the
+// upgrade's actions (their dialogs load when opened), and the sections beside
+// the overview.
 import Link from 'next/link';
 import { MaintenanceCard } from '@/components/maintenance/maintenance-card';
+import { MigrationCard } from '@/components/migration/migration-card';
 import { StateBadge } from '@/components/ui/badge';
 import { ErrorText } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
+import type { MigrationStatusView } from '@/lib/schemas/migration';
 import { inProgress, type ServicePg } from '@/lib/schemas/service';
 import { ConnectionCard } from './connection-card';
 import { LiveRefresh } from './live-refresh';
@@ -29,10 +32,12 @@ interface Props {
   requested?: string;
   service?: ServicePg;
   error?: { status: number; message: string };
+  /** The service's migration (null: it never had one), or why it could not be read. */
+  migration?: { data?: MigrationStatusView | null; error?: { message: string } };
   canWrite: boolean;
 }
 
-export function ServicePageView({ name, requested, service, error, canWrite }: Props) {
+export function ServicePageView({ name, requested, service, error, migration, canWrite }: Props) {
   if (error?.status === 404) {
     return (
       <div className="rounded-lg border border-dashed border-zinc-300 p-10 text-center dark:border-zinc-700">
@@ -96,11 +101,12 @@ export function ServicePageView({ name, requested, service, error, canWrite }: P
           <div className="space-y-4">
             <ConnectionCard service={service} />
             <MaintenanceCard service={service} />
+            <MigrationCard name={name} migration={migration?.data} error={migration?.error} canWrite={canWrite} />
           </div>
         </div>
       ) : null}
       {tab !== 'overview' ? <ServiceTab tab={tab} name={name} /> : null}
-      <LiveRefresh every={inProgress(service?.state) ? 2000 : 15_000} />
+      <LiveRefresh every={inProgress(service?.state) || migration?.data?.status === 'running' ? 2000 : 15_000} />
     </div>
   );
 }

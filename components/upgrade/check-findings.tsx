@@ -3,7 +3,8 @@
 // notices apart; the whole result as the check wrote it, in a disclosure.
 import type { CheckReading, Finding } from '@/lib/upgrade/findings';
 
-export function CheckFindings({ reading, result }: { reading: CheckReading; result: string }) {
+/** `subject` is what the blockers stop: "the upgrade", "the migration". */
+export function CheckFindings({ reading, result, subject = 'the upgrade' }: { reading: CheckReading; result: string; subject?: string }) {
   return (
     <div className="space-y-4">
       {reading.blockers.map((group) => (
@@ -26,7 +27,7 @@ export function CheckFindings({ reading, result }: { reading: CheckReading; resu
       ))}
       {reading.notices.length > 0 ? (
         <section aria-label="Notices">
-          <h3 className="mb-1 text-sm font-semibold">Notices (they do not stop the upgrade)</h3>
+          <h3 className="mb-1 text-sm font-semibold">Notices (they do not stop {subject})</h3>
           <ul className="space-y-2">
             {reading.notices.map((f) => (
               <FindingItem key={`${f.code}-${f.dbname ?? ''}`} finding={f} tone="notice" />

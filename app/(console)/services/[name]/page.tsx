@@ -1,4 +1,5 @@
 import { ServicePageView } from '@/components/services/service-page-view';
+import { readMigration } from '@/lib/server/migration';
 import { read, signedInPage } from '@/lib/server/page';
 import { readService } from '@/lib/server/services';
 
@@ -7,7 +8,7 @@ type Props = { params: Promise<{ name: string }>; searchParams: Promise<{ tab?: 
 export default async function ServicePage({ params, searchParams }: Props) {
   const [{ name }, { tab }] = await Promise.all([params, searchParams]);
   const { session, upstream } = await signedInPage();
-  const { data, error } = await read(readService(upstream, name));
   const requested = typeof tab === 'string' ? tab : undefined;
-  return <ServicePageView name={name} requested={requested} service={data} error={error} canWrite={session.rights.includes('write')} />;
+  const [{ data, error }, migration] = await Promise.all([read(readService(upstream, name)), read(readMigration(upstream, name))]);
+  return <ServicePageView name={name} requested={requested} service={data} error={error} migration={migration} canWrite={session.rights.includes('write')} />;
 }
