@@ -23,6 +23,7 @@ import { DEFAULT_DATABASE } from '../runtime/templates';
 import type { MigrationDatabase, MigrationRecord } from '../store/migrations';
 import type { OperationRow } from '../store/operations';
 import type { ServiceRecord } from '../store/services';
+import { crashPoint } from './crash-points';
 import { applyDatabase } from './databases';
 import type { Engine } from './engine';
 import { blockers, describeFindings } from './findings';
@@ -250,7 +251,11 @@ function migrateOptions(engine: Engine, svc: ServiceRecord, m: MigrationRecord, 
     target: { socketDir: paths(master.root).run, port: master.port, user: svc.adminUsername, database: d.dbname },
     toolsBin: plan.toolsBin, runAs: engine.serviceRunAs(svc), workDir: migrationDir(engine, svc),
     skipExtensions: [...ENGINE_EXTENSIONS],
-    onProgress: (p) => engine.migrations.updateDatabase(svc.name, d.dbname, { tablesDone: p.tablesDone, tablesTotal: p.tablesTotal }),
+    onProgress: (p) => {
+      engine.migrations.updateDatabase(svc.name, d.dbname, { tablesDone: p.tablesDone, tablesTotal: p.tablesTotal });
+      // pg_dump and pg_restore are streaming rows
+      if (p.tablesStarted > 0) crashPoint('migration:copying');
+    },
     signal: abort,
   };
 }

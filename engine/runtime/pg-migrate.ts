@@ -35,7 +35,8 @@ export interface MigrateOptions {
   workDir: string;
   /** Already created by the engine: their EXTENSION/COMMENT TOC entries are filtered out. */
   skipExtensions?: string[];
-  onProgress?: (p: { tablesDone: number; tablesTotal: number }) => void;
+  /** `tablesStarted`: tables whose rows are streaming or done. */
+  onProgress?: (p: { tablesDone: number; tablesStarted: number; tablesTotal: number }) => void;
   signal?: AbortSignal;
 }
 
@@ -224,13 +225,14 @@ async function restore(opts: MigrateOptions, args: string[]): Promise<number> {
 
 /** The rows: `pg_dump --data-only | pg_restore --data-only -v`, counting tables as pg_restore starts each. */
 async function copyData(opts: MigrateOptions, session: Snapshot): Promise<void> {
-  let tablesDone = 0;
-  const progress = (): void => opts.onProgress?.({ tablesDone, tablesTotal: Math.max(session.tables, tablesDone) });
-  progress();
+  // pg_restore says when it starts a table's rows: the ones before it are done
+  let tablesStarted = 0;
+  const progress = (tablesDone: number): void => opts.onProgress?.({ tablesDone, tablesStarted, tablesTotal: Math.max(session.tables, tablesStarted) });
+  progress(0);
   const log = new RestoreLog((line) => {
     if (line.startsWith('pg_restore: processing data for table ')) {
-      tablesDone += 1;
-      progress();
+      tablesStarted += 1;
+      progress(tablesStarted - 1);
     }
   });
   const failed = await pipe(
@@ -244,6 +246,7 @@ async function copyData(opts: MigrateOptions, session: Snapshot): Promise<void> 
   if (failed instanceof CommandError && failed.command.startsWith('pg_dump')) throw failed;
   log.throwErrors('pg_restore --data-only', failed);
   if (failed) throw failed;
+  progress(tablesStarted);
 }
 
 /** A role name as pg_dump writes it after OWNER TO: bare, or double-quoted with "" inside. */
