@@ -22,7 +22,6 @@ import { blockers, describeFindings, resultCodes, runCheckTask, type Finding } f
 import { masterSpec, requireService } from './lookup';
 
 // where they were first: importers of this module keep working
-export { blockers, describeFindings, type Finding };
 
 export type UpgradeMethod = 'pg_upgrade' | 'dump';
 
