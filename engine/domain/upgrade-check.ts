@@ -21,8 +21,6 @@ import type { Engine } from './engine';
 import { blockers, describeFindings, resultCodes, runCheckTask, type Finding } from './findings';
 import { masterSpec, requireService } from './lookup';
 
-// where they were first: importers of this module keep working
-
 export type UpgradeMethod = 'pg_upgrade' | 'dump';
 
 /** What an upgrade to `target` would use, once the static checks pass. */
