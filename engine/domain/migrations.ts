@@ -333,7 +333,12 @@ async function observe(engine: Engine, svc: ServiceRecord, m: MigrationRecord, d
     });
     if (!p.subscriptionEnabled) {
       const why = lastApplyError(logTail(engine, svc)) ?? 'the subscription stopped on an error';
-      return { copied: false, failure: `replication stopped: ${why}`, unreachable };
+      // disable_on_error stops it on a lost connection too: that is the source going away, not a failed change
+      if (!CONNECTION_LOST.test(why)) return { copied: false, failure: `replication stopped: ${why}`, unreachable };
+      if (unreachable) return { copied: false, failure: null, unreachable };
+      await target(`ALTER SUBSCRIPTION ${quoteIdent(names.subscription)} ENABLE`);
+      engine.migrations.updateDatabase(svc.name, d.dbname, { warning: `the source closed the connection (${why}); replication resumed` });
+      return { copied: false, failure: null, unreachable: null };
     }
     if (!unreachable && p.slot === 'missing') return { copied: false, failure: `the replication slot ${names.slot} is gone from the source`, unreachable };
     if (!unreachable && p.slot === 'lost') return { copied: false, failure: 'the source removed WAL the target had not received yet (slot lost); retry the migration', unreachable };
@@ -342,6 +347,9 @@ async function observe(engine: Engine, svc: ServiceRecord, m: MigrationRecord, d
     await client?.end().catch(() => undefined);
   }
 }
+
+/** A replication worker's error that says the source went away, not that a change failed to apply. */
+const CONNECTION_LOST = /could not (?:receive data from WAL stream|connect to the publisher|send data to WAL stream)|server closed the connection|connection to server .* failed|terminating connection due to/i;
 
 function logTail(engine: Engine, svc: ServiceRecord): string {
   const log = paths(masterSpec(engine, svc).root).log;

@@ -2,7 +2,8 @@
 // stream rows: the next start kills what it left running and fails the
 // migration with the reason, and a retry copies everything once. An engine
 // that goes away while a replication is syncing: the subscription keeps
-// copying without it, the next engine follows it, and stop cuts over.
+// copying without it, the next engine follows it (and the source restarting
+// under it too), and stop cuts over.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +74,13 @@ describe('migrations across engine crashes', () => {
     const svc: ServicePg = await t2.getService('sync');
     const ca = { engine: { ca: { cert: readFileSync(join(dataDir, 'ca', 'ca.crt'), 'utf8') } } } as Pick<TestEngine, 'engine'>;
     await until('the rows written while away', async () => (await queryAs(ca, svc, "SELECT count(*)::int AS n FROM orders WHERE note = 'while away'", { database: 'shop' }))[0]?.n === 100, 30_000, 250);
+    // the source restarts while syncing (a reboot, a failover on its side): the migration waits for it and goes on
+    await src.stop();
+    await new Promise((r) => setTimeout(r, 3000));
+    await src.start();
+    await src.query("INSERT INTO orders (note) SELECT 'after the reboot' FROM generate_series(1, 10)", [], 'shop');
+    await until('the rows written after the source restarted', async () => (await queryAs(ca, svc, "SELECT count(*)::int AS n FROM orders WHERE note = 'after the reboot'", { database: 'shop' }))[0]?.n === 10, 60_000, 250);
+    expect((await t2.call<MigrationStatusView>('GET', '/dbaas-migration-status/sync')).body).toMatchObject({ status: 'syncing' });
     const stop = await t2.call<Operation>('POST', '/dbaas-postgres/sync/migration/stop');
     expect(await t2.waitOperation(stop.body.id, 120_000)).toMatchObject({ state: 'success' });
     expect((await src.query("SELECT count(*)::int AS n FROM pg_replication_slots WHERE slot_name LIKE 'pgdeck%'"))[0]?.n).toBe(0);

@@ -6,7 +6,7 @@
 // table. A service deleted while syncing drops its slot on the source. The
 // source password appears in no answer, no log and no file.
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Operation } from '@/lib/schemas/operation';
 import type { MigrationStatusView } from '@/lib/schemas/migration';
 import { queryAs, type TestEngine } from './harness';
@@ -118,6 +118,32 @@ describe('migration by logical replication', () => {
     expect(del.status).toBe(200);
     await t.waitOperation(del.body.id, 120_000);
     expect(await sourceObjects(src13, 'ledger')).toEqual({ slots: [], publications: [] });
+  }, 400_000);
+
+  it('a source killed during the initial copy fails it once the grace is over; a retry copies every row once', async () => {
+    vi.stubEnv('PGDECK_MIGRATION_SOURCE_GRACE_MS', '2000');
+    const src = await startSource(dir, { major: '18' });
+    await src.query('CREATE DATABASE big');
+    await src.query('CREATE TABLE t (id int PRIMARY KEY, n int); INSERT INTO t SELECT g, g FROM generate_series(1, 1000000) g', [], 'big');
+    await t.createService('repl-kill', { version: '18' });
+    const id = await start('repl-kill', src, src.password, { method: 'replication' });
+    await until('the initial copy', async () => (await status('repl-kill')).details[0]?.['pgdeck-phase'] === 'copy', 120_000, 50);
+    await src.kill();
+    const op = await t.waitOperation(id, 120_000);
+    expect(op.state).toBe('failure');
+    expect(op.message).toMatch(/unreachable/);
+    expect(await status('repl-kill')).toMatchObject({ status: 'failed', details: [{ dbname: 'big', status: 'failed' }] });
+    vi.unstubAllEnvs();
+
+    await src.start();
+    // the retry drops what the first attempt left on the source (its slot, publication) with its own credentials
+    const retry = await t.waitOperation(await start('repl-kill', src, src.password, { method: 'replication' }), 300_000);
+    expect(retry, JSON.stringify(retry)).toMatchObject({ state: 'success' });
+    const svc = await t.getService('repl-kill');
+    expect(await queryAs(t, svc, 'SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM t', { database: 'big' })).toEqual([{ n: 1_000_000, d: 1_000_000 }]);
+    const stop = await t.call<Operation>('POST', '/dbaas-postgres/repl-kill/migration/stop');
+    expect(await t.waitOperation(stop.body.id, 120_000)).toMatchObject({ state: 'success' });
+    expect((await sourceObjects(src, 'big')).slots).toEqual([]);
   }, 400_000);
 
   it('the source password is in no answer, no engine log, no file of the engine', () => {
