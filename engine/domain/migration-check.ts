@@ -279,7 +279,7 @@ export async function startMigrationCheck(engine: Engine, name: string, body: Mi
   const method = src.method ?? 'auto';
   const params = { host: src.host, port: src.port, username: src.username, method, 'ignore-dbs': src.ignoreDbs.join(',') };
   return withOperation(engine, name, 'migration-check', params, async (op) => {
-    // rebuilt from the parsed fields, without the password: withoutUriPassword would keep part of one with a raw "@"
+    // rebuilt from the parsed fields, without the password: nothing of what the user typed is stored as typed
     const task = engine.tasks.insert(name, 'migration-check', { 'source-service-uri': sourceUri(parsed.migration, false), method, 'ignore-dbs': src.ignoreDbs });
     let summary = '';
     await runCheckTask(engine, task.id, async () => {

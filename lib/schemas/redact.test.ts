@@ -31,5 +31,7 @@ describe('redact', () => {
   it('puts a password back, URI-encoded', () => {
     expect(withUriPassword(withoutUriPassword(uri), 'a/b@c')).toBe('postgres://avnadmin:a%2Fb%40c@127.0.0.1:25432/defaultdb?sslmode=require');
     expect(withoutUriPassword('postgres://avnadmin@h:1/d')).toBe('postgres://avnadmin@h:1/d');
+    // typed by hand, not percent-encoded: nothing of the password stays
+    expect(withoutUriPassword('postgres://u:p@ss/w@rd@db.example.com:5432/x')).toBe('postgres://u@db.example.com:5432/x');
   });
 });

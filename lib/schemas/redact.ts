@@ -3,8 +3,11 @@
 // service query that refreshes in the background.
 import type { ServicePg } from './service';
 
-/** The URI with its userinfo password removed (postgres://user:pw@host → postgres://user@host). */
-export const withoutUriPassword = (uri: string): string => uri.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, '$1@');
+/**
+ * The URI with its userinfo password removed (postgres://user:pw@host → postgres://user@host). Up to the last
+ * `@`: a password typed with a raw `@` or `/` in it is removed whole, never cut in two.
+ */
+export const withoutUriPassword = (uri: string): string => uri.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):.*@/is, '$1@');
 
 export function withoutPasswords(service: ServicePg): ServicePg {
   const { password: _password, ...params } = service['uri-params'] ?? {};
