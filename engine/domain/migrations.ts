@@ -272,7 +272,7 @@ async function dumpOne(engine: Engine, svc: ServiceRecord, m: MigrationRecord, p
 
 /** Every user table of the source database, quoted: the publication's list when the source user is not a superuser. */
 async function sourceTables(sql: Sql): Promise<string[]> {
-  const rows = await sql<{ t: string }>(`SELECT format('%I.%I', n.nspname, c.relname) AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  const rows = await sql<{ t: string }>(`SELECT '"' || replace(n.nspname, '"', '""') || '"."' || replace(c.relname, '"', '""') || '"' AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind IN ('r', 'p') AND c.relpersistence = 'p' AND NOT c.relispartition
        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
        AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = 'pg_class'::regclass AND dep.objid = c.oid AND dep.deptype = 'e')

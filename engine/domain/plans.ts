@@ -51,6 +51,9 @@ export function planSettings(plan: Plan): Record<string, ConfValue> {
     max_worker_processes: Math.max(8, plan.cpus),
     max_parallel_workers: plan.cpus,
     max_parallel_workers_per_gather: Math.max(1, Math.floor(plan.cpus / 2)),
+    // as the public services run: a service can be the source of logical replication (a migration into another
+    // service, change data capture); a service made before this takes it at its next maintenance restart
+    wal_level: 'logical',
   };
 }
 
