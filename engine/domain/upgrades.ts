@@ -17,7 +17,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { join } from 'node:path';
 import { ApiError } from '@/lib/api-v2/errors';
 import type { Operation } from '@/lib/schemas/operation';
-import { restoreDataDir, type BackupManifest } from '../runtime/base-backup';
+import { restoreDataDir } from '../runtime/base-backup';
 import { paths, type InstanceSpec, type Tls } from '../runtime/instance';
 import { dumpRestore, initNewCluster, pgUpgrade } from '../runtime/pg-upgrade';
 import { quoteIdent } from '../runtime/sql-text';
@@ -51,7 +51,6 @@ interface Ctx {
   plan: UpgradePlan;
   oldNode: NodeRecord;
   newNode?: NodeRecord;
-  backup?: BackupManifest;
   /** When writes were refused (the old node stopped or shut off), and when they were accepted again. */
   downAt?: number;
   upAt?: number;
@@ -347,7 +346,7 @@ async function runUpgrade(ctx: Ctx): Promise<string> {
   }
   step(ctx, 'backup');
   // after the one being taken, if any (a service upgraded right after its create is still taking its first)
-  ctx.backup = await takeBackupWhenFree(engine, name);
+  await takeBackupWhenFree(engine, name);
   step(ctx, 'upgrade');
   const svc = requireService(engine, name);
   const oldSpec = engine.spec(svc, ctx.oldNode);
