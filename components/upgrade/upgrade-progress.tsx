@@ -7,7 +7,8 @@ import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { Spinner } from '@/components/ui/spinner';
 import type { TrackedOperation } from '@/lib/queries/operation-log';
-import { stepLabels, stepStates, upgradeOutcome, upgradeStepOf, upgradeSteps, type StepState } from '@/lib/upgrade/steps';
+import { upgradeStepOf, upgradeSteps } from '@/lib/schemas/upgrade-steps';
+import { stepLabels, stepStates, upgradeOutcome, type StepState } from '@/lib/upgrade/steps';
 
 interface Props {
   started: { from: string; to: string };

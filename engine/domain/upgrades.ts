@@ -16,6 +16,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError } from '@/lib/api-v2/errors';
+import { upgradeStepMessage, type UpgradeStep } from '@/lib/schemas/upgrade-steps';
 import type { Operation } from '@/lib/schemas/operation';
 import { restoreDataDir } from '../runtime/base-backup';
 import { paths, type InstanceSpec, type Tls } from '../runtime/instance';
@@ -36,8 +37,6 @@ import { allocatePort } from './ports';
 import { blockers, describeFindings } from './findings';
 import { checkUpgrade, planUpgrade, type UpgradePlan } from './upgrade-check';
 
-export const UPGRADE_STEPS = ['check', 'backup', 'upgrade', 'verify', 'switch'] as const;
-type Step = (typeof UPGRADE_STEPS)[number];
 
 /** Marks an old node whose files a started new cluster may have written through hard links. */
 const LINKED_MARK = 'upgrade-linked';
@@ -66,8 +65,8 @@ function mark(ctx: Ctx, phase: string): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function step(ctx: Ctx, s: Step): void {
-  ctx.engine.operations.progress(ctx.op.id, `upgrade ${ctx.plan.from} → ${ctx.plan.target}: ${s} (${UPGRADE_STEPS.indexOf(s) + 1}/${UPGRADE_STEPS.length})`);
+function step(ctx: Ctx, s: UpgradeStep): void {
+  ctx.engine.operations.progress(ctx.op.id, upgradeStepMessage(ctx.plan.from, ctx.plan.target, s));
 }
 
 /** The service as the new node runs it: the settings the target accepts. */

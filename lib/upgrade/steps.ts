@@ -2,9 +2,7 @@
 // the step (`upgrade 17 → 18: backup (2/5)`); at the end, success, or failure
 // (rolled back, when the message says so: the service runs its old major as before).
 import type { TrackedOperation } from '@/lib/queries/operation-log';
-
-export const upgradeSteps = ['check', 'backup', 'upgrade', 'verify', 'switch'] as const;
-export type UpgradeStep = (typeof upgradeSteps)[number];
+import { upgradeSteps, type UpgradeStep } from '@/lib/schemas/upgrade-steps';
 
 export const stepLabels: Record<UpgradeStep, string> = {
   check: 'Check',
@@ -13,16 +11,6 @@ export const stepLabels: Record<UpgradeStep, string> = {
   verify: 'Verify',
   switch: 'Switch over',
 };
-
-/** The step a pending upgrade's message names (0-based), or null when it names none. */
-export function upgradeStepOf(message: string | undefined): number | null {
-  const m = /:\s*([a-z]+)\s*\((\d+)\/(\d+)\)\s*$/.exec(message ?? '');
-  if (!m) return null;
-  const byName = upgradeSteps.indexOf(m[1] as UpgradeStep);
-  if (byName >= 0) return byName;
-  const k = Number(m[2]);
-  return k >= 1 && k <= upgradeSteps.length ? k - 1 : null;
-}
 
 export type UpgradeOutcome = 'pending' | 'success' | 'rolled-back' | 'failed';
 

@@ -2,7 +2,8 @@
 // operation's steps and outcome as the stepper does.
 import { describe, expect, it } from 'vitest';
 import { readCheck } from './findings';
-import { newerVersions, stepStates, upgradeOutcome, upgradeStepOf } from './steps';
+import { upgradeStepMessage, upgradeStepOf } from '@/lib/schemas/upgrade-steps';
+import { newerVersions, stepStates, upgradeOutcome } from './steps';
 
 describe('readCheck', () => {
   it('groups blockers by database, the service first, with their own lines; notices apart', () => {
@@ -63,6 +64,8 @@ describe('upgrade steps', () => {
     expect(upgradeStepOf('upgrade 17 → 18: copying (3/5)')).toBe(2);
     expect(upgradeStepOf('upgraded 17 → 18 in 42 s')).toBeNull();
     expect(upgradeStepOf(undefined)).toBeNull();
+    // what the engine writes is what the console reads
+    expect(upgradeStepOf(upgradeStepMessage('17', '18', 'switch'))).toBe(4);
   });
 
   it('tells success, a rollback and a failure apart', () => {
