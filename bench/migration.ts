@@ -2,7 +2,8 @@
 //  1. dump throughput: `PUT migration {method: dump}` to the operation's success,
 //     against the floor of `pg_dump -Fc -Z0 | pg_restore` by hand with the same 18
 //     tools, as the service's OS user, into an empty database of the same service
-//     as its admin over the same socket; rounds alternate floor, engine; goal ≤ 1.2×.
+//     as its admin over the same socket; rounds alternate (floor, engine, engine,
+//     floor…); goal ≤ 1.2×.
 //     What the target's backends were doing is sampled for both (where the time goes);
 //  2. replication lag under `pgbench -c 4 -j 2 -R 300` on the source while syncing:
 //     a probe row `(id, clock_timestamp())` inserted every 100 ms on the source, a
@@ -33,7 +34,7 @@ import { run } from '../engine/runtime/process';
 import { migrationTools } from '../engine/runtime/upgrade-tools';
 import { connect, type TestEngine } from '../engine/test/harness';
 import { startSource, type SourceCluster } from '../engine/test/source-cluster';
-import { benchEngine, Cleanup, killLeftovers, median, ms, now, sleep, useOwnPortBase } from './common';
+import { benchEngine, busyPercent, Cleanup, cpuTimes, killLeftovers, median, ms, now, sleep, useOwnPortBase } from './common';
 
 const PGBENCH = '/usr/lib/postgresql/15/bin/pgbench';
 const MAJOR = '18';
@@ -195,9 +196,22 @@ interface DumpRound {
   /** From PUT: when each phase of the database was first seen in the status (engine rounds). */
   phases?: Record<string, number>;
   activity: string;
+  /** This process's CPU (the engine, in process, and the bench), in % of one core, and the machine's busy % (all cores, everyone's). */
+  cpu: string;
 }
 
-async function floorRound(b: Bench, svc: ServicePg, watch: pg.Client, bindir: string, compress: boolean): Promise<DumpRound> {
+/** Measures the CPU around `work`: this process's (the in-process engine's and the bench's) and the whole machine's. */
+async function withCpu<T extends Omit<DumpRound, 'cpu'>>(work: () => Promise<T>): Promise<T & { cpu: string }> {
+  const own0 = process.cpuUsage();
+  const all0 = cpuTimes();
+  const t0 = now();
+  const res = await work();
+  const own = process.cpuUsage(own0);
+  const wall = now() - t0;
+  return { ...res, cpu: `node ${((100 * (own.user + own.system)) / 1000 / wall).toFixed(0)}% of a core, machine ${busyPercent(all0, cpuTimes()).toFixed(0)}% busy` };
+}
+
+async function floorRound(b: Bench, svc: ServicePg, watch: pg.Client, bindir: string, compress: boolean): Promise<Omit<DumpRound, 'cpu'>> {
   const { t } = b;
   const rec = t.engine.services.get(svc.name);
   if (!rec) throw new Error('no service');
@@ -219,7 +233,7 @@ async function floorRound(b: Bench, svc: ServicePg, watch: pg.Client, bindir: st
   return { ms: took, activity: sampler.summary() };
 }
 
-async function engineRound(b: Bench, svc: ServicePg, watch: pg.Client): Promise<DumpRound> {
+async function engineRound(b: Bench, svc: ServicePg, watch: pg.Client): Promise<Omit<DumpRound, 'cpu'>> {
   const { t } = b;
   await watch.query('CHECKPOINT');
   const sampler = new ActivitySampler(watch, 'bench');
@@ -260,22 +274,29 @@ async function dumpPart(b: Bench): Promise<void> {
   try {
     const floors: DumpRound[] = [];
     const engines: DumpRound[] = [];
-    for (let r = 1; r <= cfg.rounds; r++) {
-      const f = await floorRound(b, svc, watch, tools.bindir, false);
+    const floor = async (r: number): Promise<void> => {
+      const f = await withCpu(() => floorRound(b, svc, watch, tools.bindir, false));
       floors.push(f);
-      console.log(`round ${r}: floor  ${ms(f.ms)} ms  [${f.activity}]  load ${load()}`);
-      const e = await engineRound(b, svc, watch);
+      console.log(`round ${r}: floor  ${ms(f.ms)} ms  [${f.activity}]  ${f.cpu}, load ${load()}`);
+    };
+    const engine = async (r: number): Promise<void> => {
+      const e = await withCpu(() => engineRound(b, svc, watch));
       engines.push(e);
       const phases = Object.entries(e.phases ?? {}).map(([k, v]) => `${k} @${secs(v)}`).join(', ');
-      console.log(`round ${r}: engine ${ms(e.ms)} ms  [${e.activity}]  phases first seen: ${phases}  load ${load()}`);
+      console.log(`round ${r}: engine ${ms(e.ms)} ms  [${e.activity}]  phases first seen: ${phases}  ${e.cpu}, load ${load()}`);
+    };
+    // floor, engine, engine, floor, floor, engine…: a load that rises or falls through the run hits both alike
+    for (let r = 1; r <= cfg.rounds; r++) {
+      if (r % 2) await floor(r).then(() => engine(r));
+      else await engine(r).then(() => floor(r));
     }
     const f = median(floors.map((x) => x.ms));
     const e = median(engines.map((x) => x.ms));
     const paired = median(engines.map((x, i) => x.ms / (floors[i]?.ms ?? Number.NaN)));
     console.log(`dump: floor median ${ms(f)} ms, engine median ${ms(e)} ms, ratio ${(e / f).toFixed(2)} (paired ${paired.toFixed(2)}; goal ≤ 1.2)`);
     if (cfg.compressed) {
-      const c = await floorRound(b, svc, watch, tools.bindir, true);
-      console.log(`floor with pg_dump's default compression: ${ms(c.ms)} ms  [${c.activity}]  (${(c.ms / f).toFixed(2)}× the -Z0 floor)`);
+      const c = await withCpu(() => floorRound(b, svc, watch, tools.bindir, true));
+      console.log(`floor with pg_dump's default compression: ${ms(c.ms)} ms  [${c.activity}]  ${c.cpu} (${(c.ms / f).toFixed(2)}× the -Z0 floor)`);
     }
   } finally {
     await watch.end().catch(() => undefined);
