@@ -42,16 +42,22 @@ export interface SourceCluster {
 const runAs = process.getuid?.() === 0 ? lookupUser(process.env.PGDECK_RUN_AS ?? 'pgdeck') : null;
 const runtime = new InstanceRuntime(runAs);
 
-/** A port nothing listens on at this moment (the kernel's pick). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
+/**
+ * A port nothing listens on at this moment, above the kernel's ephemeral range (32768-60999) and the ranges
+ * other test files give their engines (26000-49999): a source must never take a port a service of another
+ * test file is about to be given.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const port = 61000 + Math.floor(Math.random() * 4500);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+    if (attempt > 50) throw new Error('no free port in 61000-65499');
+  }
 }
 
 /** Starts a source cluster under `dir` (a Fixtures data directory, so cleanup stops it). */
