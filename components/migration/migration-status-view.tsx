@@ -24,7 +24,10 @@ export function databaseStateText(d: DatabaseReading): string {
     case 'schema':
       return 'copying the schema';
     case 'copying':
-      return d.tables ? `copying: ${d.tables.done} of ${d.tables.total} tables` : 'copying';
+      return [
+        d.tables ? `copying: ${d.tables.done} of ${d.tables.total} tables` : 'copying',
+        d.bytes ? `${formatBytes(d.bytes.done)} of ${formatBytes(d.bytes.total)}` : '',
+      ].filter(Boolean).join(', ');
     case 'indexes':
       return 'building indexes and constraints';
     case 'syncing':

@@ -483,12 +483,31 @@ export async function cutOverAll(engine: Engine, name: string): Promise<string> 
 // ---------------------------------------------------------------------------------------------------------------
 // Status, watch, restart, delete
 
+/**
+ * Bytes loaded so far into each database still copying rows: the target database's size less what an empty
+ * one takes (rows arrive before indexes are built, so this is the rows' size), capped at the source's.
+ */
+async function bytesLoaded(engine: Engine, svc: ServiceRecord, dbs: MigrationDatabase[]): Promise<Map<string, number>> {
+  const loading = dbs.filter((d) => d.status === 'running' && (d.phase === 'data' || d.phase === 'copy') && d.bytesTotal !== null);
+  const found = new Map<string, number>();
+  if (!loading.length || engine.runtime.pid(masterSpec(engine, svc).root) === null) return found;
+  const rows = await engine.runtime.query<{ datname: string; loaded: string }>(masterSpec(engine, svc),
+    `SELECT datname, greatest(pg_database_size(datname) - pg_database_size('template0'), 0)::text AS loaded
+       FROM pg_database WHERE datname = ANY($1)`, [loading.map((d) => d.dbname)]).catch(() => []);
+  for (const r of rows) {
+    const d = loading.find((x) => x.dbname === r.datname);
+    if (d) found.set(r.datname, Math.min(Number(r.loaded), d.bytesTotal ?? 0));
+  }
+  return found;
+}
+
 // GET /v2/dbaas-migration-status/{name}
-export function migrationStatusView(engine: Engine, name: string): Record<string, unknown> {
-  requireService(engine, name);
+export async function migrationStatusView(engine: Engine, name: string): Promise<Record<string, unknown>> {
+  const svc = requireService(engine, name);
   const m = engine.migrations.get(name);
   if (!m) throw new ApiError('not-found', `service ${name} has no migration`);
   const dbs = engine.migrations.databases(name);
+  const loaded = await bytesLoaded(engine, svc, dbs);
   const methods = new Set(dbs.map((d) => d.method));
   return {
     status: m.status,
@@ -502,6 +521,8 @@ export function migrationStatusView(engine: Engine, name: string): Record<string
       'pgdeck-phase': d.phase,
       ...(d.tablesTotal !== null ? { 'pgdeck-tables-total': d.tablesTotal, 'pgdeck-tables-done': d.tablesDone ?? 0 } : {}),
       ...(d.bytesTotal !== null ? { 'pgdeck-bytes-total': d.bytesTotal } : {}),
+      ...(d.bytesTotal !== null && (d.status === 'done' || d.status === 'syncing' || loaded.has(d.dbname))
+        ? { 'pgdeck-bytes-done': d.status === 'running' ? (loaded.get(d.dbname) ?? 0) : d.bytesTotal } : {}),
       ...(d.method === 'replication' ? { 'pgdeck-lag-bytes': d.lagBytes } : {}),
       ...(d.warning ? { 'pgdeck-warning': d.warning } : {}),
       'pgdeck-updated-at': d.updatedAt,

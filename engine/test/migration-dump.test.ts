@@ -110,7 +110,12 @@ describe('migration by dump', () => {
       migration: { host: src.host, port: src.port, username: 'postgres', password: src.password, ssl: false, method: 'dump' },
     });
     expect(res.status).toBe(200);
-    await until('the data copy', async () => (await status('dump-crash')).details[0]?.['pgdeck-phase'] === 'data', 120_000, 50);
+    // rows arriving show as bytes loaded of the source's
+    const loading = await until('rows loading', async () => {
+      const d = (await status('dump-crash')).details[0];
+      return d?.['pgdeck-phase'] === 'data' && (d['pgdeck-bytes-done'] ?? 0) > 0 ? d : null;
+    }, 120_000, 50);
+    expect(loading['pgdeck-bytes-done']).toBeLessThanOrEqual(loading['pgdeck-bytes-total'] ?? 0);
     await src.kill();
     const op = await t.waitOperation(res.body.id, 120_000);
     expect(op.state).toBe('failure');

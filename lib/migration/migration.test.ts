@@ -116,6 +116,8 @@ describe('the status', () => {
     expect(readDatabase({ dbname: 'a', status: 'running', method: 'dump', 'pgdeck-phase': 'data', 'pgdeck-tables-total': 7, 'pgdeck-tables-done': 3 })).toEqual({
       dbname: 'a', method: 'dump', state: 'copying', tables: { done: 3, total: 7 },
     });
+    expect(readDatabase({ dbname: 'a', status: 'running', 'pgdeck-phase': 'copy', 'pgdeck-bytes-total': 4096, 'pgdeck-bytes-done': 1024 }))
+      .toEqual({ dbname: 'a', state: 'copying', bytes: { done: 1024, total: 4096 } });
     expect(readDatabase({ dbname: 'a', status: 'running', 'pgdeck-phase': 'post-data' }).state).toBe('indexes');
     expect(readDatabase({ dbname: 'a', status: 'syncing', 'pgdeck-lag-bytes': 2048 })).toMatchObject({ state: 'syncing', lagBytes: 2048 });
     expect(readDatabase({ dbname: 'a', status: 'syncing', 'pgdeck-phase': 'cut-over' })).toMatchObject({ state: 'cutting-over', lagBytes: null });

@@ -12,6 +12,8 @@ export interface DatabaseReading {
   state: DatabaseState;
   /** While copying, when the upstream tells it. */
   tables?: { done: number; total: number };
+  /** While copying rows, when the upstream tells it: bytes loaded of the source's. */
+  bytes?: { done: number; total: number };
   /** While syncing: bytes of the source's WAL not yet applied here (null: not measured right now). */
   lagBytes?: number | null;
   /** Why it failed. */
@@ -38,7 +40,14 @@ export function readDatabase(d: MigrationDetail): DatabaseReading {
     case 'running': {
       const total = d['pgdeck-tables-total'];
       const state = runningState(d['pgdeck-phase']);
-      return state === 'copying' && total !== undefined ? { ...base, state, tables: { done: d['pgdeck-tables-done'] ?? 0, total } } : { ...base, state };
+      if (state !== 'copying') return { ...base, state };
+      const bytesTotal = d['pgdeck-bytes-total'];
+      const bytesDone = d['pgdeck-bytes-done'];
+      return {
+        ...base, state,
+        ...(total !== undefined ? { tables: { done: d['pgdeck-tables-done'] ?? 0, total } } : {}),
+        ...(bytesTotal !== undefined && bytesDone !== undefined ? { bytes: { done: bytesDone, total: bytesTotal } } : {}),
+      };
     }
   }
 }

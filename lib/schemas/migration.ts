@@ -178,6 +178,7 @@ const detailSchema = z.object({
   'pgdeck-tables-total': z.number().optional(),
   'pgdeck-tables-done': z.number().optional(),
   'pgdeck-bytes-total': z.number().optional(),
+  /** Rows' bytes loaded so far (while copying: the target database's growth; then the total). */
   'pgdeck-bytes-done': z.number().optional(),
   'pgdeck-lag-bytes': z.number().nullable().optional(),
   'pgdeck-warning': z.string().optional(),
