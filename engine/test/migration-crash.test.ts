@@ -29,7 +29,7 @@ describe('migrations across engine crashes', () => {
   it('an engine killed mid-dump: the next start kills pg_dump and pg_restore and fails it; a retry copies every row once', async () => {
     const src = await startSource(dir, { major: '18' });
     await src.query('CREATE DATABASE big');
-    await src.query("CREATE TABLE a (id int PRIMARY KEY); INSERT INTO a VALUES (1); CREATE TABLE t (id int PRIMARY KEY, pad text); INSERT INTO t SELECT g, repeat('p', 100) FROM generate_series(1, 400000) g", [], 'big');
+    await src.query("CREATE TABLE a (id int PRIMARY KEY); INSERT INTO a VALUES (1); CREATE TABLE t (id int PRIMARY KEY, pad text); INSERT INTO t SELECT g, repeat('p', 100) FROM generate_series(1, 100000) g", [], 'big');
     const dataDir = f.newDataDir();
     const e = await f.engineProcess(dataDir, 47500 + Math.floor(Math.random() * 20) * 10, { PGDECK_CRASH_AT: 'migration:copying' });
     const created = await e.call<Operation>('POST', '/dbaas-postgres/cut', { plan: 'hobbyist-2', version: '18' });
@@ -53,7 +53,7 @@ describe('migrations across engine crashes', () => {
     expect(retry.status, JSON.stringify(retry.body)).toBe(200);
     expect(await t.waitOperation(retry.body.id, 180_000)).toMatchObject({ state: 'success' });
     const service = await t.getService('cut');
-    expect(await queryAs(t, service, 'SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM t', { database: 'big' })).toEqual([{ n: 400_000, d: 400_000 }]);
+    expect(await queryAs(t, service, 'SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM t', { database: 'big' })).toEqual([{ n: 100_000, d: 100_000 }]);
   }, 400_000);
 
   it('an engine gone while a replication syncs: the next one follows it, and stop cuts over', async () => {
