@@ -113,11 +113,6 @@ export class MigrationStore {
     return (this.db.prepare("SELECT * FROM migrations WHERE status IN ('running', 'syncing')").all() as MigrationRow[]).map(toMigration);
   }
 
-  /** Finished migrations that still hold a password: objects are left on the source to drop. */
-  withLeftovers(): MigrationRecord[] {
-    return (this.db.prepare("SELECT * FROM migrations WHERE status IN ('done', 'failed') AND leftovers <> '[]'").all() as MigrationRow[]).map(toMigration);
-  }
-
   /** A new attempt replaces the last one and its databases' rows. */
   start(m: NewMigration): MigrationRecord {
     const t = now();
