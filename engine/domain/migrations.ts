@@ -13,7 +13,7 @@ import { ApiError } from '@/lib/api-v2/errors';
 import { migrationSource, type Migration, type MigrationSource } from '@/lib/schemas/migration';
 import type { Operation } from '@/lib/schemas/operation';
 import { paths } from '../runtime/instance';
-import { cutOver, lastApplyError, replicationNames, replicationProgress, startReplication, teardownReplication, type ReplicationNames, type Sql } from '../runtime/logical-replication';
+import { cutOver, lastApplyError, replicationNames, replicationProgress, startReplication, teardownReplication, type ReplicationNames, type ReplicationProgress, type Sql } from '../runtime/logical-replication';
 import { databaseSql, readDatabaseExtras, readSourceRoles, rolesSql } from '../runtime/migrate-roles';
 import { caBundle, connectSource, passfileText, sourceConninfo, type SourceFiles } from '../runtime/migration-source';
 import { copySchema, dumpDatabase, type MigrateOptions } from '../runtime/pg-migrate';
@@ -326,7 +326,15 @@ async function observe(engine: Engine, svc: ServiceRecord, m: MigrationRecord, d
     unreachable = (err as Error).message;
   }
   try {
-    const p = await replicationProgress(client ? sqlOf(client) : null, target, names);
+    let p: ReplicationProgress;
+    try {
+      p = await replicationProgress(client ? sqlOf(client) : null, target, names);
+    } catch (err) {
+      if (!client) throw err;
+      // the source went away between the connection and the question: what the target alone says
+      unreachable = (err as Error).message;
+      p = await replicationProgress(null, target, names);
+    }
     engine.migrations.updateDatabase(svc.name, d.dbname, {
       tablesTotal: p.tablesTotal, tablesDone: p.tablesDone, lagBytes: p.lagBytes,
       warning: unreachable ? `source unreachable since ${new Date().toISOString()}: ${unreachable}`.slice(0, 500) : null,
