@@ -197,13 +197,20 @@ async function runMigration(engine: Engine, name: string, abort: AbortSignal): P
   return `copied in ${seconds} s; ${syncing.join(', ')} stay in sync by logical replication until POST /v2/dbaas-postgres/${name}/migration/stop`;
 }
 
+/** The target's roles, and the settings a user may set there (only those are copied from role and database settings). */
+async function targetCatalog(engine: Engine, svc: ServiceRecord): Promise<{ roles: Set<string>; userSettings: Set<string> }> {
+  const spec = masterSpec(engine, svc);
+  const roles = await engine.runtime.query<{ rolname: string }>(spec, 'SELECT rolname FROM pg_roles');
+  const settings = await engine.runtime.query<{ name: string }>(spec, "SELECT name FROM pg_settings WHERE context = 'user'");
+  return { roles: new Set(roles.map((r) => r.rolname)), userSettings: new Set(settings.map((r) => r.name)) };
+}
+
 /** Source roles made here (never superuser, replication or bypassrls), and the admin made a member so its restore may give them objects. */
 async function copyRoles(engine: Engine, svc: ServiceRecord, m: MigrationRecord): Promise<void> {
   const spec = masterSpec(engine, svc);
   const client = await connectSource(sourceOf(engine, m), m.dbname, caOf(engine, m));
   const roles = await readSourceRoles(client).finally(() => client.end().catch(() => undefined));
-  const existing = new Set((await engine.runtime.query<{ rolname: string }>(spec, 'SELECT rolname FROM pg_roles')).map((r) => r.rolname));
-  const userSettings = new Set((await engine.runtime.query<{ name: string }>(spec, "SELECT name FROM pg_settings WHERE context = 'user'")).map((r) => r.name));
+  const { roles: existing, userSettings } = await targetCatalog(engine, svc);
   const predefined = new Set([...existing].filter((r) => r.startsWith('pg_')));
   const { statements, created } = rolesSql(roles, { admin: svc.adminUsername, targetMajor: Number(svc.major), existing, userSettings, predefined });
   // recorded before they exist: a retry drops what a crash left half-made
@@ -233,8 +240,7 @@ async function prepareDatabase(engine: Engine, svc: ServiceRecord, m: MigrationR
   })().finally(() => client.end().catch(() => undefined));
   engine.migrations.updateDatabase(svc.name, d.dbname, { sourceOid: oid });
   // the database's own grants and settings first: an owner of a schema needs CREATE on the database
-  const roles = new Set((await engine.runtime.query<{ rolname: string }>(spec, 'SELECT rolname FROM pg_roles')).map((r) => r.rolname));
-  const userSettings = new Set((await engine.runtime.query<{ name: string }>(spec, "SELECT name FROM pg_settings WHERE context = 'user'")).map((r) => r.name));
+  const { roles, userSettings } = await targetCatalog(engine, svc);
   for (const statement of databaseSql(d.dbname, extras, { roles, userSettings }).statements) await engine.runtime.query(spec, statement);
   const available = new Set((await engine.runtime.query<{ name: string }>(spec, 'SELECT name FROM pg_available_extensions')).map((r) => r.name));
   for (const { extname } of onSource) {
