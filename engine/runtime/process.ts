@@ -2,7 +2,7 @@
 // when the engine runs as root (PostgreSQL refuses to run as root), with a
 // timeout, capturing output for error messages.
 import { spawn, type ChildProcess, type StdioNull, type StdioPipe } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, fchownSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 
 export interface RunAs {
@@ -43,14 +43,46 @@ export function lookupUser(name: string): RunAs | null {
 const OUTPUT_TAIL = 16_384;
 const commandName = (file: string, args: string[]): string => `${file.split('/').pop()} ${args[0] ?? ''}`.trim();
 
-/** Spawns as `runAs` in `cwd` with a minimal environment: nothing of the engine's own (secrets, tokens) reaches child processes. */
+/** Nothing of the engine's own environment (secrets, tokens) reaches child processes. */
+const minimalEnv = (env?: Record<string, string>): NodeJS.ProcessEnv =>
+  ({ PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', ...env }) as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv;
+
+const identity = (runAs?: RunAs | null) => (runAs ? { uid: runAs.uid, gid: runAs.gid } : {});
+
+/** Spawns as `runAs` in `cwd` with a minimal environment. */
 function spawnChild(file: string, args: string[], opts: RunOptions, stdin: StdioNull | StdioPipe | Readable): ChildProcess {
   return spawn(file, args, {
     cwd: opts.cwd ?? '/',
-    env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', ...opts.env } as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv,
+    env: minimalEnv(opts.env),
     stdio: [stdin, 'pipe', 'pipe'],
-    ...(opts.runAs ? { uid: opts.runAs.uid, gid: opts.runAs.gid } : {}),
+    ...identity(opts.runAs),
   });
+}
+
+export interface DaemonOptions {
+  runAs?: RunAs | null;
+  cwd: string;
+  /** Its standard output and error, appended (created 0600, owned by `runAs`). */
+  logFile: string;
+}
+
+/**
+ * Starts a program that outlives the engine (a data-plane process, like PgBouncer and PostgreSQL): its own
+ * session (the engine's signals and exit do not reach it), output to its log, not waited for. Answers its pid.
+ */
+export function spawnDaemon(file: string, args: string[], opts: DaemonOptions): number {
+  const log = openSync(opts.logFile, 'a', 0o600);
+  try {
+    if (opts.runAs) fchownSync(log, opts.runAs.uid, opts.runAs.gid);
+    const child = spawn(file, args, { cwd: opts.cwd, env: minimalEnv(), stdio: ['ignore', log, log], detached: true, ...identity(opts.runAs) });
+    // a program that cannot start says why only in an event: the missing pid says it here
+    child.on('error', () => undefined);
+    child.unref();
+    if (child.pid === undefined) throw new Error(`${commandName(file, args)} could not be started (no such program, or ${opts.cwd} cannot be entered)`);
+    return child.pid;
+  } finally {
+    closeSync(log);
+  }
 }
 
 /** Keeps the last 16 KiB a child writes on the given streams, and hands each stderr line to `onLine`. */
