@@ -10,8 +10,8 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import pg from 'pg';
 import { ApiError } from '@/lib/api-v2/errors';
-import { copyDataDir, type BackupManifest } from '../runtime/base-backup';
-import { paths, SUPERUSER } from '../runtime/instance';
+import { copyDataDir, type BackupManifest, type CopyOptions } from '../runtime/base-backup';
+import { paths, SUPERUSER, type InstanceSpec } from '../runtime/instance';
 import { listArchive, parseWalName, removeArchived, removeUnfinished } from '../runtime/wal-archive';
 import type { ServiceRecord } from '../store/services';
 import { crashPoint } from './crash-points';
@@ -100,32 +100,13 @@ export async function takeBackup(engine: Engine, name: string): Promise<BackupMa
   let backupName = `backup-${stamp(startedAt)}`;
   for (let n = 2; existsSync(join(p.base, backupName)); n++) backupName = `backup-${stamp(startedAt)}-${n}`;
   const partial = join(p.base, `.${backupName}.partial`);
-  const client = new pg.Client({
-    host: paths(spec.root).run, port: spec.port, user: SUPERUSER, password: spec.password, database: 'postgres',
-    connectionTimeoutMillis: 10_000,
-    // pg_backup_stop waits for the archive; a broken archive fails the backup instead of hanging it
-    statement_timeout: 15 * 60_000,
-  });
-  client.on('error', () => undefined);
   try {
-    // a postmaster just restarted may still be recovering
-    await engine.runtime.waitReady(spec, 60_000);
-    await client.connect();
-    const modern = Number(node.major) >= 15;
-    const label = `pgdeck ${name} ${backupName}`;
-    await client.query(modern ? 'SELECT pg_backup_start($1, true)' : 'SELECT pg_start_backup($1, true, false)', [label]);
-    const { dirs, files } = await copyDataDir(paths(spec.root).data, join(partial, 'data'));
-    crashPoint('base-backup:copied');
-    const stop = (await client.query<{ lsn: string; labelfile: string; spcmapfile: string | null }>(
-      modern ? 'SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(true)' : 'SELECT lsn::text, labelfile, spcmapfile FROM pg_stop_backup(false, true)',
-    )).rows[0];
-    if (!stop) throw new Error('pg_backup_stop answered nothing');
+    const { dirs, files, stop, walFile } = await onlineCopy(engine, spec, node.major, `pgdeck ${name} ${backupName}`, join(partial, 'data'), { waitForArchive: true });
     const finishedAt = new Date();
     const startWal = /START WAL LOCATION: \S+ \(file ([0-9A-F]{24})\)/.exec(stop.labelfile)?.[1];
     const startLsn = /START WAL LOCATION: (\S+)/.exec(stop.labelfile)?.[1];
     const timeline = Number(/START TIMELINE: (\d+)/.exec(stop.labelfile)?.[1] ?? 1);
-    const stopWal = (await client.query<{ f: string }>('SELECT pg_walfile_name($1::pg_lsn) AS f', [stop.lsn])).rows[0]?.f;
-    if (!startWal || !startLsn || !stopWal) throw new Error(`unexpected backup_label: ${stop.labelfile.slice(0, 200)}`);
+    if (!startWal || !startLsn || !walFile) throw new Error(`unexpected backup_label: ${stop.labelfile.slice(0, 200)}`);
     const manifest: BackupManifest = {
       name: backupName,
       major: node.major,
@@ -134,7 +115,7 @@ export async function takeBackup(engine: Engine, name: string): Promise<BackupMa
       startLsn,
       stopLsn: stop.lsn,
       startWal,
-      stopWal,
+      stopWal: walFile,
       timeline,
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
@@ -151,6 +132,51 @@ export async function takeBackup(engine: Engine, name: string): Promise<BackupMa
     throw err;
   } finally {
     running.delete(name);
+  }
+}
+
+export interface OnlineCopy {
+  dirs: string[];
+  files: BackupManifest['files'];
+  /** What pg_backup_stop answered: the backup's end, and the backup_label (and tablespace_map) the copy needs. */
+  stop: { lsn: string; labelfile: string; spcmapfile: string | null };
+  /** The WAL file holding the backup's end. */
+  walFile: string;
+}
+
+/**
+ * A running node's data directory copied into `to` while PostgreSQL is in backup mode: pg_backup_start (before 15
+ * pg_start_backup, non-exclusive) on a session held open while the files are copied, then pg_backup_stop. What a
+ * base backup and a new standby are made of, on every major 13 to 18. `waitForArchive`: pg_backup_stop waits until
+ * the WAL the copy needs is archived (a backup); a standby streams it from its slot instead.
+ */
+export async function onlineCopy(
+  engine: Engine, spec: InstanceSpec, major: string, label: string, to: string,
+  opts: { waitForArchive: boolean } & Omit<CopyOptions, 'concurrency'>,
+): Promise<OnlineCopy> {
+  const client = new pg.Client({
+    host: paths(spec.root).run, port: spec.port, user: SUPERUSER, password: spec.password, database: 'postgres',
+    connectionTimeoutMillis: 10_000,
+    // pg_backup_stop waits for the archive; a broken archive fails the backup instead of hanging it
+    statement_timeout: 15 * 60_000,
+  });
+  client.on('error', () => undefined);
+  try {
+    // a postmaster just restarted may still be recovering
+    await engine.runtime.waitReady(spec, 60_000);
+    await client.connect();
+    const modern = Number(major) >= 15;
+    await client.query(modern ? 'SELECT pg_backup_start($1, true)' : 'SELECT pg_start_backup($1, true, false)', [label]);
+    const { dirs, files } = await copyDataDir(paths(spec.root).data, to, opts);
+    crashPoint('base-backup:copied');
+    const wait = opts.waitForArchive ? 'true' : 'false';
+    const stop = (await client.query<OnlineCopy['stop']>(
+      modern ? `SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(${wait})` : `SELECT lsn::text, labelfile, spcmapfile FROM pg_stop_backup(false, ${wait})`,
+    )).rows[0];
+    if (!stop) throw new Error('pg_backup_stop answered nothing');
+    const walFile = (await client.query<{ f: string }>('SELECT pg_walfile_name($1::pg_lsn) AS f', [stop.lsn])).rows[0]?.f ?? '';
+    return { dirs, files, stop, walFile };
+  } finally {
     await client.end().catch(() => undefined);
   }
 }

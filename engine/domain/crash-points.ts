@@ -2,7 +2,7 @@
 // names one, the engine kills itself there with SIGKILL, exactly as a crash
 // would: the fault tests use it to prove recovery. Unset, it does nothing.
 export type CrashPoint = 'create-user:role-created' | 'reset-password:applied' | 'base-backup:copied' | 'upgrade:new-started' | 'upgrade:switched'
-  | 'migration:copying';
+  | 'migration:copying' | 'standby:copied' | 'standby:started' | 'failover:fenced' | 'failover:switched';
 
 export function crashPoint(name: CrashPoint): void {
   if (process.env.PGDECK_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');

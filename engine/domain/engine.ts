@@ -4,13 +4,15 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EngineConfig } from '../config';
 import { installedMajors, keepBinaries, keptBinaries, pruneKept, type Binaries } from '../runtime/binaries';
-import { InstanceRuntime, type ConfValue, type InstanceSpec } from '../runtime/instance';
+import { InstanceRuntime, paths, type ConfValue, type InstanceSpec } from '../runtime/instance';
 import { ServiceUsers } from '../runtime/os-users';
 import { lookupUser, run, type RunAs } from '../runtime/process';
 import { BouncerRuntime } from '../runtime/pgbouncer';
+import { FrontRuntime, relaySource } from '../runtime/front';
 import { findPgBouncer } from '../runtime/pgbouncer-binary';
 import { SparePool } from '../runtime/spares';
-import { archiveSettings, installArchiveScript } from '../runtime/wal-archive';
+import { archiveSettings, installArchiveScript, installRestoreScript } from '../runtime/wal-archive';
+import { localConninfo, REPLICATION_ROLE, syncStandbyNames } from '../runtime/standby-config';
 import { removeAbandonedBuilds } from '../runtime/templates';
 import { ensureCa, type Pem } from '../runtime/tls';
 import { openDb, type Db } from '../store/db';
@@ -22,6 +24,7 @@ import { NodeStore, type NodeRecord } from '../store/nodes';
 import { ServiceStore, type ServiceRecord } from '../store/services';
 import { TaskStore } from '../store/tasks';
 import { MigrationStore } from '../store/migrations';
+import { FailoverStore } from '../store/failovers';
 import type { SettingsContext } from '../settings/context';
 import { renderPgSettings } from '../settings/render';
 import { ARCHIVE_TIMEOUT_SECONDS, findPlan, planSettings, plans } from './plans';
@@ -37,6 +40,7 @@ export interface Engine {
   jobs: JobStore;
   tasks: TaskStore;
   migrations: MigrationStore;
+  failovers: FailoverStore;
   runtime: InstanceRuntime;
   /** The shared unprivileged user that builds templates and spares (null when the engine is not root). */
   runAs: RunAs | null;
@@ -48,6 +52,9 @@ export interface Engine {
   kept: Map<string, Binaries>;
   /** The installed PgBouncer, run per service; null when there is none (pools then answer unsupported). */
   bouncer: BouncerRuntime | null;
+  /** The failover relay, and the path of its installed script. */
+  front: FrontRuntime;
+  frontScript: string;
   ca: Pem;
   /** Background operations still running; awaited before the engine stops. */
   inflight: Set<Promise<void>>;
@@ -56,6 +63,8 @@ export interface Engine {
   spares: SparePool;
   /** What the settings code needs of the engine. */
   settings: SettingsContext;
+  /** The last replication sample of each standby, by node name: written by the health watch, shown in node-states. */
+  samples: Map<string, NodeSample>;
   /** One node of a service as the runtime runs it: its directory and port, the service's settings, user and secret. */
   spec(svc: ServiceRecord, node: NodeRecord): InstanceSpec;
   /** The service's directory: its first node's files, PgBouncer's, the sockets PgBouncer listens on. */
@@ -65,6 +74,19 @@ export interface Engine {
   backupRoot(svc: Pick<ServiceRecord, 'id'>): string;
   /** The OS user a service's processes run as: its own when the engine is root, else the engine's. */
   serviceRunAs(svc: ServiceRecord): RunAs | null;
+}
+
+/** A standby as the health watch last saw it (docs/design/ha.md §4.1). */
+export interface NodeSample {
+  at: number;
+  /** Bytes of WAL the master wrote that the standby has not replayed. */
+  lagBytes: number;
+  /** Seconds behind the master's commits (0 when it has nothing to replay). */
+  lagSeconds: number;
+  /** pg_stat_replication.sync_state on the master: async, quorum, potential, sync. */
+  syncState: string | null;
+  /** pg_stat_replication.state: streaming, catchup, startup, backup. */
+  state: string;
 }
 
 /** The PostgreSQL parameters a service's nodes run with: the plan's, then the ones set through the API. */
@@ -80,7 +102,7 @@ export function openStore(dataDir: string) {
   const box = SecretBox.open(join(dataDir, 'secret.key'));
   const db = openDb(join(dataDir, 'engine.db'));
   return { db, box, keys: new KeyStore(db, box), services: new ServiceStore(db), nodes: new NodeStore(db), operations: new OperationStore(db), jobs: new JobStore(db), tasks: new TaskStore(db),
-    migrations: new MigrationStore(db) };
+    migrations: new MigrationStore(db), failovers: new FailoverStore(db) };
 }
 
 function resolveRunAs(name: string): RunAs | null {
@@ -152,26 +174,49 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   const nodeRoot = (svc: ServiceRecord, node: NodeRecord) => join(serviceRoot(svc), node.dir);
   const backupRoot = (svc: Pick<ServiceRecord, 'id'>) => join(config.dataDir, 'backups', svc.id);
   const archiveScript = installArchiveScript(join(config.dataDir, 'bin'));
+  const restoreScript = installRestoreScript(join(config.dataDir, 'bin'));
   const spec = (svc: ServiceRecord, node: NodeRecord): InstanceSpec => {
     // its own version; the installed minor of its major only when that copy was removed by hand
     const b = kept.get(node.version) ?? binaries.get(node.major);
     if (!b) throw new Error(`PostgreSQL ${node.version || node.major} binaries are not installed`);
+    const walDir = join(backupRoot(svc), 'wal');
+    // a node that streams from the master: every node but the master that has a slot (an upgrade's new cluster has none)
+    const upstream = node.role !== 'master' && node.slot ? store.nodes.master(svc.name) : undefined;
+    // the quorum names the standbys that run (one still copying cannot acknowledge: it would hold every commit)
+    const standbys = store.nodes.standbys(svc.name).filter((n) => n.state === 'running').map((n) => n.name);
+    // after a failover the relay holds the service's port and forwards from its own source address
+    const master = store.nodes.master(svc.name);
+    const relayed = master !== undefined && svc.port !== 0 && master.port !== svc.port;
     return {
       root: nodeRoot(svc, node),
       port: node.port,
       listen: config.pgHost,
       binaries: b,
       // every node archives its WAL into the service's backup store, from its first start
-      settings: { ...serviceParameters(svc), ...archiveSettings(archiveScript, join(backupRoot(svc), 'wal'), ARCHIVE_TIMEOUT_SECONDS) },
-      ipFilter: svc.ipFilter,
+      settings: {
+        ...serviceParameters(svc),
+        ...archiveSettings(archiveScript, walDir, ARCHIVE_TIMEOUT_SECONDS),
+        // acts on the master only; the same on every node, so a promoted standby has it already
+        synchronous_standby_names: syncStandbyNames(svc.syncReplication, standbys),
+      },
+      ...(upstream && node.slot ? {
+        standby: {
+          primaryConninfo: localConninfo(paths(nodeRoot(svc, upstream)).run, upstream.port, node.name),
+          slot: node.slot,
+          restoreCommand: `'${restoreScript}' '${walDir}' %f %p`,
+        },
+      } : {}),
+      ipFilter: relayed ? [...svc.ipFilter, relaySource(config.pgHost).cidr] : svc.ipFilter,
       runAs: serviceRunAs(svc),
       password: svc.engineSecretSealed ? store.box.unseal(svc.engineSecretSealed) : '',
       // its PgBouncer logs in as the service's users (peer, as the service's OS user)
-      localRoles: store.services.users(svc.name).map((u) => u.username),
+      localRoles: [...store.services.users(svc.name).map((u) => u.username), REPLICATION_ROLE],
     };
   };
   const runtime = new InstanceRuntime(runAs);
   const bouncer = pgbouncer ? new BouncerRuntime(runtime, pgbouncer) : null;
+  const front = new FrontRuntime(runtime);
+  const frontScript = front.install(join(config.dataDir, 'bin'));
   await removeAbandonedBuilds(runtime, join(config.dataDir, 'templates'));
   const inflight = new Set<Promise<void>>();
   const spares = new SparePool(runtime, join(config.dataDir, 'spares'), inflight);
@@ -185,7 +230,7 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
     planParameters: new Set(plans.flatMap((p) => Object.keys(planSettings(p)))),
   };
   return {
-    config, ...store, runtime, runAs, osUsers, binaries, kept, bouncer, ca, inflight, recovering, spares, settings,
+    config, ...store, runtime, runAs, osUsers, binaries, kept, bouncer, ca, inflight, recovering, spares, settings, samples: new Map(), front, frontScript,
     spec, serviceRoot, nodeRoot, backupRoot, serviceRunAs,
   };
 }

@@ -13,7 +13,7 @@ import type { Engine } from './engine';
 import { releasePorts } from './ports';
 
 /** The record of a new service's first node: the master, in the service's directory. */
-export function firstNode(service: string, major: string, version: string, port: number): Omit<NodeRecord, 'createdAt' | 'progress'> {
+export function firstNode(service: string, major: string, version: string, port: number): Omit<NodeRecord, 'createdAt' | 'progress' | 'slot'> {
   return { service, name: `${service}-1`, seq: 1, dir: '', port, major, version, role: 'master', state: 'setting_up_vm' };
 }
 
@@ -46,10 +46,18 @@ export async function removeNode(engine: Engine, svc: ServiceRecord, node: NodeR
 export function nodeState(engine: Engine, svc: ServiceRecord, node: NodeRecord): NonNullable<ServicePg['node-states']>[number] {
   const up = engine.runtime.pid(engine.nodeRoot(svc, node)) !== null;
   const state = node.state === 'running' && (!up || engine.recovering.has(svc.name)) ? 'unknown' : node.state;
+  const sample = node.role === 'master' ? undefined : engine.samples.get(node.name);
   return {
     name: node.name,
     state,
     role: node.role,
     ...(node.progress.length ? { 'progress-updates': node.progress } : {}),
+    ...(node.role === 'master' ? {} : { 'pgdeck-port': node.port }),
+    // a standby missing from the master's pg_stat_replication for a while shows no lag: it is not streaming
+    ...(sample && state === 'running' && Date.now() - sample.at < 5000 ? {
+      'pgdeck-lag-bytes': sample.lagBytes,
+      'pgdeck-lag-seconds': sample.lagSeconds,
+      ...(sample.syncState ? { 'pgdeck-sync-state': sample.syncState } : {}),
+    } : {}),
   };
 }

@@ -1,6 +1,6 @@
 // Plans in the public naming. On this engine a plan is a resource budget:
-// memory-derived PostgreSQL settings follow it. Multi-node plans need high
-// availability, which does not exist yet, so they are listed but not authorized.
+// memory-derived PostgreSQL settings follow it, and its node count is the
+// master plus that many standbys minus one (business: 2 nodes, premium: 3).
 import type { ConfValue } from '../runtime/instance';
 
 const GiB = 1024 ** 3;
@@ -31,9 +31,6 @@ export const plans: Plan[] = [
 
 export const findPlan = (name: string): Plan | undefined => plans.find((p) => p.name === name);
 
-/** Only single-node plans run until high availability exists. */
-export const isAuthorized = (plan: Plan): boolean => plan.nodeCount === 1;
-
 export function maxConnections(plan: Plan): number {
   return Math.min(1000, Math.max(25, plan.memoryGiB * 25));
 }
@@ -54,6 +51,12 @@ export function planSettings(plan: Plan): Record<string, ConfValue> {
     // as the public services run: a service can be the source of logical replication (a migration into another
     // service, change data capture); a service made before this takes it at its next maintenance restart
     wal_level: 'logical',
+    // pg_rewind needs it on a master before it fails, so that a failed master comes back as a standby by rewinding
+    // rather than by a whole copy (a restart for a service made before this: listed by maintenance)
+    wal_log_hints: true,
+    // a standby that stays away cannot fill the master's disk with the WAL its slot holds: at most 10 % of the
+    // plan's disk; past it the slot is lost and the standby catches up from the archive (restore_command)
+    max_slot_wal_keep_size: `${plan.diskGiB * 102}MB`,
   };
 }
 
@@ -101,7 +104,8 @@ export function planToApi(plan: Plan, zone: string) {
     'node-memory': plan.memoryGiB * GiB,
     'disk-space': plan.diskGiB * GiB,
     'max-memory-percent': 80,
-    authorized: isAuthorized(plan),
+    // every plan runs here, multi-node plans with standbys and automatic failover
+    authorized: true,
     zones: [zone],
     family: plan.name.split('-')[0],
     'backup-config': backupConfig(plan),

@@ -159,7 +159,11 @@ export async function ensureInstance(engine: Engine, name: string): Promise<Map<
   const admin = bouncerSocket(engine, svc);
   if (admin && !existsSync(admin)) await stopBouncer(engine, svc);
   const did = new Map<string, string>();
-  for (const node of engine.nodes.list(name)) did.set(node.name, await ensureNode(engine, svc, node));
+  for (const node of engine.nodes.list(name)) {
+    // a standby still being built is built again from the start by its operation, never started half-copied
+    if (node.role !== 'master' && node.state !== 'running') continue;
+    did.set(node.name, await ensureNode(engine, svc, node));
+  }
   await ensureSecretAccepted(engine, svc);
   await hardenRoles(engine, svc);
   return did;

@@ -24,16 +24,24 @@ import { runLater, runNow, withOperation } from './operations';
 import { upgradeService } from './upgrades';
 import { abandonMigration, recordMigration, startMigration, startRecordedMigration } from './migrations';
 import { generatePassword } from './passwords';
-import { findPlan, isAuthorized, plans, type Plan } from './plans';
+import { findPlan, plans, type Plan } from './plans';
 import { allocatePort, releasePorts } from './ports';
 import { applyUser, hardenRoles, roleExists } from './roles';
+import { reconcileNodeCount } from './standbys';
+import { ensureRelay, frontDir } from './failover';
 
-function checkPlan(name: string): void {
+function checkPlan(name: string): Plan {
   const plan = findPlan(name);
-  if (!plan) throw new ApiError('incorrect', `plan: unknown plan "${name}"; plans: ${plans.filter(isAuthorized).map((p) => p.name).join(', ')}`, 'plan');
-  if (!isAuthorized(plan)) {
-    throw new ApiError('unsupported', `plan: ${name} has ${plan.nodeCount} nodes and needs high availability, which this engine does not offer yet`, 'plan');
-  }
+  if (!plan) throw new ApiError('incorrect', `plan: unknown plan "${name}"; plans: ${plans.map((p) => p.name).join(', ')}`, 'plan');
+  return plan;
+}
+
+/** Quorum commit needs two standbys to choose from: plans of 3 nodes or more. */
+function checkSyncReplication(plan: Plan, mode: 'off' | 'quorum', field: 'synchronous-replication' | 'plan'): void {
+  if (mode !== 'quorum' || plan.nodeCount >= 3) return;
+  throw new ApiError('incorrect', field === 'plan'
+    ? `plan: ${plan.name} has ${plan.nodeCount} node${plan.nodeCount === 1 ? '' : 's'}, and synchronous-replication quorum needs 3 or more; turn synchronous-replication off first`
+    : `synchronous-replication: quorum needs a plan with at least 3 nodes; ${plan.name} has ${plan.nodeCount}`, field);
 }
 
 const canonicalFilter = (list: string[]): string[] => [...new Set(list.map((c) => {
@@ -45,7 +53,7 @@ const defaultVersion = (engine: Engine): string => [...engine.binaries.keys()].s
 
 // POST /v2/dbaas-postgres/{name}
 export async function createService(engine: Engine, name: string, body: CreateService): Promise<Operation> {
-  checkPlan(body.plan);
+  checkSyncReplication(checkPlan(body.plan), body['synchronous-replication'] ?? 'off', 'synchronous-replication');
   const source = body['fork-from-service'] !== undefined ? checkFork(engine, body) : null;
   const major = source?.major ?? body.version ?? defaultVersion(engine);
   if (!engine.binaries.has(major)) {
@@ -70,7 +78,14 @@ export async function createService(engine: Engine, name: string, body: CreateSe
   const fork = source ? { source: source.name, time: body['recovery-backup-time'] ?? null } : undefined;
   // a migration asked for with the create starts once the service runs, as its own operation
   const migrate = body.migration ? () => startRecordedMigration(engine, name) : undefined;
-  return runLater(engine, op, () => materialize(engine, name, fork), () => discard(engine, name), migrate);
+  return runLater(engine, op, () => materializeWithStandbys(engine, name, fork), () => discard(engine, name), migrate);
+}
+
+/** The master first (the service runs and takes connections from then on), then the plan's standbys. */
+export async function materializeWithStandbys(engine: Engine, name: string, fork?: ForkSource): Promise<string | undefined> {
+  const note = await materialize(engine, name, fork);
+  const standbys = await reconcileNodeCount(engine, name);
+  return [note, standbys].filter(Boolean).join('; ') || undefined;
 }
 
 /**
@@ -98,6 +113,8 @@ function recordService(
       terminationProtection: body['termination-protection'] ?? false,
       settings: mergeSettings(source?.settings ?? {}, body),
       pgbouncerPort: at.pgbouncerPort,
+      port: at.port,
+      syncReplication: body['synchronous-replication'] ?? 'off',
       // its own OS user when the engine is root; made by materialize
       osUser: engine.runAs ? engine.osUsers.nameFor(id) : null,
       // a fork's restored catalog holds its source's secret until the fork gets its own
@@ -164,7 +181,11 @@ export async function materialize(engine: Engine, name: string, fork?: ForkSourc
       if (attempt >= 3 || !/could not bind|Address already in use/i.test((err as Error).message)) throw err;
       await engine.runtime.stop(spec, 'immediate').catch(() => undefined);
       const { port } = await allocatePort(engine, name);
-      engine.nodes.update(name, node.name, { port });
+      // nobody connected to the service yet: its address moves with its first node
+      engine.db.transaction(() => {
+        engine.nodes.update(name, node.name, { port });
+        engine.services.update(name, { port });
+      })();
       releasePorts(engine, [node.port]);
       node = masterOf(engine, svc);
       spec = engine.spec(svc, node);
@@ -195,6 +216,7 @@ export async function discard(engine: Engine, name: string): Promise<void> {
   const leftovers = await abandonMigration(engine, svc).catch((err: Error) => [`-- ${err.message}`]);
   if (leftovers.length) console.error(`${name}: drop these on the migration's source by hand: ${leftovers.join(' ')}`);
   await stopBouncer(engine, svc);
+  await engine.front.stop(frontDir(engine, svc));
   for (const node of engine.nodes.list(name)) await removeNode(engine, svc, node);
   engine.runtime.remove(engine.serviceRoot(svc));
   // its backups go with it
@@ -230,14 +252,22 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
     requireNoMigration(engine, name, 'version');
     return upgradeService(engine, name, body.version);
   }
-  if (body.plan !== undefined) checkPlan(body.plan);
+  const plan = checkPlan(body.plan ?? svc.plan);
+  const oldPlan = findPlan(svc.plan);
+  const sync = body['synchronous-replication'] ?? svc.syncReplication;
+  checkSyncReplication(plan, sync, body['synchronous-replication'] !== undefined ? 'synchronous-replication' : 'plan');
   await checkSettings(engine.settings, svc.major, body);
   const planChanges = body.plan !== undefined && body.plan !== svc.plan;
+  // standbys are added or removed online: the master keeps serving
+  const nodesChange = plan.nodeCount !== (oldPlan?.nodeCount ?? 1);
+  const syncChange = sync !== svc.syncReplication;
   const filter = body['ip-filter'] && canonicalFilter(body['ip-filter']);
   const settings = mergeSettings(svc.settings, body);
   const settingsChange = JSON.stringify(settings) !== JSON.stringify(svc.settings);
   const restartFor = await restartingChanges(engine.settings, svc.major, serviceParameters(svc), serviceParameters({ plan: body.plan ?? svc.plan, settings }));
-  const restart = planChanges || restartFor.length > 0;
+  // a plan of another size changes memory-derived parameters, which PostgreSQL takes at a restart only; a plan of
+  // the same size in another family changes none, and nothing restarts
+  const restart = restartFor.length > 0;
   // The checks above awaited: a change that landed meanwhile would be lost by merging into the older settings.
   if (requireService(engine, name).updatedAt !== svc.updatedAt) {
     throw new ApiError('busy', `service ${name} changed while this request was being checked; retry`);
@@ -245,6 +275,7 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
   return withOperation(engine, name, 'update-service', { restart }, async (op) => {
     engine.services.update(name, {
       plan: body.plan,
+      syncReplication: body['synchronous-replication'],
       ipFilter: filter,
       maintenance: body.maintenance,
       backupSchedule: body['backup-schedule'],
@@ -257,7 +288,7 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
     // What is live: the store goes back to it when the change cannot be applied, and the files follow.
     const restore = async (reapply: (() => Promise<void>) | null) => {
       engine.services.update(name, {
-        plan: svc.plan, ipFilter: svc.ipFilter, maintenance: svc.maintenance, backupSchedule: svc.backupSchedule,
+        plan: svc.plan, syncReplication: svc.syncReplication, ipFilter: svc.ipFilter, maintenance: svc.maintenance, backupSchedule: svc.backupSchedule,
         terminationProtection: svc.terminationProtection, settings: svc.settings, phase: svc.phase,
       });
       if (body['backup-schedule']) scheduleBackups(engine, requireService(engine, name));
@@ -273,16 +304,21 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
         const refused = engine.runtime.pid(master.root) === null ? null : await refusal(engine.runtime, master);
         if (refused) throw refused;
       }
-      if (restart) {
+      const reconfigure = filter || settingsChange || syncChange || planChanges;
+      if (restart || nodesChange) {
         const applied = async () => {
-          await applyConfig(engine, name, true);
-          return restartFor.length ? `restarted PostgreSQL to apply ${restartFor.join(', ')}` : undefined;
+          if (restart || reconfigure) await applyConfig(engine, name, restart);
+          const nodes = nodesChange ? await reconcileNodeCount(engine, name) : undefined;
+          return [restartFor.length ? `restarted PostgreSQL to apply ${restartFor.join(', ')}` : undefined, nodes].filter(Boolean).join('; ') || undefined;
         };
-        return runLater(engine, op, applied, () => restore(() => applyConfig(engine, name, true)));
+        return runLater(engine, op, applied, () => restore(async () => {
+          await applyConfig(engine, name, restart);
+          await reconcileNodeCount(engine, name);
+        }));
       }
-      return await runNow(engine, op, () => (filter || settingsChange ? applyConfig(engine, name, false) : Promise.resolve()));
+      return await runNow(engine, op, () => (reconfigure ? applyConfig(engine, name, false) : Promise.resolve()));
     } catch (err) {
-      await restore(filter || settingsChange ? () => applyConfig(engine, name, false) : null);
+      await restore(filter || settingsChange || syncChange ? () => applyConfig(engine, name, false) : null);
       throw err;
     }
   });
@@ -310,6 +346,7 @@ export async function applyConfig(engine: Engine, name: string, restart: boolean
     }
   }
   if (restart) engine.services.update(name, { phase: 'running' });
-  // ip-filter and pgbouncer-settings reach PgBouncer's files too
+  // ip-filter and pgbouncer-settings reach PgBouncer's files too, the ip-filter the relay's after a failover
   await syncBouncer(engine, name, { start: true });
+  await ensureRelay(engine, requireService(engine, name));
 }

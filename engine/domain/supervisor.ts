@@ -22,7 +22,10 @@ import { stopNode } from './nodes';
 import { claimOwnPorts } from './ports';
 import { bouncerSocket, ensureInstance, pgSocket, reconcileContents, repairDirs } from './reconcile';
 import { applyUser, dropUser } from './roles';
-import { applyConfig, discard, materialize } from './services';
+import { applyConfig, discard, materializeWithStandbys } from './services';
+import { reconcileNodeCount } from './standbys';
+import { continueFailover, ensureRelay, failover, rebuildOldMaster, relayMissing, restartHung, standbysAlive } from './failover';
+import { failoverWindow, HealthWatch } from './health';
 import { failInterruptedTasks } from './upgrade-check';
 import { resumeUpgrade } from './upgrades';
 import { reconcileMigrationFiles, resumeMigration, resumeMigrationStop, startPendingMigrations, watchMigrations } from './migrations';
@@ -37,10 +40,14 @@ const resumeUser: Resume = async (e, op, p) => {
 /** How each kind of operation is finished after a crash: by running it again. */
 const resumers: Record<string, Resume> = {
   'create-service': async (e, op, p) => {
-    await materialize(e, op.service, p['fork-from'] ? { source: p['fork-from'], time: p['recovery-time'] || null } : undefined);
+    await materializeWithStandbys(e, op.service, p['fork-from'] ? { source: p['fork-from'], time: p['recovery-time'] || null } : undefined);
   },
   'delete-service': (e, op) => discard(e, op.service),
-  'update-service': (e, op, p) => applyConfig(e, op.service, p.restart === 'true'),
+  'update-service': async (e, op, p) => {
+    await applyConfig(e, op.service, p.restart === 'true');
+    // standbys the plan adds (a half-built one is built again) or removes
+    await reconcileNodeCount(e, op.service);
+  },
   'create-database': (e, op, p) => applyDatabase(e, op.service, p.name ?? ''),
   'delete-database': (e, op, p) => dropDatabase(e, op.service, p.name ?? ''),
   'create-user': resumeUser,
@@ -64,6 +71,16 @@ const resumers: Record<string, Resume> = {
     throw new Error('the engine stopped during maintenance; every node runs its recorded version, and what was not applied is still pending');
   },
 };
+
+/**
+ * Operations that stop a master on purpose: while one runs, the service is neither restarted in place nor failed
+ * over. Any other operation (a standby being built, a migration) leaves the master supervised.
+ */
+function pausedByOperation(op: OperationRow | undefined): boolean {
+  if (!op) return false;
+  if (op.command === 'update-service') return (JSON.parse(op.params) as { restart?: unknown }).restart === true;
+  return ['upgrade', 'start-maintenance', 'delete-service'].includes(op.command);
+}
 
 /** Services brought up at once after an engine start: enough to overlap their I/O, few enough for 2 cores. */
 const RECOVERY_CONCURRENCY = 4;
@@ -95,8 +112,66 @@ export class Supervisor {
   /** A look at syncing migrations is under way (it may wait on an unreachable source): the next one waits for it. */
   private watchingMigrations = false;
 
+  /** Services whose failover (fence, promote, repoint) is running: nothing else touches their nodes meanwhile. */
+  private failingOver = new Set<string>();
+  readonly health: HealthWatch;
+
   constructor(private readonly engine: Engine, private readonly intervalMs = 1000) {
     this.archiver = new ArchiverWatch(engine);
+    this.health = new HealthWatch(engine, {
+      skip: (svc) => this.unwatched(svc),
+      unavailable: (svc, lastOk, reason) => void this.masterUnavailable(svc.name, lastOk, reason),
+    });
+  }
+
+  /** Not watched, not restarted: being made, removed, stopped on purpose, brought up, or failed over. */
+  private unwatched(svc: ServiceRecord): boolean {
+    const { engine } = this;
+    return svc.phase !== 'running' || engine.recovering.has(svc.name) || this.failingOver.has(svc.name)
+      || pausedByOperation(engine.operations.pendingFor(svc.name));
+  }
+
+  /**
+   * The master answered nothing for the failover window: fail over to a standby when one runs, else (a single
+   * node, or no standby able to take over) kill a hung master so that it is restarted in place.
+   */
+  private async masterUnavailable(name: string, lastOk: Date, reason: string): Promise<void> {
+    const { engine } = this;
+    const svc = engine.services.get(name);
+    if (!svc || this.failingOver.has(name)) return;
+    this.failingOver.add(name);
+    try {
+      const master = engine.nodes.master(name);
+      if (!master) return;
+      if (standbysAlive(engine, svc).length === 0) {
+        await restartHung(engine, svc, master, failoverWindow(svc));
+        return;
+      }
+      console.error(`${name}: ${master.name} answered nothing since ${lastOk.toISOString()} (${reason}): failing over`);
+      // hung (its postmaster lives) or gone and not restartable
+      const why = engine.runtime.pid(engine.nodeRoot(svc, master)) === null ? 'not-running' : 'unreachable';
+      await failover(engine, name, lastOk, why);
+      this.pgDown.delete(master.name);
+    } catch (err) {
+      engine.services.notify(name, { level: 'warning', type: 'service_failover_failed', message: `The failover could not be completed (retrying): ${(err as Error).message}`.slice(0, 1024), metadata: {} });
+      console.error(`${name}: failover: ${(err as Error).message}`);
+    } finally {
+      this.failingOver.delete(name);
+      this.health.resume(name);
+    }
+    this.rebuildAfterFailover(name);
+  }
+
+  /** The old master rebuilt as a standby, in the background (the new master is supervised meanwhile). */
+  private rebuildAfterFailover(name: string): void {
+    const { engine } = this;
+    const open = engine.failovers.open(name);
+    if (open?.phase !== 'rebuilding') return;
+    const task = rebuildOldMaster(engine, open.id).catch((err: Error) => {
+      engine.services.notify(name, { level: 'warning', type: 'service_standby_rebuild_failed', message: `The old master could not be rebuilt as a standby (retried at the next engine start): ${err.message}`.slice(0, 1024), metadata: { node: open.oldNode } });
+    });
+    engine.inflight.add(task);
+    void task.finally(() => engine.inflight.delete(task));
   }
 
   /**
@@ -146,6 +221,11 @@ export class Supervisor {
         else if (svc.phase === 'deleting') await discard(engine, name);
         return;
       }
+      // a failover cut off is finished first: fencing again, then from its recorded step
+      const open = engine.failovers.open(name);
+      if (open && open.phase !== 'rebuilding') {
+        await continueFailover(engine, open.id).catch((err: Error) => console.error(`${name}: could not finish its failover: ${err.message}`));
+      }
       // an upgrade cut off puts its nodes right (back, or forward past its switch) before anything starts them
       if (op?.command === 'upgrade') {
         await this.resume(op);
@@ -176,6 +256,8 @@ export class Supervisor {
         console.log(`${node.name}: PostgreSQL ${what}`);
       }
       if (op) await this.resume(op);
+      await ensureRelay(engine, requireService(engine, name)).catch((err: Error) => console.error(`${name}: could not start the failover relay: ${err.message}`));
+      this.rebuildAfterFailover(name);
       await reconcileContents(engine, name).catch((err: Error) => {
         this.bouncerDown.add(name);
         engine.services.notify(name, { level: 'warning', type: 'service_reconcile_failed', message: `could not bring users, databases or PgBouncer back to what is stored (retrying): ${err.message}`.slice(0, 1024), metadata: {} });
@@ -204,12 +286,14 @@ export class Supervisor {
   }
 
   start(): void {
+    this.health.start();
     // a check cut off by the engine stopping under it (its store closed) is logged, not an unhandled rejection
     this.timer = setInterval(() => void this.check().catch((err: Error) => console.error(`supervisor: ${err.message}`)), this.intervalMs);
     this.timer.unref();
   }
 
   stop(): void {
+    this.health.stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
@@ -224,16 +308,20 @@ export class Supervisor {
         .finally(() => { this.watchingMigrations = false; });
     }
     for (const svc of engine.services.list()) {
-      if (svc.phase !== 'running' || this.busy.has(svc.name) || engine.recovering.has(svc.name) || engine.operations.pendingFor(svc.name)) continue;
+      if (this.busy.has(svc.name) || this.unwatched(svc)) continue;
       try {
         repairDirs(engine, svc);
         ensureBackupDirs(engine, svc);
       } catch (err) {
         console.error(`${svc.name}: could not repair its directories: ${(err as Error).message}`);
       }
-      for (const node of engine.nodes.list(svc.name)) await this.checkNode(svc, node);
+      // a standby being built or removed is its operation's business
+      for (const node of engine.nodes.list(svc.name).filter((n) => n.role === 'master' || n.state === 'running')) await this.checkNode(svc, node);
       const master = engine.nodes.master(svc.name);
       if (!master || engine.runtime.pid(engine.nodeRoot(svc, master)) === null) continue;
+      if (relayMissing(engine, svc)) {
+        await ensureRelay(engine, svc).catch((err: Error) => console.error(`${svc.name}: could not start the failover relay: ${err.message}`));
+      }
       if (this.ticks % ARCHIVE_CHECK_EVERY === 0) await this.archiver.check(svc).catch(() => undefined);
       if (!engine.bouncer) continue;
       const admin = bouncerSocket(engine, svc);

@@ -6,6 +6,7 @@ import type { Engine } from './engine';
 import { findPlan, maxConnections } from './plans';
 import { listBackups, recoveryWindow } from './backups';
 import type { UpdateView } from './maintenance-updates';
+import { failoversView } from './failover';
 import { nodeState } from './nodes';
 import { poolsView } from './pools';
 
@@ -48,15 +49,15 @@ export function commonView(engine: Engine, svc: ServiceRecord): ServiceCommon {
 export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean, updates: UpdateView[] = []): ServicePg {
   const plan = findPlan(svc.plan);
   const window = recoveryWindow(engine, svc);
+  const failovers = failoversView(engine, svc);
   const users = engine.services.users(svc.name);
   const admin = users.find((u) => u.type === 'primary');
   const host = engine.config.pgHost;
   const password = reveal && admin ? engine.box.unseal(admin.passwordSealed) : undefined;
   const userInfo = encodeURIComponent(svc.adminUsername) + (password ? `:${encodeURIComponent(password)}` : '');
   const uriHost = host.includes(':') ? `[${host}]` : host;
-  // the service's address is its master's: one place, whichever node that is
-  const master = engine.nodes.master(svc.name);
-  const port = master?.port ?? 0;
+  // the service's own address: the master's port, or after a failover the relay's in front of the new master
+  const port = svc.port;
   const uri = `postgres://${userInfo}@${uriHost}:${port}/${DEFAULT_DATABASE}?sslmode=require`;
   const params: Record<string, string> = {
     host,
@@ -66,13 +67,23 @@ export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean,
     dbname: DEFAULT_DATABASE,
     sslmode: 'require',
   };
+  // read-only URIs: each standby's own port (PostgreSQL refuses writes there), the same user and password
+  const standbys = engine.nodes.standbys(svc.name);
+  const standbyUri = (p: number) => `postgres://${userInfo}@${uriHost}:${p}/${DEFAULT_DATABASE}?sslmode=require`;
+  const running = standbys.filter((n) => nodeState(engine, svc, n).state === 'running');
+  const syncing = standbys.filter((n) => n.state === 'syncing_data' || n.state === 'setting_up_vm');
   return {
     ...commonView(engine, svc),
     uri,
     'uri-params': params,
-    'connection-info': { uri: [uri], params: [params] },
+    'connection-info': {
+      uri: [uri],
+      params: [params],
+      ...(standbys.length ? { standby: running.map((n) => standbyUri(n.port)), syncing: syncing.map((n) => standbyUri(n.port)) } : {}),
+    },
     components: [
       { component: 'pg', host, port, route: 'dynamic', usage: 'primary' },
+      ...running.map((n) => ({ component: 'pg', host, port: n.port, route: 'dynamic' as const, usage: 'replica' as const })),
       ...(svc.pgbouncerPort !== null ? [{ component: 'pgbouncer', host, port: svc.pgbouncerPort, route: 'dynamic' as const, usage: 'primary' as const }] : []),
     ],
     'node-states': engine.nodes.list(svc.name).map((node) => nodeState(engine, svc, node)),
@@ -95,5 +106,7 @@ export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean,
     ...svc.settings,
     backups: listBackups(engine, svc).reverse().map((b) => ({ 'backup-name': b.name, 'backup-time': b.finishedAt, 'data-size': b.dataSize })),
     ...(window ? { 'pgdeck-recovery-window': { earliest: window.earliest.toISOString(), latest: window.latest.toISOString() } } : {}),
+    'synchronous-replication': svc.syncReplication,
+    ...(failovers.length ? { 'pgdeck-failovers': failovers } : {}),
   };
 }

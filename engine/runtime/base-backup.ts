@@ -2,8 +2,8 @@
 // copied while PostgreSQL is in backup mode (the caller holds
 // pg_backup_start/stop around it), hashing every file as it is copied, and
 // a restore that copies them back, checking every byte against the manifest.
-import { createReadStream, createWriteStream, mkdirSync, writeFileSync, type Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { createReadStream, createWriteStream, mkdirSync, statSync, writeFileSync, type Dirent } from 'node:fs';
+import { copyFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { eachBounded } from './bounded';
@@ -79,19 +79,46 @@ async function copyHashed(from: string, to: string): Promise<{ size: number; sha
   return { size, sha256: digest() };
 }
 
+export interface CopyOptions {
+  concurrency?: number;
+  /** false: no sha256 (a standby's copy is checked by PostgreSQL's own replay, not kept as a backup); '' in the answer. */
+  hash?: boolean;
+  /** After each file: bytes copied so far, and the total the walk found (files may still grow while copying). */
+  onProgress?: (copied: number, total: number) => void;
+}
+
 /**
  * Copies a running cluster's data directory into `to` (made here), `concurrency`
  * files at a time, and answers each file's size and sha256 as copied. A file
  * removed meanwhile is left out: the WAL of the backup accounts for it.
  */
-export async function copyDataDir(from: string, to: string, concurrency = 4): Promise<{ dirs: string[]; files: ManifestFile[] }> {
+export async function copyDataDir(from: string, to: string, opts: CopyOptions = {}): Promise<{ dirs: string[]; files: ManifestFile[] }> {
   const { dirs, files } = await walk(from);
   mkdirSync(to, { recursive: true, mode: 0o700 });
   for (const d of dirs) mkdirSync(join(to, d), { recursive: true, mode: 0o700 });
-  const copied: ManifestFile[] = [];
-  await eachBounded(files, concurrency, async (path) => {
+  const sizes = new Map(files.map((f) => {
     try {
-      copied.push({ path, ...(await copyHashed(join(from, path), join(to, path))) });
+      return [f, statSync(join(from, f)).size] as const;
+    } catch {
+      return [f, 0] as const;
+    }
+  }));
+  const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+  let done = 0;
+  const copied: ManifestFile[] = [];
+  await eachBounded(files, opts.concurrency ?? 4, async (path) => {
+    try {
+      if (opts.hash === false) {
+        await copyFile(join(from, path), join(to, path));
+        const size = statSync(join(to, path)).size;
+        copied.push({ path, size, sha256: '' });
+        done += size;
+      } else {
+        const got = await copyHashed(join(from, path), join(to, path));
+        copied.push({ path, ...got });
+        done += got.size;
+      }
+      opts.onProgress?.(done, Math.max(total, done));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }

@@ -3,6 +3,7 @@
 // installs it, writes its front.json, starts it (parked, bound to nothing, until told to listen), adopts it by
 // front.pid, and stops it. Its files live in the service's front/ directory, 0700, owned by the service's user.
 import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InstanceRuntime } from './instance';
@@ -120,4 +121,13 @@ export class FrontRuntime {
     if (!existsSync(log)) return '(no log)';
     return readFileSync(log, 'utf8').trim().split('\n').slice(-lines).join(' | ');
   }
+}
+
+/**
+ * Where the relay connects from, and the address the master's pg_hba.conf lets in for it: 127.0.0.2 when
+ * PostgreSQL listens on IPv4 (a loopback address nothing else uses, which reaches the host's own addresses too),
+ * else the listen address itself. Passwords are still checked by PostgreSQL.
+ */
+export function relaySource(pgHost: string): { source: string | null; cidr: string } {
+  return isIPv6(pgHost) ? { source: null, cidr: `${pgHost}/128` } : { source: '127.0.0.2', cidr: '127.0.0.2/32' };
 }

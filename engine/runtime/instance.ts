@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Binaries } from './binaries';
 import { run, signal, type RunAs } from './process';
 import { confValue, engineVerifier, quoteLiteral } from './sql-text';
+import { REPLICATION_ROLE, standbySettings, type StandbySpec } from './standby-config';
 
 export type ConfValue = string | number | boolean;
 
@@ -28,6 +29,8 @@ export interface InstanceSpec {
    * private socket, by peer authentication: never the superuser.
    */
   localRoles?: string[];
+  /** Set on a standby: it runs in recovery, streaming from its upstream (standby.signal is written with it). */
+  standby?: StandbySpec;
 }
 
 export interface Tls {
@@ -150,6 +153,7 @@ export class InstanceRuntime {
       lc_messages: 'C',
       dynamic_shared_memory_type: 'posix',
       ...spec.settings,
+      ...(spec.standby ? standbySettings(spec.standby) : {}),
     };
     const conf = Object.entries(settings).map(([k, v]) => `${k} = ${confValue(v)}`).join('\n');
     let changed = false;
@@ -158,6 +162,8 @@ export class InstanceRuntime {
       changed = this.writeOwned(join(p.data, 'server.key'), tls.key, spec.runAs, 0o600) || changed;
     }
     changed = this.writeOwned(join(p.data, 'postgresql.conf'), `# Written by the pgdeck engine; edits are overwritten.\n${conf}\n`, spec.runAs) || changed;
+    // never removed here: PostgreSQL removes it when it is promoted, and a node the store calls master never gets one
+    if (spec.standby) changed = this.writeOwned(join(p.data, 'standby.signal'), '', spec.runAs) || changed;
     const hba = hbaText(spec.ipFilter, spec.settings.password_encryption === 'md5' ? 'md5' : 'scram-sha-256');
     changed = this.writeOwned(join(p.data, 'pg_ident.conf'), identText(osUserName(spec.runAs), spec.localRoles ?? []), spec.runAs) || changed;
     return this.writeOwned(join(p.data, 'pg_hba.conf'), hba, spec.runAs) || changed;
@@ -237,26 +243,32 @@ export class InstanceRuntime {
   }
 
   /** Runs SQL as the engine's superuser over the private Unix socket. */
-  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
-    spec: InstanceSpec,
-    sql: string,
-    params: unknown[] = [],
-    database = 'postgres',
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(spec: InstanceSpec, sql: string, params: unknown[] = [], database = 'postgres'): Promise<R[]> {
+    return this.once<R>(spec, sql, params, database, { connectionTimeoutMillis: 5000 }, true);
+  }
+
+  /**
+   * One query on a new connection, both bounded by `timeoutMs`: the health probe. A new connection each time,
+   * because a hung postmaster (SIGSTOP) keeps its open sessions answering while it accepts no new one.
+   */
+  probe<R extends pg.QueryResultRow = pg.QueryResultRow>(spec: InstanceSpec, sql: string, timeoutMs = 2000): Promise<R[]> {
+    // not awaiting the goodbye: a hung server never answers it
+    return this.once<R>(spec, sql, [], 'postgres', { connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs }, false);
+  }
+
+  private async once<R extends pg.QueryResultRow>(
+    spec: InstanceSpec, sql: string, params: unknown[], database: string, timeouts: Pick<pg.ClientConfig, 'connectionTimeoutMillis' | 'query_timeout'>,
+    awaitEnd: boolean,
   ): Promise<R[]> {
-    const client = new pg.Client({
-      host: paths(spec.root).run,
-      port: spec.port,
-      user: SUPERUSER,
-      password: spec.password,
-      database,
-      connectionTimeoutMillis: 5000,
-    });
+    const client = new pg.Client({ host: paths(spec.root).run, port: spec.port, user: SUPERUSER, password: spec.password, database, ...timeouts });
     client.on('error', () => undefined);
-    await client.connect();
     try {
+      await client.connect();
       return (await client.query<R>(sql, params)).rows;
     } finally {
-      await client.end().catch(() => undefined);
+      // awaited where the next statement may need the session gone (DROP DATABASE after a query in it)
+      const end = client.end().catch(() => undefined);
+      if (awaitEnd) await end;
     }
   }
 
@@ -285,6 +297,8 @@ export function hbaText(ipFilter: string[], method: 'md5' | 'scram-sha-256'): st
     '# identified by the kernel as the service\'s OS user (peer, map in pg_ident.conf). No trust anywhere.',
     `local all ${SUPERUSER} ${method}`,
     `local all all peer map=${IDENT_MAP}`,
+    '# Standbys of the service stream over the same socket, as the same OS user.',
+    `local replication ${REPLICATION_ROLE} peer map=${IDENT_MAP}`,
     '# The superuser never logs in over the network.',
     ...['0.0.0.0/0', '::/0'].flatMap((cidr) => [`host all ${SUPERUSER} ${cidr} reject`, `host replication ${SUPERUSER} ${cidr} reject`]),
     '# Clients: TLS only, SCRAM passwords, from the service ip-filter.',

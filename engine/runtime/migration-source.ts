@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
+import { conninfo } from './sql-text';
 import type { MigrationSource } from '@/lib/schemas/migration';
 
 /** Debian's CA bundle (ca-certificates): public CAs a cloud database's certificate chains to. */
@@ -96,9 +97,6 @@ export function sourceEnv(src: MigrationSource, database: string, files: SourceF
   };
 }
 
-/** A value in a libpq conninfo string: single-quoted, `\` and `'` escaped. */
-export const conninfoValue = (value: string): string => `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
-
 /** A subscription's CONNECTION: a passfile, never a password, so no catalog, WAL or backup holds it. */
 export function sourceConninfo(src: MigrationSource, database: string, files: SourceFiles): string {
   const pairs: [string, string][] = [
@@ -112,5 +110,5 @@ export function sourceConninfo(src: MigrationSource, database: string, files: So
     ['connect_timeout', '10'],
     ['application_name', 'pgdeck-migrate'],
   ];
-  return pairs.map(([k, v]) => `${k}=${conninfoValue(v)}`).join(' ');
+  return conninfo(pairs);
 }

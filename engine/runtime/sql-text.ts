@@ -22,6 +22,18 @@ export function quoteLiteral(value: string): string {
   return `'${body}'`;
 }
 
+/**
+ * One value inside a libpq connection string (primary_conninfo, a subscription's CONNECTION): single-quoted, with
+ * backslash and quote escaped as libpq reads them. In postgresql.conf the whole string then goes through confValue.
+ */
+export function conninfoValue(value: string): string {
+  refuseNul(value, 'connection string value');
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}
+
+/** A libpq connection string from its pairs, each value quoted. */
+export const conninfo = (pairs: [string, string][]): string => pairs.map(([k, v]) => `${k}=${conninfoValue(v)}`).join(' ');
+
 export function confValue(value: string | number | boolean): string {
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   if (typeof value === 'number') {

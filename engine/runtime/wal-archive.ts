@@ -36,18 +36,46 @@ mv "$tmp.gz" "$dir/$name.gz"
 sync "$dir"
 `;
 
-/** Installs the archive script where every service's OS user can run it (root-owned, 0755), atomically. */
-export function installArchiveScript(binDir: string): string {
+/**
+ * A standby's restore_command: `restore-wal DIR %f %p` copies one archived WAL file (or timeline history file) out
+ * of the archive, checked against its sha256. Exits 1 when the file is not archived: PostgreSQL then streams
+ * from its upstream instead. What lets a standby whose slot was lost, or that fell behind, catch up.
+ */
+export const RESTORE_SCRIPT = `#!/bin/sh
+# Written by the pgdeck engine. A standby's restore_command.
+set -eu
+dir="$1"; name="$2"; path="$3"
+case "$name" in ""|.*|*[!0-9A-Za-z._-]*) echo "restore-wal: refusing the name '$name'" >&2; exit 1;; esac
+[ -f "$dir/$name.gz" ] || exit 1
+tmp="$path.pgdeck-restore"
+gzip -dc < "$dir/$name.gz" > "$tmp"
+sum=$(sha256sum < "$tmp" | cut -d' ' -f1)
+if [ "$(cat "$dir/$name.sha256")" != "$sum" ]; then
+  rm -f "$tmp"
+  echo "restore-wal: $name does not match its checksum" >&2
+  exit 1
+fi
+mv "$tmp" "$path"
+`;
+
+/** Installs a script every service's OS user can run (root-owned, 0755), atomically, when it changed. */
+function installScript(binDir: string, name: string, text: string): string {
   mkdirSync(binDir, { recursive: true, mode: 0o755 });
   chmodSync(binDir, 0o755);
-  const file = join(binDir, 'archive-wal');
-  if (existsSync(file) && readFileSync(file, 'utf8') === ARCHIVE_SCRIPT) return file;
-  writeFileSync(`${file}.tmp`, ARCHIVE_SCRIPT, { mode: 0o755 });
+  const file = join(binDir, name);
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) return file;
+  writeFileSync(`${file}.tmp`, text, { mode: 0o755 });
   chmodSync(`${file}.tmp`, 0o755);
   // a running archive_command keeps the old file or gets the new one, never half of one
   renameSync(`${file}.tmp`, file);
   return file;
 }
+
+/** Installs the archive script where every service's OS user can run it. */
+export const installArchiveScript = (binDir: string): string => installScript(binDir, 'archive-wal', ARCHIVE_SCRIPT);
+
+/** Installs the restore script beside it. */
+export const installRestoreScript = (binDir: string): string => installScript(binDir, 'restore-wal', RESTORE_SCRIPT);
 
 /** What a node runs with to archive its WAL into `walDir`, at most `timeoutSeconds` after a commit. */
 export function archiveSettings(script: string, walDir: string, timeoutSeconds: number): Record<string, string | number> {

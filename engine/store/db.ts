@@ -215,6 +215,46 @@ const migrations: (string | Migration)[] = [
      updated_at TEXT NOT NULL,
      PRIMARY KEY (service, dbname)
    );`,
+  // Issue 13: high availability. The service's own port (its URI's), equal to its master's node port until a
+  // failover, after which the failover relay holds it; at most one master per service, whatever the code does;
+  // the physical slot each standby streams from; every failover with its phases; read replicas.
+  `ALTER TABLE services ADD COLUMN port INTEGER;
+   UPDATE services SET port = (SELECT n.port FROM nodes n WHERE n.service = services.name AND n.role = 'master');
+   CREATE UNIQUE INDEX services_port ON services(port);
+   ALTER TABLE services ADD COLUMN sync_replication TEXT NOT NULL DEFAULT 'off' CHECK (sync_replication IN ('off','quorum'));
+   CREATE UNIQUE INDEX nodes_one_master ON nodes(service) WHERE role = 'master';
+   ALTER TABLE nodes ADD COLUMN slot TEXT;
+   CREATE TABLE failovers (
+     id TEXT PRIMARY KEY,
+     service TEXT NOT NULL REFERENCES services(name) ON DELETE CASCADE,
+     old_node TEXT NOT NULL,
+     new_node TEXT,
+     phase TEXT NOT NULL CHECK (phase IN ('fencing','promoting','repointing','rebuilding','done','held')),
+     reason TEXT NOT NULL,
+     window_s INTEGER NOT NULL,
+     last_ok_at TEXT NOT NULL,
+     started_at TEXT NOT NULL,
+     promoted_at TEXT,
+     writable_at TEXT,
+     finished_at TEXT,
+     candidates TEXT NOT NULL DEFAULT '[]',
+     phases TEXT NOT NULL DEFAULT '{}',
+     lost_bytes INTEGER,
+     rebuild TEXT,
+     message TEXT
+   );
+   CREATE INDEX failovers_service ON failovers(service, started_at);
+   CREATE TABLE integrations (
+     id TEXT PRIMARY KEY,
+     type TEXT NOT NULL CHECK (type = 'read_replica'),
+     source TEXT NOT NULL REFERENCES services(name),
+     dest TEXT NOT NULL UNIQUE REFERENCES services(name) ON DELETE CASCADE,
+     role TEXT NOT NULL,
+     password_sealed TEXT NOT NULL,
+     slot TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('building','streaming','promoting')),
+     created_at TEXT NOT NULL
+   );`,
 ];
 
 export function openDb(file: string): Db {

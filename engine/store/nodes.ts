@@ -30,17 +30,22 @@ export interface NodeRecord {
   role: NodeRole;
   state: NodeState;
   progress: ProgressUpdate[];
+  /**
+   * The physical replication slot on the master this node streams from (pgdeck_node_<seq>): set on every standby
+   * that follows the master; null on the master and on a node that does not stream (an upgrade's new cluster).
+   */
+  slot: string | null;
   createdAt: string;
 }
 
 interface NodeRow {
   service: string; name: string; seq: number; dir: string; port: number; major: string; version: string | null; role: NodeRole;
-  state: NodeState; progress: string; created_at: string;
+  state: NodeState; progress: string; slot: string | null; created_at: string;
 }
 
 const toNode = (r: NodeRow): NodeRecord => ({
   service: r.service, name: r.name, seq: r.seq, dir: r.dir, port: r.port, major: r.major, version: r.version ?? '', role: r.role, state: r.state,
-  progress: JSON.parse(r.progress) as ProgressUpdate[], createdAt: r.created_at,
+  progress: JSON.parse(r.progress) as ProgressUpdate[], slot: r.slot, createdAt: r.created_at,
 });
 
 export class NodeStore {
@@ -75,9 +80,9 @@ export class NodeStore {
     return (row.seq ?? 0) + 1;
   }
 
-  insert(n: Omit<NodeRecord, 'createdAt' | 'progress'>): void {
-    this.db.prepare('INSERT INTO nodes (service, name, seq, dir, port, major, version, role, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(n.service, n.name, n.seq, n.dir, n.port, n.major, n.version, n.role, n.state, now());
+  insert(n: Omit<NodeRecord, 'createdAt' | 'progress' | 'slot'> & { slot?: string | null }): void {
+    this.db.prepare('INSERT INTO nodes (service, name, seq, dir, port, major, version, role, state, slot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(n.service, n.name, n.seq, n.dir, n.port, n.major, n.version, n.role, n.state, n.slot ?? null, now());
   }
 
   /** Nodes made before versions were recorded run the installed version of their major. */
@@ -85,8 +90,9 @@ export class NodeStore {
     this.db.prepare('UPDATE nodes SET version = ? WHERE major = ? AND version IS NULL').run(version, major);
   }
 
-  update(service: string, name: string, patch: Partial<Pick<NodeRecord, 'port' | 'role' | 'state' | 'progress' | 'major' | 'version'>>): void {
+  update(service: string, name: string, patch: Partial<Pick<NodeRecord, 'port' | 'role' | 'state' | 'progress' | 'major' | 'version' | 'slot'>>): void {
     const cols: Record<string, unknown> = {};
+    if (patch.slot !== undefined) cols.slot = patch.slot;
     if (patch.port !== undefined) cols.port = patch.port;
     if (patch.role !== undefined) cols.role = patch.role;
     if (patch.state !== undefined) cols.state = patch.state;
@@ -97,6 +103,11 @@ export class NodeStore {
     if (!keys.length) return;
     this.db.prepare(`UPDATE nodes SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE service = ? AND name = ?`)
       .run(...keys.map((k) => cols[k]), service, name);
+  }
+
+  /** The service's standbys that stream from its master, oldest first. */
+  standbys(service: string): NodeRecord[] {
+    return this.list(service).filter((n) => n.role === 'standby' && n.slot !== null);
   }
 
   remove(service: string, name: string): void {

@@ -22,6 +22,13 @@ export interface ServiceRecord {
   settings: ServiceSettings;
   /** PgBouncer's client port; null until one is allocated. */
   pgbouncerPort: number | null;
+  /**
+   * The service's own port, in its URI: its master's node port until a failover, after which the failover relay
+   * listens on it and forwards to the new master. Never changes while the service exists.
+   */
+  port: number;
+  /** `quorum`: a commit waits until one standby has flushed it (plans of 3 nodes or more). */
+  syncReplication: 'off' | 'quorum';
   /** The OS user its processes run as (engines run as root); null: the engine's shared user, until it gets its own. */
   osUser: string | null;
   /** The password of its superuser and PgBouncer admin, which only the engine holds (sealed); null until made. */
@@ -62,7 +69,7 @@ export interface NotificationRecord {
 interface ServiceRow {
   name: string; id: string; plan: string; major: string; phase: Phase; admin_username: string;
   ip_filter: string; maintenance: string; backup_schedule: string; termination_protection: number;
-  settings: string; pgbouncer_port: number | null; os_user: string | null; engine_secret_sealed: string | null;
+  settings: string; pgbouncer_port: number | null; port: number | null; sync_replication: 'off' | 'quorum'; os_user: string | null; engine_secret_sealed: string | null;
   created_at: string; updated_at: string;
 }
 
@@ -79,6 +86,8 @@ const toService = (r: ServiceRow): ServiceRecord => ({
   terminationProtection: r.termination_protection === 1,
   settings: JSON.parse(r.settings) as ServiceSettings,
   pgbouncerPort: r.pgbouncer_port,
+  port: r.port ?? 0,
+  syncReplication: r.sync_replication,
   osUser: r.os_user,
   engineSecretSealed: r.engine_secret_sealed,
   createdAt: r.created_at,
@@ -103,7 +112,9 @@ export class ServiceStore {
   /** Every port this engine's services hold, with the service: their nodes' and their PgBouncers'. */
   heldPorts(): { service: string; port: number }[] {
     return this.db.prepare(
-      'SELECT service, port FROM nodes UNION ALL SELECT name AS service, pgbouncer_port AS port FROM services WHERE pgbouncer_port IS NOT NULL',
+      `SELECT service, port FROM nodes
+       UNION ALL SELECT name AS service, pgbouncer_port AS port FROM services WHERE pgbouncer_port IS NOT NULL
+       UNION ALL SELECT name AS service, port FROM services WHERE port IS NOT NULL`,
     ).all() as { service: string; port: number }[];
   }
 
@@ -116,16 +127,18 @@ export class ServiceStore {
     this.db
       .prepare(
         `INSERT INTO services (name, id, plan, major, phase, admin_username, ip_filter, maintenance, backup_schedule,
-           termination_protection, settings, pgbouncer_port, os_user, engine_secret_sealed, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           termination_protection, settings, pgbouncer_port, port, sync_replication, os_user, engine_secret_sealed, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(s.name, s.id, s.plan, s.major, s.phase, s.adminUsername, JSON.stringify(s.ipFilter),
         JSON.stringify(s.maintenance), JSON.stringify(s.backupSchedule), s.terminationProtection ? 1 : 0,
-        JSON.stringify(s.settings), s.pgbouncerPort, s.osUser, s.engineSecretSealed, t, t);
+        JSON.stringify(s.settings), s.pgbouncerPort, s.port, s.syncReplication, s.osUser, s.engineSecretSealed, t, t);
   }
 
-  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'major' | 'phase' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection' | 'settings' | 'pgbouncerPort' | 'osUser' | 'engineSecretSealed'>>): void {
+  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'major' | 'phase' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection' | 'settings' | 'pgbouncerPort' | 'osUser' | 'engineSecretSealed' | 'port' | 'syncReplication'>>): void {
     const cols: Record<string, unknown> = {};
+    if (patch.port !== undefined) cols.port = patch.port;
+    if (patch.syncReplication !== undefined) cols.sync_replication = patch.syncReplication;
     if (patch.osUser !== undefined) cols.os_user = patch.osUser;
     if (patch.engineSecretSealed !== undefined) cols.engine_secret_sealed = patch.engineSecretSealed;
     if (patch.settings !== undefined) cols.settings = JSON.stringify(patch.settings);

@@ -125,8 +125,8 @@ describe('read-only endpoints', () => {
     const byName = Object.fromEntries(plans.map((p) => [p.name, p]));
     expect(byName['hobbyist-2']).toMatchObject({ 'node-count': 1, authorized: true, 'node-memory': 2 * 1024 ** 3 });
     expect(byName['startup-4']).toMatchObject({ 'node-count': 1, 'node-cpu-count': 2, authorized: true });
-    expect(byName['business-4']).toMatchObject({ 'node-count': 2, authorized: false });
-    expect(byName['premium-4']).toMatchObject({ 'node-count': 3, authorized: false });
+    expect(byName['business-4']).toMatchObject({ 'node-count': 2, authorized: true });
+    expect(byName['premium-4']).toMatchObject({ 'node-count': 3, authorized: true });
     expect(byName['startup-4']?.['backup-config']).toMatchObject({ interval: 24 });
     const one = await t.call('GET', '/dbaas-service-type/pg');
     expect(one.body).toEqual(pgType);

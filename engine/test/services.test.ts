@@ -99,7 +99,8 @@ describe('bad input', () => {
     // [what, method, path, body, status, field named in the answer]
     ['missing plan', 'POST', '/dbaas-postgres/b1', {}, 400, 'plan'],
     ['unknown plan', 'POST', '/dbaas-postgres/b1', { plan: 'mega-9000' }, 400, 'plan'],
-    ['multi-node plan', 'POST', '/dbaas-postgres/b1', { plan: 'business-4' }, 400, 'plan'],
+    ['quorum on a 2-node plan', 'POST', '/dbaas-postgres/b1', { plan: 'business-4', 'synchronous-replication': 'quorum' }, 400, 'synchronous-replication'],
+    ['an unknown synchronous-replication', 'POST', '/dbaas-postgres/b1', { plan: 'premium-4', 'synchronous-replication': 'sync' }, 400, 'synchronous-replication'],
     ['plan of the wrong type', 'POST', '/dbaas-postgres/b1', { plan: 4 }, 400, 'plan'],
     ['unknown version', 'POST', '/dbaas-postgres/b1', { plan: 'hobbyist-2', version: '12' }, 400, 'version'],
     ['invalid service name', 'POST', '/dbaas-postgres/Bad_Name', { plan: 'hobbyist-2' }, 400, 'name'],
@@ -131,7 +132,7 @@ describe('bad input', () => {
     ['invalid CIDR on update', 'PUT', '/dbaas-postgres/alpha', { 'ip-filter': ['300.1.1.1/32'] }, 400, 'ip-filter[0]'],
     ['a downgrade', 'PUT', '/dbaas-postgres/alpha', { version: '13' }, 400, 'version'],
     ['a version change with other fields', 'PUT', '/dbaas-postgres/alpha', { version: '18', plan: 'startup-4' }, 400, 'version'],
-    ['multi-node plan on update', 'PUT', '/dbaas-postgres/alpha', { plan: 'premium-4' }, 400, 'plan'],
+    ['quorum on a single node', 'PUT', '/dbaas-postgres/alpha', { 'synchronous-replication': 'quorum' }, 400, 'synchronous-replication'],
   ];
 
   it.each(cases)('%s: %s %s is refused, naming the field', async (_what, method, path, body, status, field) => {

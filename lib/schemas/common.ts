@@ -17,11 +17,14 @@ export const serviceNameSchema = z
 export const reservedUsernames: ReadonlyMap<string, string> = new Map([
   ...['public', 'none', 'current_user', 'current_role', 'session_user', 'postgres'].map((n) => [n, 'PostgreSQL'] as const),
   ['pgdeck_admin', 'pgdeck'],
+  // the role standbys stream and rewind with (peer authentication over the service's own socket only)
+  ['pgdeck_replication', 'pgdeck'],
 ]);
 
 /** Why `name` cannot be a role name, or null when it can. */
 export function reservedUsername(name: string): string | null {
-  const owner = name.startsWith('pg_') ? 'PostgreSQL' : reservedUsernames.get(name);
+  // pgdeck_replica_<id>: the role each read replica streams from its source with
+  const owner = name.startsWith('pg_') ? 'PostgreSQL' : name.startsWith('pgdeck_replica_') ? 'pgdeck' : reservedUsernames.get(name);
   return owner ? `"${name}" is reserved by ${owner}` : null;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { conninfoValue, passfileText, sourceConninfo, sourceEnv } from '@/engine/runtime/migration-source';
+import { passfileText, sourceConninfo, sourceEnv } from '@/engine/runtime/migration-source';
+import { conninfoValue } from '@/engine/runtime/sql-text';
 import { migrationSchema, migrationSource, parseSourceUri, sourceUri } from './migration';
 
 describe('migration object', () => {

@@ -13,7 +13,6 @@ export const unsupportedServiceFields = [
   'pgaudit-settings',
   // no TimescaleDB binaries are installed
   'timescaledb-settings',
-  'synchronous-replication',
   'integrations',
 ] as const;
 
@@ -30,6 +29,8 @@ function settingsFields(update = false) {
     'work-mem': update ? workMemSchema.nullable().optional() : workMemSchema.optional(),
   };
 }
+
+export const syncReplicationSchema = z.enum(['off', 'quorum']);
 
 export const createServiceSchema = z.strictObject({
   plan: z.string().min(1, 'must not be empty').max(128),
@@ -48,6 +49,8 @@ export const createServiceSchema = z.strictObject({
   'recovery-backup-time': z.iso.datetime({ offset: true, message: 'must be a date and time such as 2026-12-02T14:02:59Z' }).optional(),
   /** Data migrated in from another PostgreSQL server once the service runs. */
   migration: migrationSchema.optional(),
+  /** quorum: each commit waits until one standby has flushed it (plans of 3 nodes or more); off: asynchronous. */
+  'synchronous-replication': syncReplicationSchema.optional(),
 }).superRefine((body, ctx) => {
   if (body['recovery-backup-time'] !== undefined && body['fork-from-service'] === undefined) {
     ctx.addIssue({ code: 'custom', path: ['recovery-backup-time'], message: 'needs fork-from-service: the service whose backups to restore' });
@@ -68,6 +71,7 @@ export const updateServiceSchema = z.strictObject({
   ...settingsFields(true),
   /** Starts a migration from another PostgreSQL server (alone in its request). */
   migration: migrationSchema.optional(),
+  'synchronous-replication': syncReplicationSchema.optional(),
 });
 export type UpdateService = z.infer<typeof updateServiceSchema>;
 
@@ -99,11 +103,47 @@ export const serviceUserSchema = z.object({
   'allow-replication': z.boolean().optional(),
 });
 
+export const progressUpdateSchema = z.object({
+  phase: z.enum(['basebackup', 'finalize', 'prepare', 'stream']),
+  completed: z.boolean(),
+  current: z.number().nullable().optional(),
+  min: z.number().nullable().optional(),
+  max: z.number().nullable().optional(),
+  unit: z.string().nullable().optional(),
+});
+
 export const nodeStateSchema = z.object({
   name: z.string(),
   state: z.enum(['leaving', 'running', 'setting_up_vm', 'syncing_data', 'unknown']),
   role: z.enum(['master', 'read-replica', 'standby']).optional(),
+  'progress-updates': z.array(progressUpdateSchema).optional(),
+  /** pgdeck's extensions, on standbys and read replicas (absent on the master and on other upstreams). */
+  'pgdeck-port': z.number().optional(),
+  /** Bytes of WAL the master has written that this node has not replayed yet. */
+  'pgdeck-lag-bytes': z.number().optional(),
+  /** Seconds since the last transaction this node replayed was committed on the master (0 when caught up). */
+  'pgdeck-lag-seconds': z.number().optional(),
+  /** As pg_stat_replication.sync_state says: async, quorum (a member of ANY n), potential, sync. */
+  'pgdeck-sync-state': z.string().optional(),
 });
+export type NodeStateView = z.infer<typeof nodeStateSchema>;
+
+/** pgdeck's extension: one automatic failover, as the engine recorded it. */
+export const failoverSchema = z.object({
+  at: z.string(),
+  from: z.string(),
+  to: z.string().nullable(),
+  /** unreachable (no answer to a new connection), not-running (its postmaster could not be started). */
+  reason: z.string(),
+  'window-seconds': z.number(),
+  /** From the moment the window ended to the new master accepting writes. */
+  'total-ms': z.number().nullable(),
+  'phases-ms': z.record(z.string(), z.number()),
+  rebuild: z.enum(['rewind', 'copy']).nullable(),
+  state: z.string(),
+  message: z.string().nullable(),
+});
+export type FailoverView = z.infer<typeof failoverSchema>;
 
 export const serviceCommonSchema = z.object({
   name: z.string(),
@@ -140,7 +180,14 @@ export const servicePgSchema = serviceCommonSchema.extend({
   uri: z.string().optional(),
   'uri-params': z.record(z.string(), z.string()).optional(),
   'connection-info': z
-    .object({ uri: z.array(z.string()).optional(), params: z.array(z.record(z.string(), z.string())).optional() })
+    .object({
+      uri: z.array(z.string()).optional(),
+      params: z.array(z.record(z.string(), z.string())).optional(),
+      /** Read-only URIs, one per running standby. */
+      standby: z.array(z.string()).optional(),
+      /** Standbys still copying or catching up. */
+      syncing: z.array(z.string()).optional(),
+    })
     .optional(),
   components: z.array(componentSchema).optional(),
   'node-states': z.array(nodeStateSchema).optional(),
@@ -160,6 +207,9 @@ export const servicePgSchema = serviceCommonSchema.extend({
   backups: z.array(serviceBackupSchema).optional(),
   /** pgdeck's extension: the span a fork can be restored to, to the second. Other upstreams leave it out. */
   'pgdeck-recovery-window': recoveryWindowSchema.optional(),
+  'synchronous-replication': syncReplicationSchema.optional(),
+  /** pgdeck's extension: the last automatic failovers, newest first. */
+  'pgdeck-failovers': z.array(failoverSchema).optional(),
 });
 export type ServicePg = z.infer<typeof servicePgSchema>;
 
