@@ -14,7 +14,7 @@ import type { Engine } from './engine';
 import { daysLater, nextWindow } from './maintenance-window';
 
 export interface PendingUpdate {
-  kind: 'minor' | 'restart' | 'certificate' | 'pgbouncer';
+  kind: 'minor' | 'restart' | 'certificate' | 'pgbouncer' | 'front';
   /** The node it concerns (PgBouncer is the service's). */
   node?: string;
   description: string;
@@ -125,6 +125,15 @@ export async function pendingUpdates(engine: Engine, svc: ServiceRecord, now = n
         description: `The TLS certificate of node ${node.name} expires at ${expires.toISOString()}: a new one is issued and reloaded, no restart`,
       });
     }
+  }
+  // after a failover the master runs on its own port behind the relay: at the window it moves back onto the
+  // service's port, and the relay (a hop for every packet) goes
+  const master = engine.nodes.master(svc.name);
+  if (master && svc.port !== 0 && master.port !== svc.port && master.state === 'running') {
+    found.push({
+      kind: 'front', node: master.name, from: String(master.port), to: String(svc.port),
+      description: `The master ${master.name} has run behind the failover relay since the last failover; it restarts on the service's own port ${svc.port} and the relay stops (writes refused for a few seconds)`,
+    });
   }
   const running = engine.bouncer?.running(engine.serviceRoot(svc));
   if (engine.bouncer && running) {

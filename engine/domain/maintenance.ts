@@ -15,6 +15,8 @@ import { forgetProbes, pendingUpdates, type PendingUpdate } from './maintenance-
 import { NEVER, nextWindow, windowAt } from './maintenance-window';
 import { nodeCertificate, stopNode } from './nodes';
 import { runLater, runNow, withOperation } from './operations';
+import { frontDir } from './failover';
+import { releasePorts } from './ports';
 import type { JobKind } from './scheduler';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -74,6 +76,35 @@ async function restartBouncer(engine: Engine, svc: ServiceRecord, u: PendingUpda
   return `${what} ${engine.bouncer?.bin ?? ''}`.trim();
 }
 
+/**
+ * The master back on the service's own port after a failover: stopped (fast), its node port set to the service's
+ * (the relay, which held it, stops first), started; the standbys follow it there, PgBouncer too.
+ */
+async function moveMasterBack(engine: Engine, name: string): Promise<string> {
+  const svc = requireService(engine, name);
+  const master = engine.nodes.master(name);
+  if (!master || master.port === svc.port) return 'the master already runs on the service\'s port';
+  const spec = engine.spec(svc, master);
+  await engine.runtime.query(spec, 'CHECKPOINT').catch(() => undefined);
+  const t0 = performance.now();
+  await engine.front.stop(frontDir(engine, svc));
+  await stopNode(engine, svc, master, 'fast');
+  engine.nodes.update(name, master.name, { port: svc.port });
+  releasePorts(engine, [master.port]);
+  const moved = requireService(engine, name);
+  const newSpec = engine.spec(moved, engine.nodes.get(name, master.name) ?? master);
+  engine.runtime.writeConfig(newSpec);
+  await engine.runtime.start(newSpec, 60_000);
+  const ready = performance.now();
+  for (const s of engine.nodes.standbys(name)) {
+    const sspec = engine.spec(moved, s);
+    engine.runtime.writeConfig(sspec);
+    if (engine.runtime.pid(sspec.root) !== null) await engine.runtime.reload(sspec).catch(() => undefined);
+  }
+  await syncBouncer(engine, name, { start: true });
+  return `the master ${master.name} moved back onto the service's port ${svc.port} from ${master.port} behind the failover relay, which stopped; writes refused for ${seconds(ready - t0)}`;
+}
+
 /** Applies `updates`; answers what it did (the operation's message). */
 async function applyUpdates(engine: Engine, name: string, updates: PendingUpdate[]): Promise<string> {
   const svc = requireService(engine, name);
@@ -91,6 +122,7 @@ async function applyUpdates(engine: Engine, name: string, updates: PendingUpdate
         done.push(`node ${node.name} restarted to apply its settings, ${await restartOn(engine, svc, node)}`);
       }
     }
+    if (updates.some((u) => u.kind === 'front')) done.push(await moveMasterBack(engine, name));
     const bouncer = updates.find((u) => u.kind === 'pgbouncer');
     if (bouncer) done.push(await restartBouncer(engine, svc, bouncer));
     else if (updates.some((u) => u.kind === 'certificate')) await syncBouncer(engine, name);

@@ -132,7 +132,7 @@ export async function buildStandby(engine: Engine, name: string, nodeName: strin
 }
 
 /** Waits until the standby streams and replays within CAUGHT_UP_BYTES of the master, showing the stream's progress. */
-async function catchUp(engine: Engine, name: string, nodeName: string, startLsn: string): Promise<void> {
+export async function catchUp(engine: Engine, name: string, nodeName: string, startLsn: string): Promise<void> {
   for (;;) {
     const svc = requireService(engine, name);
     const node = engine.nodes.get(name, nodeName);
@@ -181,7 +181,8 @@ export async function reconcileNodeCount(engine: Engine, name: string): Promise<
   const svc = requireService(engine, name);
   const plan = findPlan(svc.plan);
   const wanted = Math.max(0, (plan?.nodeCount ?? 1) - 1);
-  const standbys = engine.nodes.list(name).filter((n) => n.role === 'standby');
+  // standbys that stream (an upgrade's new cluster, recorded as a standby without a slot, is the upgrade's)
+  const standbys = engine.nodes.standbys(name);
   const done: string[] = [];
   for (const extra of standbys.slice(wanted).reverse()) {
     await removeStandby(engine, svc, extra);

@@ -27,6 +27,7 @@ import type { OperationRow } from '../store/operations';
 import type { ServiceRecord } from '../store/services';
 import { backupPaths, ensureBackupDirs, listBackups, scheduleBackups, takeBackupWhenFree } from './backups';
 import { syncBouncer } from './bouncer';
+import { reconcileNodeCount, removeStandby } from './standbys';
 import { crashPoint, failPoint } from './crash-points';
 import type { Engine } from './engine';
 import { stageWal } from './forks';
@@ -275,6 +276,8 @@ async function finishSwitch(engine: Engine, name: string): Promise<string[]> {
   engine.services.update(name, { phase: 'running' });
   // the new cluster's first backup: point-in-time recovery starts again from it
   scheduleBackups(engine, requireService(engine, name), { now: true });
+  // the plan's standbys, copied from the new master
+  await reconcileNodeCount(engine, name);
   return updated;
 }
 
@@ -304,6 +307,8 @@ async function rollBack(engine: Engine, name: string, oldNode: NodeRecord, targe
   engine.nodes.update(name, oldNode.name, { role: 'master', state: 'running' });
   engine.services.update(name, { phase: 'running' });
   await syncBouncer(engine, name, { start: true });
+  // the standbys removed before the upgrade, copied again
+  await reconcileNodeCount(engine, name);
 }
 
 /**
@@ -347,6 +352,10 @@ async function runUpgrade(ctx: Ctx): Promise<string> {
   // after the one being taken, if any (a service upgraded right after its create is still taking its first)
   await takeBackupWhenFree(engine, name);
   step(ctx, 'upgrade');
+  // standbys run the old major and cannot follow the new one: removed now, copied again from the new master
+  // once it runs (the service has no standby in between, and says so in the operation's message)
+  const standbys = engine.nodes.standbys(name);
+  for (const s of standbys) await removeStandby(engine, requireService(engine, name), s);
   const svc = requireService(engine, name);
   const oldSpec = engine.spec(svc, ctx.oldNode);
   ctx.newNode = await addNewNode(ctx);
@@ -371,6 +380,7 @@ async function runUpgrade(ctx: Ctx): Promise<string> {
     `writes refused for ${(((ctx.upAt ?? 0) - (ctx.downAt ?? 0)) / 1000).toFixed(1)} s (${ctx.phases.map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)}`).join(', ')})`,
     ...(updated.length ? [`extensions updated: ${updated.join(', ')}`] : []),
     ...(plan.dropped.length ? [`dropped settings PostgreSQL ${plan.target} does not have: ${plan.dropped.join(', ')}`] : []),
+    ...(standbys.length ? [`standbys copied again on PostgreSQL ${plan.target}: ${standbys.map((n) => n.name).join(', ')} (the service ran without a standby during the upgrade)`] : []),
   ];
   return parts.join('; ');
 }

@@ -58,6 +58,21 @@ describe('failover of a master whose data directory was removed', () => {
     // PostgreSQL itself sees the relay's own address
     const [{ addr }] = await queryAs(t, after, 'SELECT host(inet_client_addr()) AS addr') as [{ addr: string }];
     expect(addr).toBe('127.0.0.2');
+
+    // maintenance moves the master back onto the service's port; the relay goes
+    const pending = await t.getService('gone');
+    expect(pending.maintenance?.updates.map((u) => u.description).join(' ')).toMatch(/failover relay/);
+    const m = await t.call<Operation>('PUT', '/dbaas-postgres/gone/maintenance/start');
+    expect(m.status).toBe(200);
+    expect((await t.waitOperation(m.body.id, 120_000)).state).toBe('success');
+    expect(t.engine.nodes.master('gone')?.port).toBe(Number(svc['uri-params']?.port));
+    const [{ direct }] = await queryAs(t, after, 'SELECT host(inet_client_addr()) AS direct, pg_is_in_recovery() AS r') as [{ direct: string }];
+    expect(direct).toBe('127.0.0.1');
+    // the standby follows the master on its port
+    await until('gone-1 streaming from the moved master', async () => {
+      const rows = await queryAs(t, after, "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'").catch(() => []);
+      return rows.some((r) => r.application_name === 'gone-1');
+    });
     await f.stopEngine(t);
   });
 });

@@ -119,4 +119,24 @@ describe('standbys', () => {
     expect(slots).toEqual([{ n: 0 }]);
     await f.stopEngine(t);
   });
+
+  it('a major upgrade of a business plan copies its standby again on the new major', async () => {
+    const t = await f.engineOn();
+    const res = await t.call<Operation>('POST', '/dbaas-postgres/up', { plan: 'business-4', version: '17' });
+    expect((await t.waitOperation(res.body.id, 180_000)).state).toBe('success');
+    const svc = await allRunning(t, 'up', 2);
+    await queryAs(t, svc, "CREATE TABLE kept AS SELECT 'before' AS v");
+    const up = await t.call<Operation>('PUT', '/dbaas-postgres/up', { version: '18' });
+    expect(up.status).toBe(200);
+    const op = await t.waitOperation(up.body.id, 300_000);
+    expect(op.state).toBe('success');
+    expect(op.message).toMatch(/standbys copied again on PostgreSQL 18/);
+    const after = await allRunning(t, 'up', 2);
+    expect(after.version).toBe('18');
+    expect(t.engine.nodes.list('up').map((n) => [n.role, n.major])).toEqual([['master', '18'], ['standby', '18']]);
+    const standby = asParams(after['connection-info']?.standby?.[0] as string);
+    await until('the row on the new standby', async () => (await queryAs(t, standby, 'SELECT v FROM kept').catch(() => []))[0]?.v === 'before');
+    expect(await queryAs(t, standby, "SELECT current_setting('server_version_num')::int / 10000 AS major")).toEqual([{ major: 18 }]);
+    await f.stopEngine(t);
+  });
 });
