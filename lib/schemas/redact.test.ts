@@ -11,7 +11,12 @@ describe('redact', () => {
       plan: 'p',
       uri,
       'uri-params': { host: '127.0.0.1', user: 'avnadmin', password: 's3cret-pw' },
-      'connection-info': { uri: [uri], params: [{ user: 'avnadmin', password: 's3cret-pw' }] },
+      'connection-info': {
+        uri: [uri],
+        params: [{ user: 'avnadmin', password: 's3cret-pw' }],
+        standby: ['postgres://avnadmin:s3cret-pw@127.0.0.1:25433/defaultdb?sslmode=require'],
+        syncing: ['postgres://avnadmin:s3cret-pw@127.0.0.1:25434/defaultdb?sslmode=require'],
+      },
       users: [{ type: 'primary', username: 'avnadmin', password: 's3cret-pw' }, { type: 'normal', username: 'app', password: 'other-pw' }],
       'connection-pools': [
         { name: 'web', database: 'defaultdb', mode: 'transaction', size: 10, username: 'app', 'connection-uri': 'postgres://app:other-pw@127.0.0.1:26432/web?sslmode=require' },
@@ -20,6 +25,8 @@ describe('redact', () => {
     });
     expect(JSON.stringify(redacted)).not.toMatch(/s3cret-pw|other-pw/);
     expect(redacted.uri).toBe('postgres://avnadmin@127.0.0.1:25432/defaultdb?sslmode=require');
+    expect(redacted['connection-info']?.standby).toEqual(['postgres://avnadmin@127.0.0.1:25433/defaultdb?sslmode=require']);
+    expect(redacted['connection-info']?.syncing).toEqual(['postgres://avnadmin@127.0.0.1:25434/defaultdb?sslmode=require']);
     expect(redacted.users).toEqual([{ type: 'primary', username: 'avnadmin' }, { type: 'normal', username: 'app' }]);
     expect(redacted['connection-pools']?.map((p) => p['connection-uri'])).toEqual([
       'postgres://app@127.0.0.1:26432/web?sslmode=require',

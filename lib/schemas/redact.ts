@@ -21,6 +21,9 @@ export function withoutPasswords(service: ServicePg): ServicePg {
           'connection-info': {
             ...info,
             uri: info.uri?.map(withoutUriPassword),
+            // the read-only URIs of the standbys carry the admin's password too
+            standby: info.standby?.map(withoutUriPassword),
+            syncing: info.syncing?.map(withoutUriPassword),
             params: info.params?.map(({ password: _p, ...rest }) => rest),
           },
         }
