@@ -7,6 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { useForm } from 'react-hook-form';
+import { planGives } from '@/components/nodes/plan-features';
 import { formatBytes } from '@/components/services/format';
 import { FormError } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
@@ -101,7 +102,7 @@ function RestoreServiceForm({ source, onClose }: Props) {
           {plans.length === 0 ? <option value={source.plan}>{source.plan}</option> : null}
           {plans.map((p) => (
             <option key={p.name} value={p.name}>
-              {p.name} · {formatBytes(p['node-memory'])} memory · {formatBytes(p['disk-space'])} disk
+              {p.name} · {planGives(p['node-count'])} · {formatBytes(p['node-memory'])} memory · {formatBytes(p['disk-space'])} disk
             </option>
           ))}
         </Select>

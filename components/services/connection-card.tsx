@@ -1,6 +1,7 @@
 'use client';
-// How to connect: the URI (password masked until revealed), its parts, the CA
-// certificate and a psql command. The service data holds no password: the
+// How to connect: the URI (password masked until revealed), its parts, the
+// read-only URIs of the standbys when there are some, the CA certificate and a
+// psql command. The service data holds no password: the
 // admin's is fetched only when revealed, and forgotten when hidden. Keys
 // without the reveal right have nothing to reveal.
 import { useCan } from '@/components/session/session-context';
@@ -33,9 +34,11 @@ export function ConnectionCard({ service }: { service: ServicePg }) {
   const pw = useRevealedPassword(name, admin);
   const revealed = pw.shown && pw.password !== undefined;
   const bare = service.uri ?? '';
-  const shown = !hasPassword ? bare : revealed ? withUriPassword(bare, pw.password ?? '') : maskPassword(bare);
+  const display = (uri: string) => (!hasPassword ? uri : revealed ? withUriPassword(uri, pw.password ?? '') : maskPassword(uri));
+  const shown = display(bare);
   // Copy hands over a working URI: with the password, fetched for the copy and not kept.
-  const copyUri = async () => (hasPassword ? withUriPassword(bare, await fetchPassword(name, admin)) : bare);
+  const copyOf = (uri: string) => async () => (hasPassword ? withUriPassword(uri, await fetchPassword(name, admin)) : uri);
+  const standby = service['connection-info']?.standby ?? [];
   const command = psqlCommand(name, params);
   const parts: [string, string | undefined][] = [
     ['Host', params.host],
@@ -61,10 +64,26 @@ export function ConnectionCard({ service }: { service: ServicePg }) {
                 {pw.shown ? 'Hide password' : 'Show password'}
               </Button>
             ) : null}
-            {bare ? <CopyButton value={copyUri} label="Copy URI" /> : null}
+            {bare ? <CopyButton value={copyOf(bare)} label="Copy URI" /> : null}
           </div>
           {pw.shown ? <ErrorText error={pw.error} /> : null}
         </div>
+
+        {standby.length > 0 ? (
+          <div>
+            <h3 className="mb-1 text-xs text-zinc-500 dark:text-zinc-400">Read-only URIs (standbys)</h3>
+            <ul className="space-y-2">
+              {standby.map((uri, i) => (
+                <li key={uri}>
+                  <code className="block rounded-md bg-zinc-100 p-2 font-mono text-xs break-all dark:bg-zinc-900">{display(uri)}</code>
+                  <div className="mt-2 flex flex-wrap gap-2">
+                    <CopyButton value={copyOf(uri)} label="Copy" ariaLabel={`Copy read-only URI ${i + 1}`} />
+                  </div>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
 
         <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
           {parts.map(([term, value]) => (

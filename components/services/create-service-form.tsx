@@ -11,6 +11,8 @@ import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { DayOptions } from '@/components/maintenance/maintenance-window-fields';
 import { CreateMigrationFields } from '@/components/migration/create-migration-fields';
+import { allowsQuorum } from '@/components/nodes/plan-features';
+import { SyncReplicationSwitch } from '@/components/nodes/sync-replication-switch';
 import { useCan } from '@/components/session/session-context';
 import { AdvancedSettingsSection, type AdvancedSettingsHandle } from '@/components/settings/advanced-settings-section';
 import { Button } from '@/components/ui/button';
@@ -87,7 +89,10 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
   });
   const { register, control, handleSubmit, setError, formState } = form;
   const errors = formState.errors;
-  const [version, forkFrom] = useWatch({ control, name: ['version', 'forkFrom'] });
+  const [version, forkFrom, plan] = useWatch({ control, name: ['version', 'forkFrom', 'plan'] });
+  // sent only where the chosen plan allows it: a switch left on while choosing a smaller plan says nothing
+  const [quorum, setQuorum] = useState(false);
+  const nodeCount = type.plans.find((p) => p.name === plan)?.['node-count'];
   // a fork's major, users and recoverable window are its source's
   const { data: source } = useQuery({ ...serviceQuery(forkFrom), enabled: forkFrom !== '' });
   const fork = forkFrom ? source : undefined;
@@ -99,7 +104,8 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
     const settings = advanced.current ? await advanced.current.collect() : {};
     if (!settings) return;
     try {
-      await create.mutateAsync({ name: values.name, body: { ...toCreateServiceBody(values), ...settings } });
+      const sync = quorum && allowsQuorum(nodeCount) ? { 'synchronous-replication': 'quorum' as const } : {};
+      await create.mutateAsync({ name: values.name, body: { ...toCreateServiceBody(values), ...sync, ...settings } });
       setLeaving(true);
       router.push(`/services/${values.name}`);
     } catch (err) {
@@ -162,6 +168,7 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
             />
           )}
         />
+        <SyncReplicationSwitch name="synchronous-replication" checked={quorum} onChange={setQuorum} nodeCount={nodeCount} />
       </Section>
 
       <Section

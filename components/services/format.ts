@@ -12,6 +12,17 @@ export function formatBytes(n?: number): string {
   return `${v < 10 && i > 0 ? Number(v.toFixed(1)) : Math.round(v)} ${units[i]}`;
 }
 
+/** `0.6 s`, `42 s`, `3 min 5 s`, `2 h 10 min`: a decimal only below 10 seconds. */
+export function formatSeconds(s?: number | null): string {
+  if (s === undefined || s === null || !Number.isFinite(s)) return '–';
+  if (s < 10) return `${Number(s.toFixed(1))} s`;
+  const whole = Math.round(s);
+  if (whole < 60) return `${whole} s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)} min${whole % 60 ? ` ${whole % 60} s` : ''}`;
+  const minutes = Math.floor((whole % 3600) / 60);
+  return `${Math.floor(whole / 3600)} h${minutes ? ` ${minutes} min` : ''}`;
+}
+
 /** `2026-11-27 06:42 UTC`, or a dash when there is no time. */
 export function formatTime(iso: unknown): string {
   const t = typeof iso === 'string' && iso ? new Date(iso) : undefined;

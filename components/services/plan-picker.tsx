@@ -1,7 +1,9 @@
 'use client';
 // Plans as radio cards in one fieldset: arrow keys move between the plans a
 // key may choose (native radio behaviour), the others are shown but disabled.
+// Each says what its nodes give (failover, synchronous quorum).
 import type { Ref } from 'react';
+import { planGives } from '@/components/nodes/plan-features';
 import { cn } from '@/components/ui/cn';
 import type { Plan } from '@/lib/schemas/service-type';
 import { formatBytes } from './format';
@@ -64,16 +66,14 @@ export function PlanPicker({ id, name, plans, value, onChange, onBlur, error, in
                 className="sr-only"
               />
               <span className="font-medium">{plan.name}</span>
+              <span className={disabled ? undefined : 'text-zinc-600 dark:text-zinc-300'}>{planGives(plan['node-count'])}</span>
               <span className={disabled ? undefined : 'text-zinc-600 dark:text-zinc-300'}>
-                {plan['node-count']} {plan['node-count'] === 1 ? 'node' : 'nodes'} · {plan['node-cpu-count']}{' '}
-                {plan['node-cpu-count'] === 1 ? 'CPU' : 'CPUs'}
-              </span>
-              <span className={disabled ? undefined : 'text-zinc-600 dark:text-zinc-300'}>
-                {formatBytes(plan['node-memory'])} memory · {formatBytes(plan['disk-space'])} disk
+                {plan['node-cpu-count']} {plan['node-cpu-count'] === 1 ? 'CPU' : 'CPUs'} · {formatBytes(plan['node-memory'])} memory ·{' '}
+                {formatBytes(plan['disk-space'])} disk
               </span>
               {disabled ? (
                 <span id={`${inputId}-why`} className="text-xs italic">
-                  needs high availability, not available here
+                  not available to this key
                 </span>
               ) : null}
             </label>

@@ -1,12 +1,25 @@
-// What a service is and how it is doing: figures of its plan, its nodes and
-// its notifications. Rendered on the server; the page refreshes it. Beside the
-// version, keys that may write open the upgrade (a client island).
+// What a service is and how it is doing: figures of its plan and its
+// notifications (its nodes have their own panel, components/nodes). Rendered on
+// the server; the page refreshes it. Beside the version, keys that may write
+// open the upgrade (a client island).
 import type { ReactNode } from 'react';
 import { Badge, StateBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { UpgradeButton } from '@/components/upgrade/upgrade-button';
 import type { ServicePg } from '@/lib/schemas/service';
 import { formatBytes, formatTime } from './format';
+
+/** Notifications of high availability, named before their message ("Failover: failed over from … in 0.6 s …"). */
+const titles: Record<string, string> = {
+  service_failover: 'Failover',
+  service_failover_held: 'Failover held',
+  service_standby_added: 'Standby added',
+  service_standby_removed: 'Standby removed',
+  service_standby_rebuilt: 'Standby rebuilt',
+  service_master_hung_restarted: 'Master restarted',
+  service_front_started: 'Relay started',
+  service_replica_promoted: 'Replica promoted',
+};
 
 function Item({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -18,7 +31,6 @@ function Item({ term, children }: { term: string; children: ReactNode }) {
 }
 
 export function ServiceOverview({ service: s }: { service: ServicePg }) {
-  const nodes = s['node-states'] ?? [];
   const notifications = s.notifications ?? [];
   return (
     <Card title="Overview">
@@ -46,34 +58,6 @@ export function ServiceOverview({ service: s }: { service: ServicePg }) {
         <Item term="Updated">{formatTime(s['updated-at'])}</Item>
       </dl>
 
-      <h3 className="mt-5 mb-2 text-sm font-semibold">Nodes</h3>
-      {nodes.length === 0 ? (
-        <p className="text-sm text-zinc-500 dark:text-zinc-400">No node reported yet.</p>
-      ) : (
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-zinc-200 text-xs uppercase text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
-            <tr>
-              <th scope="col" className="py-1.5 font-medium">Name</th>
-              <th scope="col" className="font-medium">Role</th>
-              <th scope="col" className="font-medium">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {nodes.map((n) => (
-              <tr key={n.name} className="border-b border-zinc-100 last:border-0 dark:border-zinc-900">
-                <td className="py-1.5 font-mono text-xs">{n.name}</td>
-                <td>{n.role ?? '–'}</td>
-                <td>
-                  <Badge tone={n.state === 'running' ? 'green' : n.state === 'unknown' || n.state === 'leaving' ? 'red' : 'amber'}>
-                    {n.state.replaceAll('_', ' ')}
-                  </Badge>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-
       <h3 className="mt-5 mb-2 text-sm font-semibold">Notifications</h3>
       {notifications.length === 0 ? (
         <p className="text-sm text-zinc-500 dark:text-zinc-400">None.</p>
@@ -82,7 +66,10 @@ export function ServiceOverview({ service: s }: { service: ServicePg }) {
           {notifications.map((n, i) => (
             <li key={`${n.type}-${i}`} className="flex items-start gap-2 text-sm">
               <Badge tone={n.level === 'warning' ? 'amber' : 'zinc'}>{n.level}</Badge>
-              <span className="flex-1">{n.message}</span>
+              <span className="flex-1">
+                {titles[n.type] ? <span className="font-medium">{titles[n.type]}: </span> : null}
+                {n.message}
+              </span>
               <time dateTime={typeof n.metadata.time === 'string' ? n.metadata.time : undefined} className="shrink-0 text-xs text-zinc-500 dark:text-zinc-400">
                 {formatTime(n.metadata.time)}
               </time>

@@ -7,6 +7,7 @@
 import Link from 'next/link';
 import { MaintenanceCard } from '@/components/maintenance/maintenance-card';
 import { MigrationCard } from '@/components/migration/migration-card';
+import { NodesPanel, nodesNeedWatching } from '@/components/nodes/nodes-panel';
 import { StateBadge } from '@/components/ui/badge';
 import { ErrorText } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
@@ -97,7 +98,10 @@ export function ServicePageView({ name, requested, service, error, migration, ca
       <ErrorText error={error} />
       {tab === 'overview' && service ? (
         <div className="grid items-start gap-4 lg:grid-cols-2">
-          <ServiceOverview service={service} />
+          <div className="space-y-4">
+            <ServiceOverview service={service} />
+            <NodesPanel service={service} />
+          </div>
           <div className="space-y-4">
             <ConnectionCard service={service} />
             <MaintenanceCard service={service} />
@@ -106,7 +110,7 @@ export function ServicePageView({ name, requested, service, error, migration, ca
         </div>
       ) : null}
       {tab !== 'overview' ? <ServiceTab tab={tab} name={name} /> : null}
-      <LiveRefresh every={inProgress(service?.state) || migration?.data?.status === 'running' ? 2000 : 15_000} />
+      <LiveRefresh every={inProgress(service?.state) || nodesNeedWatching(service) || migration?.data?.status === 'running' ? 2000 : 15_000} />
     </div>
   );
 }

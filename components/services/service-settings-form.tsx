@@ -1,6 +1,7 @@
 'use client';
-// A service's settings: allow-list, maintenance window, backup time and
-// termination protection. The form follows the server (reset when its values
+// A service's settings: allow-list, maintenance window, backup time,
+// termination protection and, where the plan has 3 nodes or more, synchronous
+// replication. The form follows the server (reset when its values
 // change), Save sends only what the user changed, and a 400 naming a field is
 // shown beside that field.
 import { zodResolver } from '@hookform/resolvers/zod';
@@ -9,6 +10,8 @@ import { useEffect, useState } from 'react';
 import { Controller, useForm, type FieldPath } from 'react-hook-form';
 import { z } from 'zod';
 import { MaintenanceWindowFields, windowOf } from '@/components/maintenance/maintenance-window-fields';
+import { allowsQuorum } from '@/components/nodes/plan-features';
+import { SyncReplicationSwitch } from '@/components/nodes/sync-replication-switch';
 import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
 import { Card, FormError } from '@/components/ui/card';
@@ -33,6 +36,7 @@ const settingsFormSchema = z.object({
   backupHour: clockText(backupScheduleSchema.shape['backup-hour'], 23),
   backupMinute: clockText(backupScheduleSchema.shape['backup-minute'], 59),
   terminationProtection: z.boolean(),
+  synchronousReplication: z.boolean(),
 });
 type SettingsForm = z.infer<typeof settingsFormSchema>;
 
@@ -44,6 +48,7 @@ function toForm(s: ServicePg): SettingsForm {
     backupHour: String(backup['backup-hour'] ?? ''),
     backupMinute: String(backup['backup-minute'] ?? ''),
     terminationProtection: s['termination-protection'] ?? false,
+    synchronousReplication: s['synchronous-replication'] === 'quorum',
   };
 }
 
@@ -56,6 +61,7 @@ function formField(apiField: string | undefined): FieldPath<SettingsForm> | unde
   if (apiField === 'backup-schedule.backup-minute') return 'backupMinute';
   if (apiField.startsWith('backup-schedule')) return 'backupHour';
   if (apiField === 'termination-protection') return 'terminationProtection';
+  if (apiField === 'synchronous-replication') return 'synchronousReplication';
   return undefined;
 }
 
@@ -92,6 +98,7 @@ function SettingsFormBody({ service }: { service: ServicePg }) {
       body['backup-schedule'] = { 'backup-hour': toClock(values.backupHour), 'backup-minute': toClock(values.backupMinute) };
     }
     if (dirtyFields.terminationProtection) body['termination-protection'] = values.terminationProtection;
+    if (dirtyFields.synchronousReplication) body['synchronous-replication'] = values.synchronousReplication ? 'quorum' : 'off';
     try {
       await update.mutateAsync(body);
       const fresh = await qc.fetchQuery({ ...serviceQuery(name), staleTime: 0 });
@@ -166,6 +173,26 @@ function SettingsFormBody({ service }: { service: ServicePg }) {
                 />
               )}
             />
+
+            {allowsQuorum(service['node-count']) ? (
+              <div>
+                <Controller
+                  control={control}
+                  name="synchronousReplication"
+                  render={({ field }) => (
+                    <SyncReplicationSwitch
+                      name={field.name}
+                      checked={field.value}
+                      onChange={field.onChange}
+                      onBlur={field.onBlur}
+                      inputRef={field.ref}
+                      nodeCount={service['node-count']}
+                    />
+                  )}
+                />
+                <FormError message={errors.synchronousReplication?.message} />
+              </div>
+            ) : null}
           </div>
         </div>
 

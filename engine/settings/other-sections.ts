@@ -50,7 +50,7 @@ export function pgbouncerSection(version: string | null): SettingsSection {
 }
 
 export const pglookoutSection = (): SettingsSection =>
-  section('Failover (pglookout)', 'Stored and checked now; used once failover to a standby exists', {
+  section('Failover (pglookout)', 'Automatic failover on plans with standbys (2 or 3 nodes); a change applies at once. A single node is restarted in place instead', {
     max_failover_replication_time_lag: int(10, Number.MAX_SAFE_INTEGER, 60, 'Seconds the primary may be unreachable before a standby takes over', 's'),
   });
 
