@@ -1,11 +1,9 @@
 // What a plan's nodes give, said the same way wherever plans are listed, and
 // which plans may turn synchronous replication on.
 
-/**
- * Synchronous quorum (ANY 1 of the standbys) needs two standbys: with one, a silent standby would hold every commit.
- * The engine refuses it below this (engine/domain/services.ts checkSyncReplication).
- */
-export const QUORUM_MIN_NODES = 3;
+import { QUORUM_MIN_NODES } from '@/lib/schemas/service';
+
+export { QUORUM_MIN_NODES };
 
 export const allowsQuorum = (nodeCount: number | undefined): boolean => (nodeCount ?? 1) >= QUORUM_MIN_NODES;
 

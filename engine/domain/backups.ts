@@ -249,6 +249,8 @@ export const backupJob: JobKind = {
   },
   run: async (engine, job) => {
     const name = job.service ?? '';
+    const integration = engine.integrations.replicaOf(name);
+    if (integration) return `a read replica: ${integration.source}'s backups hold its data (it gets its own once promoted)`;
     const backup = await takeBackup(engine, name);
     const pruned = pruneBackups(engine, requireService(engine, name));
     const mb = (backup.dataSize / 1048576).toFixed(1);

@@ -12,7 +12,7 @@ import { FrontRuntime, relaySource } from '../runtime/front';
 import { findPgBouncer } from '../runtime/pgbouncer-binary';
 import { SparePool } from '../runtime/spares';
 import { archiveSettings, installArchiveScript, installRestoreScript } from '../runtime/wal-archive';
-import { localConninfo, REPLICATION_ROLE, syncStandbyNames } from '../runtime/standby-config';
+import { localConninfo, replicaConninfo, replicaFloors, REPLICATION_ROLE, syncStandbyNames } from '../runtime/standby-config';
 import { removeAbandonedBuilds } from '../runtime/templates';
 import { ensureCa, type Pem } from '../runtime/tls';
 import { openDb, type Db } from '../store/db';
@@ -25,6 +25,7 @@ import { ServiceStore, type ServiceRecord } from '../store/services';
 import { TaskStore } from '../store/tasks';
 import { MigrationStore } from '../store/migrations';
 import { FailoverStore } from '../store/failovers';
+import { IntegrationStore } from '../store/integrations';
 import type { SettingsContext } from '../settings/context';
 import { renderPgSettings } from '../settings/render';
 import { ARCHIVE_TIMEOUT_SECONDS, findPlan, planSettings, plans } from './plans';
@@ -41,6 +42,7 @@ export interface Engine {
   tasks: TaskStore;
   migrations: MigrationStore;
   failovers: FailoverStore;
+  integrations: IntegrationStore;
   runtime: InstanceRuntime;
   /** The shared unprivileged user that builds templates and spares (null when the engine is not root). */
   runAs: RunAs | null;
@@ -102,7 +104,7 @@ export function openStore(dataDir: string) {
   const box = SecretBox.open(join(dataDir, 'secret.key'));
   const db = openDb(join(dataDir, 'engine.db'));
   return { db, box, keys: new KeyStore(db, box), services: new ServiceStore(db), nodes: new NodeStore(db), operations: new OperationStore(db), jobs: new JobStore(db), tasks: new TaskStore(db),
-    migrations: new MigrationStore(db), failovers: new FailoverStore(db) };
+    migrations: new MigrationStore(db), failovers: new FailoverStore(db), integrations: new IntegrationStore(db) };
 }
 
 function resolveRunAs(name: string): RunAs | null {
@@ -181,20 +183,28 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
     if (!b) throw new Error(`PostgreSQL ${node.version || node.major} binaries are not installed`);
     const walDir = join(backupRoot(svc), 'wal');
     // a node that streams from the master: every node but the master that has a slot (an upgrade's new cluster has none)
-    const upstream = node.role !== 'master' && node.slot ? store.nodes.master(svc.name) : undefined;
+    const upstream = node.role === 'standby' && node.slot ? store.nodes.master(svc.name) : undefined;
+    // a read replica streams from its source's master, over TLS, as its own role
+    const integration = node.role === 'read-replica' ? store.integrations.replicaOf(svc.name) : undefined;
+    const source = integration ? store.services.get(integration.source) : undefined;
+    const sourceMaster = source ? store.nodes.master(source.name) : undefined;
     // the quorum names the standbys that run (one still copying cannot acknowledge: it would hold every commit)
     const standbys = store.nodes.standbys(svc.name).filter((n) => n.state === 'running').map((n) => n.name);
     // after a failover the relay holds the service's port and forwards from its own source address
     const master = store.nodes.master(svc.name);
-    const relayed = master !== undefined && svc.port !== 0 && master.port !== svc.port;
+    const relayed = master !== undefined && master.role === 'master' && svc.port !== 0 && master.port !== svc.port;
+    const root = nodeRoot(svc, node);
+    const own = serviceParameters(svc);
     return {
-      root: nodeRoot(svc, node),
+      root,
       port: node.port,
       listen: config.pgHost,
       binaries: b,
       // every node archives its WAL into the service's backup store, from its first start
       settings: {
-        ...serviceParameters(svc),
+        ...own,
+        // a hot standby refuses to start below its upstream's figures for these
+        ...(source ? replicaFloors(own, serviceParameters(source)) : {}),
         ...archiveSettings(archiveScript, walDir, ARCHIVE_TIMEOUT_SECONDS),
         // acts on the master only; the same on every node, so a promoted standby has it already
         synchronous_standby_names: syncStandbyNames(svc.syncReplication, standbys),
@@ -206,6 +216,14 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
           restoreCommand: `'${restoreScript}' '${walDir}' %f %p`,
         },
       } : {}),
+      ...(integration && sourceMaster ? {
+        standby: {
+          primaryConninfo: replicaConninfo(config.pgHost, sourceMaster.port, integration.role, root, node.name),
+          slot: integration.slot,
+          restoreCommand: null,
+        },
+      } : {}),
+      replicaRoles: store.integrations.replicasOf(svc.name).map((i) => i.role),
       ipFilter: relayed ? [...svc.ipFilter, relaySource(config.pgHost).cidr] : svc.ipFilter,
       runAs: serviceRunAs(svc),
       password: svc.engineSecretSealed ? store.box.unseal(svc.engineSecretSealed) : '',

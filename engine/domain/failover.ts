@@ -209,9 +209,14 @@ async function promote(engine: Engine, name: string, oldNode: string): Promise<v
   const svc = requireService(engine, name);
   const master = masterOf(engine, svc);
   const spec = engine.spec(svc, master);
-  // the other standbys stream from the new master: a slot each there first (slots are not replicated)
-  for (const s of engine.nodes.standbys(name).filter((n) => n.name !== oldNode && n.state === 'running')) {
-    await engine.runtime.query(spec, 'SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)', [s.slot]);
+  // the other standbys and the read replicas stream from the new master: a slot each there first (slots are not
+  // replicated)
+  const slots = [
+    ...engine.nodes.standbys(name).filter((n) => n.name !== oldNode && n.state === 'running').map((n) => n.slot),
+    ...engine.integrations.replicasOf(name).map((i) => i.slot),
+  ];
+  for (const slot of slots) {
+    await engine.runtime.query(spec, 'SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)', [slot]);
   }
   const [state] = await engine.runtime.query<{ r: boolean }>(spec, 'SELECT pg_is_in_recovery() AS r');
   if (state?.r) {
@@ -228,10 +233,28 @@ async function promote(engine: Engine, name: string, oldNode: string): Promise<v
   await engine.runtime.reload(spec);
   // pg_rewind of the old master needs the new timeline in the new master's control file
   void engine.runtime.query(spec, 'CHECKPOINT').catch(() => undefined);
-  for (const s of engine.nodes.standbys(name).filter((n) => n.name !== oldNode && n.state === 'running')) {
-    const sspec = engine.spec(svc, s);
-    engine.runtime.writeConfig(sspec);
-    await engine.runtime.reload(sspec).catch((err: Error) => console.error(`${s.name}: could not follow the new master yet: ${err.message}`));
+  await repointFollowers(engine, name, oldNode);
+}
+
+/**
+ * The nodes that stream from a service's master, its running standbys (but `exclude`) and its read replicas:
+ * their configuration written again from the store (primary_conninfo names the master's port) and reloaded.
+ */
+export async function repointFollowers(engine: Engine, name: string, exclude?: string): Promise<void> {
+  const svc = requireService(engine, name);
+  const followers = [
+    ...engine.nodes.standbys(name).filter((n) => n.name !== exclude && n.state === 'running').map((n) => ({ svc, node: n })),
+    ...engine.integrations.replicasOf(name).flatMap((i) => {
+      const r = engine.services.get(i.dest);
+      const n = r && engine.nodes.master(i.dest);
+      return r && n ? [{ svc: r, node: n }] : [];
+    }),
+  ];
+  for (const f of followers) {
+    const fspec = engine.spec(f.svc, f.node);
+    engine.runtime.writeConfig(fspec);
+    if (engine.runtime.pid(fspec.root) === null) continue;
+    await engine.runtime.reload(fspec).catch((err: Error) => console.error(`${f.node.name}: could not follow the new master yet: ${err.message}`));
   }
 }
 

@@ -192,7 +192,7 @@ export async function restoreFork(engine: Engine, name: string, fork: ForkSource
  * Stored first; an engine stopped before PostgreSQL has it finds the stored
  * secret refused at its next start, and sets it in single-user mode then.
  */
-async function rotateEngineSecret(engine: Engine, svc: ServiceRecord): Promise<void> {
+export async function rotateEngineSecret(engine: Engine, svc: ServiceRecord): Promise<void> {
   const old = masterSpec(engine, svc);
   const fresh = newEngineSecret();
   engine.services.update(svc.name, { engineSecretSealed: engine.box.seal(fresh) });

@@ -18,7 +18,15 @@ export function requireRunning(engine: Engine, name: string): ServiceRecord {
   if (svc.phase === 'creating' || svc.phase === 'deleting') {
     throw new ApiError('busy', `service ${name} is ${svc.phase === 'creating' ? 'being created' : 'being deleted'}`);
   }
+  // a read replica's users, databases and pools are its source's catalog, read-only here
+  refuseOnReplica(engine, name, name);
   return svc;
+}
+
+/** What a change to a read replica's contents (or its version) answers. */
+export function refuseOnReplica(engine: Engine, name: string, what: string): void {
+  const integration = engine.integrations.replicaOf(name);
+  if (integration) throw new ApiError('conflict', `${what}: ${name} is a read replica of ${integration.source}: change it on ${integration.source}, or promote ${name} first`);
 }
 
 /** The service's current master: where its URI, its PgBouncer and the engine's SQL point. */

@@ -10,12 +10,12 @@ import type { NodeRecord } from '../store/nodes';
 import type { ServiceRecord } from '../store/services';
 import { stopBouncer, syncBouncer } from './bouncer';
 import type { Engine } from './engine';
-import { requireRunning, requireService } from './lookup';
+import { requireService } from './lookup';
 import { forgetProbes, pendingUpdates, type PendingUpdate } from './maintenance-updates';
 import { NEVER, nextWindow, windowAt } from './maintenance-window';
 import { nodeCertificate, stopNode } from './nodes';
 import { runLater, runNow, withOperation } from './operations';
-import { frontDir } from './failover';
+import { frontDir, repointFollowers } from './failover';
 import { releasePorts } from './ports';
 import type { JobKind } from './scheduler';
 
@@ -96,11 +96,8 @@ async function moveMasterBack(engine: Engine, name: string): Promise<string> {
   engine.runtime.writeConfig(newSpec);
   await engine.runtime.start(newSpec, 60_000);
   const ready = performance.now();
-  for (const s of engine.nodes.standbys(name)) {
-    const sspec = engine.spec(moved, s);
-    engine.runtime.writeConfig(sspec);
-    if (engine.runtime.pid(sspec.root) !== null) await engine.runtime.reload(sspec).catch(() => undefined);
-  }
+  // its standbys and read replicas follow it onto that port
+  await repointFollowers(engine, name);
   await syncBouncer(engine, name, { start: true });
   return `the master ${master.name} moved back onto the service's port ${svc.port} from ${master.port} behind the failover relay, which stopped; writes refused for ${seconds(ready - t0)}`;
 }
@@ -143,7 +140,8 @@ async function applyUpdates(engine: Engine, name: string, updates: PendingUpdate
  * pending and finished in the background, or (`wait`, for the window job) finished before answering.
  */
 export async function startMaintenance(engine: Engine, name: string, opts: { wait?: boolean } = {}): Promise<Operation> {
-  const svc = requireRunning(engine, name);
+  const svc = requireService(engine, name);
+  if (svc.phase === 'creating' || svc.phase === 'deleting') throw new ApiError('busy', `service ${name} is ${svc.phase === 'creating' ? 'being created' : 'being deleted'}`);
   return withOperation(engine, name, 'start-maintenance', {}, async (op) => {
     forgetProbes();
     const updates = await pendingUpdates(engine, svc);

@@ -164,6 +164,8 @@ export async function ensureInstance(engine: Engine, name: string): Promise<Map<
     if (node.role !== 'master' && node.state !== 'running') continue;
     did.set(node.name, await ensureNode(engine, svc, node));
   }
+  // a read replica's catalog is its source's: read-only, and hardened there
+  if (engine.integrations.replicaOf(name)) return did;
   await ensureSecretAccepted(engine, svc);
   await hardenRoles(engine, svc);
   return did;
@@ -177,6 +179,11 @@ export async function ensureInstance(engine: Engine, name: string): Promise<Map<
  */
 export async function reconcileContents(engine: Engine, name: string): Promise<void> {
   const svc = requireService(engine, name);
+  // a read replica's users and databases are its source's: only its PgBouncer is its own
+  if (engine.integrations.replicaOf(name)) {
+    await syncBouncer(engine, name, { start: true });
+    return;
+  }
   const spec = engine.spec(svc, masterOf(engine, svc));
   const users = engine.services.users(name);
   const rows = await engine.runtime.query<{ rolname: string; rolpassword: string | null; rolreplication: boolean; rolcanlogin: boolean }>(

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ApiError } from '@/lib/api-v2/errors';
 import { parseCidr } from '@/lib/schemas/cidr';
 import type { Operation } from '@/lib/schemas/operation';
-import type { CreateService, UpdateService } from '@/lib/schemas/service';
+import { QUORUM_MIN_NODES, type CreateService, type UpdateService } from '@/lib/schemas/service';
 import { DEFAULT_DATABASE, TEMPLATE_ADMIN, ensureTemplate } from '../runtime/templates';
 import { quoteIdent } from '../runtime/sql-text';
 import type { OperationRow } from '../store/operations';
@@ -17,7 +17,7 @@ import { ensureBackupDirs, scheduleBackups } from './backups';
 import { stopBouncer, syncBouncer } from './bouncer';
 import { serviceParameters, type Engine } from './engine';
 import { alignForkContents, checkFork, recordForkContents, restoreFork, type ForkSource } from './forks';
-import { masterOf, masterSpec, requireNoMigration, requireService } from './lookup';
+import { masterOf, masterSpec, refuseOnReplica, requireNoMigration, requireService } from './lookup';
 import { scheduleMaintenance } from './maintenance';
 import { firstNode, nodeCertificate, removeNode, stopNode } from './nodes';
 import { runLater, runNow, withOperation } from './operations';
@@ -28,6 +28,7 @@ import { findPlan, plans, type Plan } from './plans';
 import { allocatePort, releasePorts } from './ports';
 import { applyUser, hardenRoles, roleExists } from './roles';
 import { reconcileNodeCount } from './standbys';
+import { checkReplicaSource, forgetReplica, materializeReplica, recordReplica } from './replicas';
 import { ensureRelay, frontDir } from './failover';
 
 function checkPlan(name: string): Plan {
@@ -38,10 +39,10 @@ function checkPlan(name: string): Plan {
 
 /** Quorum commit needs two standbys to choose from: plans of 3 nodes or more. */
 function checkSyncReplication(plan: Plan, mode: 'off' | 'quorum', field: 'synchronous-replication' | 'plan'): void {
-  if (mode !== 'quorum' || plan.nodeCount >= 3) return;
+  if (mode !== 'quorum' || plan.nodeCount >= QUORUM_MIN_NODES) return;
   throw new ApiError('incorrect', field === 'plan'
-    ? `plan: ${plan.name} has ${plan.nodeCount} node${plan.nodeCount === 1 ? '' : 's'}, and synchronous-replication quorum needs 3 or more; turn synchronous-replication off first`
-    : `synchronous-replication: quorum needs a plan with at least 3 nodes; ${plan.name} has ${plan.nodeCount}`, field);
+    ? `plan: ${plan.name} has ${plan.nodeCount} node${plan.nodeCount === 1 ? '' : 's'}, and synchronous-replication quorum needs ${QUORUM_MIN_NODES} or more; turn synchronous-replication off first`
+    : `synchronous-replication: quorum needs a plan with at least ${QUORUM_MIN_NODES} nodes; ${plan.name} has ${plan.nodeCount}`, field);
 }
 
 const canonicalFilter = (list: string[]): string[] => [...new Set(list.map((c) => {
@@ -54,7 +55,12 @@ const defaultVersion = (engine: Engine): string => [...engine.binaries.keys()].s
 // POST /v2/dbaas-postgres/{name}
 export async function createService(engine: Engine, name: string, body: CreateService): Promise<Operation> {
   checkSyncReplication(checkPlan(body.plan), body['synchronous-replication'] ?? 'off', 'synchronous-replication');
-  const source = body['fork-from-service'] !== undefined ? checkFork(engine, body) : null;
+  const integration = body.integrations?.[0];
+  if (integration?.['dest-service'] !== undefined && integration['dest-service'] !== name) {
+    throw new ApiError('incorrect', `integrations[0].dest-service: must be the service being created, ${name}`, 'integrations[0].dest-service');
+  }
+  const replicaOf = integration ? checkReplicaSource(engine, body, integration['source-service'], 'integrations[0].source-service') : null;
+  const source = body['fork-from-service'] !== undefined ? checkFork(engine, body) : replicaOf;
   const major = source?.major ?? body.version ?? defaultVersion(engine);
   if (!engine.binaries.has(major)) {
     throw new ApiError('unsupported', `version: PostgreSQL ${major} is not installed on this engine; available: ${[...engine.binaries.keys()].join(', ')}`, 'version');
@@ -69,12 +75,13 @@ export async function createService(engine: Engine, name: string, body: CreateSe
   let bouncer: Awaited<ReturnType<typeof allocatePort>> | null = null;
   try {
     bouncer = engine.bouncer ? await allocatePort(engine, name) : null;
-    op = recordService(engine, name, body, { major, admin, port: pg.port, pgbouncerPort: bouncer?.port ?? null, source });
+    op = recordService(engine, name, body, { major, admin, port: pg.port, pgbouncerPort: bouncer?.port ?? null, source, replica: replicaOf !== null });
   } catch (err) {
     pg.release();
     bouncer?.release();
     throw err;
   }
+  if (replicaOf) return runLater(engine, op, () => materializeReplica(engine, name), () => discard(engine, name));
   const fork = source ? { source: source.name, time: body['recovery-backup-time'] ?? null } : undefined;
   // a migration asked for with the create starts once the service runs, as its own operation
   const migrate = body.migration ? () => startRecordedMigration(engine, name) : undefined;
@@ -94,7 +101,7 @@ export async function materializeWithStandbys(engine: Engine, name: string, fork
  */
 function recordService(
   engine: Engine, name: string, body: CreateService,
-  at: { major: string; admin: string; port: number; pgbouncerPort: number | null; source: ServiceRecord | null },
+  at: { major: string; admin: string; port: number; pgbouncerPort: number | null; source: ServiceRecord | null; replica: boolean },
 ): OperationRow {
   const { source } = at;
   return engine.db.transaction(() => {
@@ -121,7 +128,11 @@ function recordService(
       engineSecretSealed: source?.engineSecretSealed ?? null,
     });
     // new nodes run the installed minor of their major
-    engine.nodes.insert(firstNode(name, at.major, engine.binaries.get(at.major)?.version ?? at.major, at.port));
+    engine.nodes.insert({ ...firstNode(name, at.major, engine.binaries.get(at.major)?.version ?? at.major, at.port), ...(at.replica ? { role: 'read-replica' as const } : {}) });
+    if (source && at.replica) {
+      recordReplica(engine, source, name);
+      return engine.operations.insert(name, 'create-service', { 'replica-of': source.name });
+    }
     if (source) {
       recordForkContents(engine, source, name);
       return engine.operations.insert(name, 'create-service', { 'fork-from': source.name, 'recovery-time': body['recovery-backup-time'] ?? '' });
@@ -214,6 +225,8 @@ export async function discard(engine: Engine, name: string): Promise<void> {
   if (!svc) return;
   // what a migration made on its source (publication, slot) goes first, while this side still runs
   const leftovers = await abandonMigration(engine, svc).catch((err: Error) => [`-- ${err.message}`]);
+  // a read replica's role and slot on its source
+  await forgetReplica(engine, name);
   if (leftovers.length) console.error(`${name}: drop these on the migration's source by hand: ${leftovers.join(' ')}`);
   await stopBouncer(engine, svc);
   await engine.front.stop(frontDir(engine, svc));
@@ -232,6 +245,8 @@ export function deleteService(engine: Engine, name: string): Promise<Operation> 
   if (svc.terminationProtection) {
     throw new ApiError('forbidden', `service ${name} has termination protection on: turn it off before deleting`);
   }
+  const replicas = engine.integrations.replicasOf(name).map((i) => i.dest);
+  if (replicas.length) throw new ApiError('conflict', `service ${name} has read replicas (${replicas.join(', ')}): promote or delete them first`);
   return withOperation(engine, name, 'delete-service', {}, (op) => {
     engine.services.update(name, { phase: 'deleting' });
     return runLater(engine, op, () => discard(engine, name));
@@ -250,10 +265,16 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
     const others = Object.keys(body).filter((k) => k !== 'version');
     if (others.length) throw new ApiError('incorrect', `version: change the version on its own, then ${others.join(', ')}`, 'version');
     requireNoMigration(engine, name, 'version');
+    refuseOnReplica(engine, name, 'version');
+    const replicas = engine.integrations.replicasOf(name).map((i) => i.dest);
+    if (replicas.length) throw new ApiError('conflict', `version: ${name} has read replicas (${replicas.join(', ')}), which must run its major: promote or delete them first`, 'version');
     return upgradeService(engine, name, body.version);
   }
   const plan = checkPlan(body.plan ?? svc.plan);
   const oldPlan = findPlan(svc.plan);
+  if (plan.nodeCount !== 1 && engine.integrations.replicaOf(name)) {
+    throw new ApiError('incorrect', `plan: a read replica runs one node; ${plan.name} has ${plan.nodeCount}`, 'plan');
+  }
   const sync = body['synchronous-replication'] ?? svc.syncReplication;
   checkSyncReplication(plan, sync, body['synchronous-replication'] !== undefined ? 'synchronous-replication' : 'plan');
   await checkSettings(engine.settings, svc.major, body);

@@ -6,8 +6,9 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths } from '../runtime/instance';
-import { quoteIdent } from '../runtime/sql-text';
-import { REPLICATION_ROLE, slotName } from '../runtime/standby-config';
+import { engineVerifier, quoteIdent, quoteLiteral } from '../runtime/sql-text';
+import { REPLICATION_ROLE, replicaFiles, slotName } from '../runtime/standby-config';
+import type { IntegrationRecord } from '../store/integrations';
 import type { NodeRecord, ProgressUpdate } from '../store/nodes';
 import type { ServiceRecord } from '../store/services';
 import { onlineCopy } from './backups';
@@ -74,17 +75,37 @@ function setProgress(engine: Engine, svc: ServiceRecord, node: NodeRecord, progr
 const phase = (name: ProgressUpdate['phase'], completed: boolean, extra: Partial<ProgressUpdate> = {}): ProgressUpdate => ({ phase: name, completed, ...extra });
 
 /**
- * Makes one standby real: slot, online copy of the master, backup_label, standby settings, start, then catching
- * up until it replays within CAUGHT_UP_BYTES. Runs again from the start after a failure or a crash (its
- * directory is removed first). `syncing_data` with progress-updates meanwhile, `running` at the end.
+ * A read replica's role on its source's master: LOGIN REPLICATION with the replica's password (as a SCRAM
+ * verifier: the plaintext never reaches SQL), and every source node's pg_hba letting it in from this host.
+ */
+async function ensureReplicaRole(engine: Engine, source: ServiceRecord, integration: IntegrationRecord): Promise<void> {
+  const spec = masterSpec(engine, source);
+  const verifier = quoteLiteral(engineVerifier(engine.box.unseal(integration.passwordSealed)));
+  const exists = await engine.runtime.query(spec, 'SELECT 1 FROM pg_roles WHERE rolname = $1', [integration.role]);
+  await engine.runtime.query(spec, `${exists.length ? 'ALTER' : 'CREATE'} ROLE ${quoteIdent(integration.role)} WITH LOGIN REPLICATION PASSWORD ${verifier}`);
+  for (const n of engine.nodes.list(source.name)) {
+    const nspec = engine.spec(source, n);
+    if (engine.runtime.writeConfig(nspec) && engine.runtime.pid(nspec.root) !== null) await engine.runtime.reload(nspec);
+  }
+}
+
+/**
+ * Makes one standby (or a read replica's node) real: slot on the upstream master, online copy of it,
+ * backup_label, standby settings, start, then catching up until it replays within CAUGHT_UP_BYTES. Runs again
+ * from the start after a failure or a crash (its files are removed first). `syncing_data` with
+ * progress-updates meanwhile, `running` at the end. A standby's upstream is its service's master; a read
+ * replica's, its source's.
  */
 export async function buildStandby(engine: Engine, name: string, nodeName: string): Promise<void> {
   let svc = requireService(engine, name);
   const node = engine.nodes.get(name, nodeName);
   if (!node) throw new Error(`node ${nodeName} of ${name} does not exist`);
-  const master = masterOf(engine, svc);
+  const integration = node.role === 'read-replica' ? engine.integrations.replicaOf(name) : undefined;
+  const upstreamSvc = integration ? requireService(engine, integration.source) : svc;
+  const upstream = masterOf(engine, upstreamSvc);
   const root = engine.nodeRoot(svc, node);
-  const slot = node.slot ?? slotName(node.seq);
+  const owner = engine.serviceRunAs(svc);
+  const slot = integration?.slot ?? node.slot ?? slotName(node.seq);
   // a build cut off leaves a node that may run: it goes, with its files (the first node's directory is the
   // service's, with PgBouncer's files and a fenced old data directory in it: only its own files go)
   await engine.runtime.kill(root);
@@ -93,16 +114,16 @@ export async function buildStandby(engine: Engine, name: string, nodeName: strin
   } else {
     rmSync(root, { recursive: true, force: true });
   }
-  engine.runtime.ownedDir(root, engine.serviceRunAs(svc));
+  engine.runtime.ownedDir(root, owner);
   engine.nodes.update(name, nodeName, { state: 'syncing_data', slot });
   setProgress(engine, svc, node, [phase('prepare', false)]);
-  await ensureReplicationRole(engine, svc);
-  await freshSlot(engine, svc, slot);
+  if (integration) await ensureReplicaRole(engine, upstreamSvc, integration);
+  else await ensureReplicationRole(engine, svc);
+  await freshSlot(engine, upstreamSvc, slot);
   svc = requireService(engine, name);
-  const masterSpecNow = engine.spec(svc, master);
   const partial = `${paths(root).data}.partial`;
   let lastWrite = 0;
-  const copy = await onlineCopy(engine, masterSpecNow, master.major, `pgdeck standby ${nodeName}`, partial, {
+  const copy = await onlineCopy(engine, engine.spec(upstreamSvc, upstream), upstream.major, `pgdeck standby ${nodeName}`, partial, {
     waitForArchive: false,
     hash: false,
     onProgress: (copied, total) => {
@@ -114,30 +135,40 @@ export async function buildStandby(engine: Engine, name: string, nodeName: strin
   writeFileSync(join(partial, 'backup_label'), copy.stop.labelfile, { mode: 0o600 });
   if (copy.stop.spcmapfile) writeFileSync(join(partial, 'tablespace_map'), copy.stop.spcmapfile, { mode: 0o600 });
   renameSync(partial, paths(root).data);
-  await engine.runtime.chownTree(root, engine.serviceRunAs(svc));
+  if (integration) {
+    // the replica's way in: its role's password in a passfile (any host and port: the source may fail over)
+    const files = replicaFiles(root);
+    const esc = (v: string) => v.replaceAll('\\', '\\\\').replaceAll(':', '\\:');
+    engine.runtime.writeOwned(files.passfile, `*:*:*:${esc(integration.role)}:${esc(engine.box.unseal(integration.passwordSealed))}\n`, owner);
+    engine.runtime.writeOwned(files.ca, engine.ca.cert, owner, 0o644);
+  }
+  await engine.runtime.chownTree(root, owner);
   crashPoint('standby:copied');
   const startLsn = /START WAL LOCATION: (\S+)/.exec(copy.stop.labelfile)?.[1] ?? '0/0';
-  const spec = engine.spec(svc, { ...node, slot, role: 'standby' });
+  const spec = engine.spec(svc, { ...node, slot });
   engine.runtime.writeConfig(spec, await nodeCertificate(engine));
   setProgress(engine, svc, node, [phase('prepare', true), phase('basebackup', true), phase('stream', false)]);
   // consistent (and taking connections) once it has replayed up to the copy's end
   await engine.runtime.start(spec, 600_000);
   crashPoint('standby:started');
-  await catchUp(engine, name, nodeName, startLsn);
-  svc = requireService(engine, name);
+  await catchUp(engine, name, nodeName, startLsn, upstreamSvc.name);
   engine.nodes.update(name, nodeName, { state: 'running', progress: [] });
+  if (integration) return;
   // the quorum (synchronous_standby_names) names running standbys: the master learns of this one
   const mspec = masterSpec(engine, requireService(engine, name));
   if (engine.runtime.writeConfig(mspec)) await engine.runtime.reload(mspec);
 }
 
-/** Waits until the standby streams and replays within CAUGHT_UP_BYTES of the master, showing the stream's progress. */
-export async function catchUp(engine: Engine, name: string, nodeName: string, startLsn: string): Promise<void> {
+/**
+ * Waits until the node streams and replays within CAUGHT_UP_BYTES of its upstream's master (its own service's,
+ * or a read replica's source's), showing the stream's progress.
+ */
+export async function catchUp(engine: Engine, name: string, nodeName: string, startLsn: string, upstream = name): Promise<void> {
   for (;;) {
     const svc = requireService(engine, name);
     const node = engine.nodes.get(name, nodeName);
     if (!node) throw new Error(`node ${nodeName} was removed while it was being built`);
-    const rows = await engine.runtime.query<{ state: string | null; lag: string | null; done: string; total: string }>(masterSpec(engine, svc),
+    const rows = await engine.runtime.query<{ state: string | null; lag: string | null; done: string; total: string }>(masterSpec(engine, requireService(engine, upstream)),
       `SELECT r.state, pg_wal_lsn_diff(pg_current_wal_lsn(), r.replay_lsn)::bigint::text AS lag,
               GREATEST(pg_wal_lsn_diff(COALESCE(r.replay_lsn, $2::pg_lsn), $2::pg_lsn), 0)::bigint::text AS done,
               GREATEST(pg_wal_lsn_diff(pg_current_wal_lsn(), $2::pg_lsn), 0)::bigint::text AS total

@@ -26,6 +26,7 @@ import { applyConfig, discard, materializeWithStandbys } from './services';
 import { reconcileNodeCount } from './standbys';
 import { continueFailover, ensureRelay, failover, rebuildOldMaster, relayMissing, restartHung, standbysAlive } from './failover';
 import { failoverWindow, HealthWatch } from './health';
+import { materializeReplica, resumePromotion } from './replicas';
 import { failInterruptedTasks } from './upgrade-check';
 import { resumeUpgrade } from './upgrades';
 import { reconcileMigrationFiles, resumeMigration, resumeMigrationStop, startPendingMigrations, watchMigrations } from './migrations';
@@ -40,8 +41,13 @@ const resumeUser: Resume = async (e, op, p) => {
 /** How each kind of operation is finished after a crash: by running it again. */
 const resumers: Record<string, Resume> = {
   'create-service': async (e, op, p) => {
-    await materializeWithStandbys(e, op.service, p['fork-from'] ? { source: p['fork-from'], time: p['recovery-time'] || null } : undefined);
+    if (p['replica-of']) await materializeReplica(e, op.service);
+    else await materializeWithStandbys(e, op.service, p['fork-from'] ? { source: p['fork-from'], time: p['recovery-time'] || null } : undefined);
   },
+  'create-integration': async (e, op) => {
+    await materializeReplica(e, op.service);
+  },
+  'promote-replica': (e, _op, p) => resumePromotion(e, p.id ?? ''),
   'delete-service': (e, op) => discard(e, op.service),
   'update-service': async (e, op, p) => {
     await applyConfig(e, op.service, p.restart === 'true');
@@ -119,7 +125,8 @@ export class Supervisor {
   constructor(private readonly engine: Engine, private readonly intervalMs = 1000) {
     this.archiver = new ArchiverWatch(engine);
     this.health = new HealthWatch(engine, {
-      skip: (svc) => this.unwatched(svc),
+      // a read replica's node is in recovery by design: it is restarted in place when it dies, never failed over
+      skip: (svc) => this.unwatched(svc) || engine.integrations.replicaOf(svc.name) !== undefined,
       unavailable: (svc, lastOk, reason) => void this.masterUnavailable(svc.name, lastOk, reason),
     });
   }

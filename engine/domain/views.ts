@@ -7,6 +7,7 @@ import { findPlan, maxConnections } from './plans';
 import { listBackups, recoveryWindow } from './backups';
 import type { UpdateView } from './maintenance-updates';
 import { failoversView } from './failover';
+import { integrationView } from './replicas';
 import { nodeState } from './nodes';
 import { poolsView } from './pools';
 
@@ -107,6 +108,7 @@ export function serviceView(engine: Engine, svc: ServiceRecord, reveal: boolean,
     backups: listBackups(engine, svc).reverse().map((b) => ({ 'backup-name': b.name, 'backup-time': b.finishedAt, 'data-size': b.dataSize })),
     ...(window ? { 'pgdeck-recovery-window': { earliest: window.earliest.toISOString(), latest: window.latest.toISOString() } } : {}),
     'synchronous-replication': svc.syncReplication,
+    integrations: engine.integrations.forService(svc.name).map(integrationView),
     ...(failovers.length ? { 'pgdeck-failovers': failovers } : {}),
   };
 }

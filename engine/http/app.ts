@@ -6,6 +6,7 @@ import type { Engine } from '../domain/engine';
 import { databaseRoutes } from './databases';
 import { maintenanceRoutes } from './maintenance';
 import { metaRoutes } from './meta';
+import { integrationRoutes } from './integrations';
 import { migrationCheckRoutes } from './migration-check';
 import { poolRoutes } from './pools';
 import { serviceRoutes } from './services';
@@ -56,6 +57,6 @@ export function build(engine: Engine, opts: { log?: (line: string) => void } = {
     reply.code(404).send({ message: `no such endpoint: ${request.method} ${(request.raw.url ?? '').split('?')[0]}`, code: 'not-found' });
   });
 
-  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes, upgradeRoutes, migrationCheckRoutes, migrationRoutes]) routes(app, engine);
+  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes, upgradeRoutes, migrationCheckRoutes, migrationRoutes, integrationRoutes]) routes(app, engine);
   return app;
 }

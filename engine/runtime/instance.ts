@@ -31,6 +31,8 @@ export interface InstanceSpec {
   localRoles?: string[];
   /** Set on a standby: it runs in recovery, streaming from its upstream (standby.signal is written with it). */
   standby?: StandbySpec;
+  /** Read replicas' roles, let in for replication from this host whatever the ip-filter says (SCRAM). */
+  replicaRoles?: string[];
 }
 
 export interface Tls {
@@ -164,7 +166,7 @@ export class InstanceRuntime {
     changed = this.writeOwned(join(p.data, 'postgresql.conf'), `# Written by the pgdeck engine; edits are overwritten.\n${conf}\n`, spec.runAs) || changed;
     // never removed here: PostgreSQL removes it when it is promoted, and a node the store calls master never gets one
     if (spec.standby) changed = this.writeOwned(join(p.data, 'standby.signal'), '', spec.runAs) || changed;
-    const hba = hbaText(spec.ipFilter, spec.settings.password_encryption === 'md5' ? 'md5' : 'scram-sha-256');
+    const hba = hbaText(spec.ipFilter, spec.settings.password_encryption === 'md5' ? 'md5' : 'scram-sha-256', spec.replicaRoles ?? []);
     changed = this.writeOwned(join(p.data, 'pg_ident.conf'), identText(osUserName(spec.runAs), spec.localRoles ?? []), spec.runAs) || changed;
     return this.writeOwned(join(p.data, 'pg_hba.conf'), hba, spec.runAs) || changed;
   }
@@ -289,7 +291,7 @@ export class InstanceRuntime {
 }
 
 // md5 (set through password_encryption) still accepts SCRAM verifiers; scram-sha-256 refuses md5 ones.
-export function hbaText(ipFilter: string[], method: 'md5' | 'scram-sha-256'): string {
+export function hbaText(ipFilter: string[], method: 'md5' | 'scram-sha-256', replicaRoles: string[] = []): string {
   const lines = [
     '# Written by the pgdeck engine; edits are overwritten.',
     '# Over the Unix socket, in a 0700 directory only the service\'s OS user can enter: the engine',
@@ -301,6 +303,8 @@ export function hbaText(ipFilter: string[], method: 'md5' | 'scram-sha-256'): st
     `local replication ${REPLICATION_ROLE} peer map=${IDENT_MAP}`,
     '# The superuser never logs in over the network.',
     ...['0.0.0.0/0', '::/0'].flatMap((cidr) => [`host all ${SUPERUSER} ${cidr} reject`, `host replication ${SUPERUSER} ${cidr} reject`]),
+    ...(replicaRoles.length ? ['# Read replicas on this host stream over TLS with their own role (SCRAM).'] : []),
+    ...replicaRoles.map((r) => `hostssl replication "${r.replaceAll('"', '""')}" samehost scram-sha-256`),
     '# Clients: TLS only, SCRAM passwords, from the service ip-filter.',
     ...ipFilter.flatMap((cidr) => [`hostssl all all ${cidr} ${method}`, `hostssl replication all ${cidr} ${method}`]),
   ];

@@ -3,6 +3,7 @@
 // on) and standby.signal, which InstanceRuntime.writeConfig writes with them.
 // A node is only ever started without them when the store records it as the
 // master (docs/design/ha.md §4.7).
+import { join } from 'node:path';
 import { conninfo } from './sql-text';
 
 /**
@@ -54,4 +55,39 @@ export function standbySettings(s: StandbySpec): Record<string, string | boolean
 export function syncStandbyNames(mode: 'off' | 'quorum', standbys: string[]): string {
   if (mode === 'off' || standbys.length === 0) return '';
   return `ANY 1 (${standbys.map((n) => `"${n.replaceAll('"', '""')}"`).join(', ')})`;
+}
+
+/** Files beside a read replica's node: the password of its role on the source, and the CA that signed the source's certificate. */
+export const replicaFiles = (nodeRoot: string) => ({ passfile: join(nodeRoot, 'replication.pgpass'), ca: join(nodeRoot, 'ca.pem') });
+
+/**
+ * A read replica's upstream: the source's master over TCP and TLS verified against the engine's CA, as the
+ * replica's own role, its password in a passfile (never in postgresql.conf, a catalog or a command line).
+ */
+export function replicaConninfo(host: string, port: number, role: string, nodeRoot: string, applicationName: string): string {
+  const files = replicaFiles(nodeRoot);
+  return conninfo([
+    ['host', host],
+    ['port', String(port)],
+    ['user', role],
+    ['passfile', files.passfile],
+    ['sslmode', 'verify-full'],
+    ['sslrootcert', files.ca],
+    ['application_name', applicationName],
+    ['connect_timeout', '2'],
+  ]);
+}
+
+/** Parameters a hot standby must hold at least as high as its upstream, else it refuses to start. */
+const FLOORED = ['max_connections', 'max_worker_processes', 'max_wal_senders', 'max_prepared_transactions', 'max_locks_per_transaction'];
+
+/** The replica's own figures, raised to its source's where the source's are higher. */
+export function replicaFloors(own: Record<string, string | number | boolean>, source: Record<string, string | number | boolean>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of FLOORED) {
+    const a = Number(own[k]);
+    const b = Number(source[k]);
+    if (Number.isFinite(b) && (!Number.isFinite(a) || b > a)) out[k] = b;
+  }
+  return out;
 }

@@ -64,9 +64,12 @@ export class NodeStore {
     return row && toNode(row);
   }
 
-  /** The service's master; every service has exactly one while it exists. */
+  /**
+   * The service's master; every service has exactly one while it exists. A read replica's one node (role
+   * read-replica) stands in for it: its URI, its PgBouncer and the engine's SQL (reads only) point there.
+   */
   master(service: string): NodeRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM nodes WHERE service = ? AND role = 'master' ORDER BY seq LIMIT 1").get(service) as NodeRow | undefined;
+    const row = this.db.prepare("SELECT * FROM nodes WHERE service = ? AND role IN ('master', 'read-replica') ORDER BY role = 'master' DESC, seq LIMIT 1").get(service) as NodeRow | undefined;
     return row && toNode(row);
   }
 

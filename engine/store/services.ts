@@ -135,8 +135,9 @@ export class ServiceStore {
         JSON.stringify(s.settings), s.pgbouncerPort, s.port, s.syncReplication, s.osUser, s.engineSecretSealed, t, t);
   }
 
-  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'major' | 'phase' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection' | 'settings' | 'pgbouncerPort' | 'osUser' | 'engineSecretSealed' | 'port' | 'syncReplication'>>): void {
+  update(name: string, patch: Partial<Pick<ServiceRecord, 'plan' | 'major' | 'phase' | 'ipFilter' | 'maintenance' | 'backupSchedule' | 'terminationProtection' | 'settings' | 'pgbouncerPort' | 'osUser' | 'engineSecretSealed' | 'port' | 'syncReplication' | 'adminUsername'>>): void {
     const cols: Record<string, unknown> = {};
+    if (patch.adminUsername !== undefined) cols.admin_username = patch.adminUsername;
     if (patch.port !== undefined) cols.port = patch.port;
     if (patch.syncReplication !== undefined) cols.sync_replication = patch.syncReplication;
     if (patch.osUser !== undefined) cols.os_user = patch.osUser;

@@ -1,6 +1,7 @@
 // Request and response shapes of /v2/dbaas-postgres/{name} and /v2/dbaas-service.
 import { z } from 'zod';
 import { backupScheduleSchema, ipFilterSchema, maintenanceSchema, maintenanceUpdateSchema, passwordSchema, serviceNameSchema, usernameSchema } from './common';
+import { createIntegrationsSchema, integrationSchema } from './integration';
 import { migrationSchema } from './migration';
 import { connectionPoolSchema } from './pool';
 import { settingValueSchema } from './setting-check';
@@ -13,7 +14,6 @@ export const unsupportedServiceFields = [
   'pgaudit-settings',
   // no TimescaleDB binaries are installed
   'timescaledb-settings',
-  'integrations',
 ] as const;
 
 const sharedBuffersPercentageSchema = settingValueSchema<number>(memorySettings['shared-buffers-percentage']);
@@ -31,6 +31,12 @@ function settingsFields(update = false) {
 }
 
 export const syncReplicationSchema = z.enum(['off', 'quorum']);
+
+/**
+ * Synchronous quorum (ANY 1 of the standbys) needs two standbys: with one, a silent standby would hold every
+ * commit. The engine refuses it on smaller plans; the console offers it from here on.
+ */
+export const QUORUM_MIN_NODES = 3;
 
 export const createServiceSchema = z.strictObject({
   plan: z.string().min(1, 'must not be empty').max(128),
@@ -51,7 +57,14 @@ export const createServiceSchema = z.strictObject({
   migration: migrationSchema.optional(),
   /** quorum: each commit waits until one standby has flushed it (plans of 3 nodes or more); off: asynchronous. */
   'synchronous-replication': syncReplicationSchema.optional(),
+  /** `[{type: 'read_replica', 'source-service': X}]`: the new service is a read replica of X. */
+  integrations: createIntegrationsSchema.optional(),
 }).superRefine((body, ctx) => {
+  if (body.integrations?.length) {
+    for (const field of ['fork-from-service', 'migration', 'admin-username', 'admin-password'] as const) {
+      if (body[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'a read replica takes its data, users and passwords from its source service' });
+    }
+  }
   if (body['recovery-backup-time'] !== undefined && body['fork-from-service'] === undefined) {
     ctx.addIssue({ code: 'custom', path: ['recovery-backup-time'], message: 'needs fork-from-service: the service whose backups to restore' });
   }
@@ -208,6 +221,7 @@ export const servicePgSchema = serviceCommonSchema.extend({
   /** pgdeck's extension: the span a fork can be restored to, to the second. Other upstreams leave it out. */
   'pgdeck-recovery-window': recoveryWindowSchema.optional(),
   'synchronous-replication': syncReplicationSchema.optional(),
+  integrations: z.array(integrationSchema).optional(),
   /** pgdeck's extension: the last automatic failovers, newest first. */
   'pgdeck-failovers': z.array(failoverSchema).optional(),
 });
