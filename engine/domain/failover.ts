@@ -23,6 +23,7 @@ import type { Engine } from './engine';
 import { failoverWindow } from './health';
 import { masterOf, requireService } from './lookup';
 import { allocatePort } from './ports';
+import { rewindOldMaster } from './rewind';
 import { buildStandby } from './standbys';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -258,7 +259,10 @@ export async function repointFollowers(engine: Engine, name: string, exclude?: s
   }
 }
 
-/** The old master rebuilt as a standby of the new one (a fresh copy), then its fenced directory removed. */
+/**
+ * The old master rebuilt as a standby of the new one: rewound from its fenced directory where a pg_rewind of its
+ * major is installed, else (or when the rewind fails) a fresh copy; then what is left of its fenced directory removed.
+ */
 export async function rebuildOldMaster(engine: Engine, id: string): Promise<void> {
   const row = engine.failovers.get(id);
   if (!row || row.phase !== 'rebuilding') return;
@@ -266,14 +270,16 @@ export async function rebuildOldMaster(engine: Engine, id: string): Promise<void
   const svc = requireService(engine, row.service);
   const old = engine.nodes.get(row.service, row.oldNode);
   if (!old) return;
-  await buildStandby(engine, row.service, old.name);
-  for (const d of fencedDirs(paths(engine.nodeRoot(svc, old)).data)) rmSync(d, { recursive: true, force: true });
+  const data = paths(engine.nodeRoot(svc, old)).data;
+  const rebuild = await rewindOldMaster(engine, row.service, old.name, `${data}.fenced-${id.slice(0, 8)}`) ? 'rewind' : 'copy';
+  if (rebuild === 'copy') await buildStandby(engine, row.service, old.name);
+  for (const d of fencedDirs(data)) rmSync(d, { recursive: true, force: true });
   const ms = Date.now() - started;
-  engine.failovers.update(id, { phase: 'done', rebuild: 'copy', finishedAt: new Date().toISOString(), phases: { ...row.phases, rebuild: ms } });
+  engine.failovers.update(id, { phase: 'done', rebuild, finishedAt: new Date().toISOString(), phases: { ...row.phases, rebuild: ms } });
   engine.services.notify(row.service, {
     level: 'notice', type: 'service_standby_rebuilt',
-    message: `${old.name}, the master before the failover, runs again as a standby of ${row.newNode} (copied afresh in ${(ms / 1000).toFixed(1)} s)`,
-    metadata: { node: old.name, rebuild: 'copy', ms },
+    message: `${old.name}, the master before the failover, runs again as a standby of ${row.newNode} (${rebuild === 'rewind' ? 'rewound' : 'copied afresh'} in ${(ms / 1000).toFixed(1)} s)`,
+    metadata: { node: old.name, rebuild, ms },
   });
 }
 

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationTools } from './upgrade-tools';
+import { migrationTools, rewindTool } from './upgrade-tools';
 
 // A tools tree in pg-tools.sh's layout whose programs only answer `-V`, as Debian's would.
 const root = mkdtempSync(join(tmpdir(), 'pgdeck-tools-'));
@@ -10,14 +10,16 @@ const versions: Record<string, string> = { 15: '15.18', 17: '17.12', 18: '18.6' 
 const bindir = (major: string) => join(root, major, 'usr/lib/postgresql', major, 'bin');
 let saved: string | undefined;
 
+function fakeProgram(major: string, program: string, version: string): void {
+  const file = join(bindir(major), program);
+  writeFileSync(file, `#!/bin/sh\necho "${program} (PostgreSQL) ${version} (Debian ${version}-1)"\n`);
+  chmodSync(file, 0o755);
+}
+
 beforeAll(() => {
   for (const [major, version] of Object.entries(versions)) {
     mkdirSync(bindir(major), { recursive: true });
-    for (const program of ['pg_dump', 'pg_restore']) {
-      const file = join(bindir(major), program);
-      writeFileSync(file, `#!/bin/sh\necho "${program} (PostgreSQL) ${version} (Debian ${version}-1)"\n`);
-      chmodSync(file, 0o755);
-    }
+    for (const program of ['pg_dump', 'pg_restore']) fakeProgram(major, program, version);
   }
   saved = process.env.PGDECK_PG_TOOLS;
   process.env.PGDECK_PG_TOOLS = root;
@@ -52,5 +54,16 @@ describe('migrationTools', () => {
   it('refuses a tree whose pg_restore is of another version than its pg_dump', () => {
     writeFileSync(join(bindir('18'), 'pg_restore'), '#!/bin/sh\necho "pg_restore (PostgreSQL) 18.5"\n');
     expect(migrationTools('17', '18')).toEqual({ bindir: bindir('17'), version: '17.12' });
+  });
+});
+
+describe('rewindTool', () => {
+  it('answers only a pg_rewind that reports the cluster\'s own major (design §6)', () => {
+    fakeProgram('18', 'pg_rewind', '18.6');
+    // another major's pg_rewind refuses the cluster: one in 17's place that says 18 does not count as 17's
+    fakeProgram('17', 'pg_rewind', '18.6');
+    expect(rewindTool('18')).toBe(bindir('18'));
+    expect(rewindTool('17')).toBeNull();
+    expect(rewindTool('16')).toBeNull();
   });
 });

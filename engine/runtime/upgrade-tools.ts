@@ -99,6 +99,12 @@ export function toolsOf(major: string, programs: string[]): ToolDir | null {
   return null;
 }
 
+/**
+ * The bindir of a pg_rewind of `major`, or null: pg_rewind refuses a cluster of another major (measured: Debian's 15
+ * on an 18 directory, "unexpected control file CRC"), so only one whose `-V` reports that very major will do.
+ */
+export const rewindTool = (major: string): string | null => toolsOf(major, ['pg_rewind'])?.bindir ?? null;
+
 /** A bindir with a pg_controldata and pg_resetwal that read `source`'s pg_control (its own major first). */
 export function controlDataTools(source: string): ToolDir | null {
   const same = knownMajors.filter((m) => CONTROL_VERSION[m] === CONTROL_VERSION[source]);
