@@ -112,9 +112,10 @@ export class ServiceStore {
   /** Every port this engine's services hold, with the service: their nodes' and their PgBouncers'. */
   heldPorts(): { service: string; port: number }[] {
     return this.db.prepare(
+      // the service's own port is its master's node port until a failover: listed once
       `SELECT service, port FROM nodes
-       UNION ALL SELECT name AS service, pgbouncer_port AS port FROM services WHERE pgbouncer_port IS NOT NULL
-       UNION ALL SELECT name AS service, port FROM services WHERE port IS NOT NULL`,
+       UNION SELECT name AS service, pgbouncer_port AS port FROM services WHERE pgbouncer_port IS NOT NULL
+       UNION SELECT name AS service, port FROM services WHERE port IS NOT NULL`,
     ).all() as { service: string; port: number }[];
   }
 

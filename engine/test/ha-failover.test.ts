@@ -124,7 +124,7 @@ describe('failover', () => {
       const n = s['node-states']?.find((x) => x.name === 'fo-1');
       return n?.role === 'standby' && n.state === 'running' && s;
     }, 180_000, 250);
-    expect(rebuilt['pgdeck-failovers']?.[0]).toMatchObject({ state: 'done', rebuild: 'copy' });
+    expect(rebuilt['pgdeck-failovers']?.[0]).toMatchObject({ state: 'done', rebuild: 'rewind' });
     expect(readdirSync(oldData.replace(/\/data$/, '')).filter((d) => d.includes('.fenced-'))).toEqual([]);
     const standbyUri = new URL(rebuilt['connection-info']?.standby?.[0] as string);
     const standby = { ...svc, 'uri-params': { ...svc['uri-params'], port: standbyUri.port } } as ServicePg;
