@@ -150,6 +150,10 @@ export class Supervisor {
     try {
       const master = engine.nodes.master(name);
       if (!master) return;
+      // one more question before acting, in case the master answered just now (a restart in place that finished
+      // as the window ended, an engine that stalled)
+      const answered = await engine.runtime.probe(engine.spec(svc, master), 'SELECT 1', 1000).then(() => true, () => false);
+      if (answered) return;
       if (standbysAlive(engine, svc).length === 0) {
         await restartHung(engine, svc, master, failoverWindow(svc));
         return;
@@ -392,6 +396,13 @@ export class Supervisor {
         await stopBouncer(engine, svc);
         await stopNode(engine, svc, node);
       }
+      // A killed postmaster is a zombie until the host's init reaps it (about a second under some inits), and
+      // PostgreSQL refuses to start while the pid in its lock file exists: wait for it to be gone first (up to 5 s),
+      // rather than have the start refused and noticed only after waitReady's grace.
+      const dead = engine.runtime.recordedPid(engine.nodeRoot(svc, node));
+      for (const deadline = Date.now() + 5000; dead !== null && existsSync(`/proc/${dead}`) && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
       // A killed postmaster leaves backends behind for a moment; retry until its shared memory is free.
       for (let attempt = 1; ; attempt++) {
         try {
@@ -411,6 +422,8 @@ export class Supervisor {
       // the log is watched from here on: a backend crash right after the restart is news, the old postmaster's are not
       this.logs.crashes(paths(root).log);
       this.pgDown.delete(node.name);
+      // a master restarted in place and answering is healthy: the failover window starts again
+      if (node.role === 'master') this.health.resume(svc.name);
       engine.services.notify(svc.name, {
         level: 'notice',
         type: 'service_process_restarted',

@@ -58,6 +58,17 @@ class Writer {
   }
 }
 
+/** Every process with a working directory, as [pid, cwd] (zombies have none). */
+function cwdsNow(): [number, string][] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((p): [number, string][] => {
+    try {
+      return [[Number(p), readlinkSync(`/proc/${p}/cwd`)]];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** Every node's port that answers as a master (pg_is_in_recovery() false), as the engine's superuser. */
 async function masters(t: TestEngine, name: string): Promise<string[]> {
   const svc = t.engine.services.get(name)!;
@@ -78,6 +89,8 @@ describe('failover', () => {
     expect((await t.waitOperation(res.body.id, 180_000)).state).toBe('success');
     const svc = await t.getService('fo');
     await queryAs(t, svc, 'CREATE TABLE w (id bigserial PRIMARY KEY, at timestamptz DEFAULT clock_timestamp())');
+    const poolOp = await t.call<Operation>('POST', '/dbaas-postgres/fo/connection-pool', { name: 'app', 'database-name': 'defaultdb', mode: 'transaction', size: 3 });
+    expect((await t.waitOperation(poolOp.body.id)).state).toBe('success');
     const writer = new Writer(t, svc);
     await writer.commitsAgain('the writer to commit');
 
@@ -92,9 +105,22 @@ describe('failover', () => {
     // SIGSTOP: the window passes, the standby takes over behind the same URI
     const hungPid = t.engine.runtime.pid(firstRoot)!;
     const oldData = paths(firstRoot).data;
+    // every process of the old master: the postmaster and each of its children runs with the data directory as cwd
+    const oldProcesses = cwdsNow().filter(([, cwd]) => cwd === oldData).map(([pid]) => pid);
+    expect(oldProcesses).toContain(hungPid);
     process.kill(hungPid, 'SIGSTOP');
     await until('a failover', async () => (await t.getService('fo')).notifications?.some((n) => n.type === 'service_failover'), 60_000, 200);
     await writer.commitsAgain('commits through the same URI after the failover');
+    // PgBouncer follows the new master by itself: a client of the pool writes through the same pool URI
+    const pool = (await t.getService('fo'))['connection-pools']?.find((p) => p.name === 'app');
+    const url = new URL(pool?.['connection-uri'] as string);
+    const viaPool = new pg.Client({ host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password), ssl: { ca: t.engine.ca.cert }, connectionTimeoutMillis: 5000 });
+    viaPool.on('error', () => undefined);
+    await viaPool.connect();
+    const [{ port: poolTarget }] = (await viaPool.query<{ port: number }>("INSERT INTO w DEFAULT VALUES RETURNING current_setting('port')::int AS port")).rows as [{ port: number }];
+    await viaPool.end();
+    expect(poolTarget).toBe(t.engine.nodes.master('fo')?.port);
     const after = await t.getService('fo');
     expect(after['uri-params']?.port).toBe(svc['uri-params']?.port);
     expect(t.engine.nodes.master('fo')?.name).toBe('fo-2');
@@ -107,15 +133,9 @@ describe('failover', () => {
     } catch (err) {
       expect((err as NodeJS.ErrnoException).code).toBe('ESRCH');
     }
-    const cwds = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map((p) => {
-      try {
-        return readlinkSync(`/proc/${p}/cwd`);
-      } catch {
-        return '';
-      }
-    });
-    // nothing runs in the fenced directory (the rebuilt standby runs in a new data directory of the same name)
-    expect(cwds.filter((c) => c.includes('.fenced-'))).toEqual([]);
+    // none of them runs any more (a zombie has no cwd: it never runs again either)
+    const alive = new Set(cwdsNow().map(([pid]) => pid));
+    expect(oldProcesses.filter((pid) => alive.has(pid))).toEqual([]);
     expect(await masters(t, 'fo')).toEqual(['fo-2']);
 
     // the old master comes back as a standby of the new one, and refuses writes
