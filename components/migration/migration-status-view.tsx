@@ -4,7 +4,7 @@
 // its own: the service page renders it on the server, the wizard in the browser.
 import { formatBytes, formatTime } from '@/components/services/format';
 import { Badge } from '@/components/ui/badge';
-import { readDatabase, type DatabaseReading } from '@/lib/migration/status';
+import { readDatabase, type DatabaseReading } from '@/lib/migration/database-reading';
 import type { MigrationStatus, MigrationStatusView } from '@/lib/schemas/migration';
 
 const tones: Record<MigrationStatus, 'amber' | 'green' | 'red' | 'zinc'> = { running: 'amber', syncing: 'zinc', done: 'green', failed: 'red' };

@@ -8,7 +8,8 @@ import { blankSourceForm, filledSourceFormSchema, sourceFieldFor, toMigration, t
 import { createServiceSchema } from '@/lib/schemas/service';
 import { blankServiceForm, formFieldFor, serviceFormSchema, toCreateServiceBody } from '@/lib/schemas/service-form';
 import { methodPlan, readMigrationCheck } from './check-codes';
-import { isOfOperation, migrationActions, readDatabase, statusPollMs } from './status';
+import { readDatabase } from './database-reading';
+import { isOfOperation, migrationActions, statusPollMs } from './status';
 
 const source: SourceForm = { ...blankSourceForm(), host: ' db.example.com ', port: '6432', username: 'app@x', password: 'p:w/d ok', ignoreDbs: ' scratch, old ,scratch' };
 
