@@ -2,7 +2,11 @@
 // form runs a master and a standby, both reach running in the Nodes panel, and
 // the standby's read-only URI shows in the Connection card (and refuses
 // writes); the synchronous switch is open only to plans of 3 nodes. A one-node
-// service shows its master alone and no read-only URI, at 390 px.
+// service shows its master alone and no read-only URI, at 390 px. A master the
+// test hangs (SIGSTOP of its postmaster) fails over after the 10 s window: the
+// panel shows the roles swapped and the failover with its duration.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import type { ServicePg } from '../lib/schemas/service';
 import { expect, test } from './fixtures';
@@ -80,4 +84,64 @@ test('a one-node service: its master alone, no read-only URI, no synchronous swi
   await expect(syncSwitch(page)).toBeDisabled();
   await expect(syncSwitch(page)).toHaveAccessibleName(/each commit waits until one standby has it.*Needs a plan with 3 nodes or more/i);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});
+
+/**
+ * The postmaster listening on `port`: its pid from postmaster.pid (line 4 is the port), checked by its cwd. A
+ * service's first node keeps its data in `<DATA>/services/<id>/data`, the nodes added later in `<id>/<node>/data`.
+ */
+function postmasterOn(dataDir: string, port: string): number {
+  const services = join(dataDir, 'data', 'services');
+  const roots = readdirSync(services).flatMap((id) => [join(services, id), ...readdirSync(join(services, id)).map((d) => join(services, id, d))]);
+  for (const root of roots) {
+    try {
+      const lines = readFileSync(join(root, 'data', 'postmaster.pid'), 'utf8').split('\n');
+      const pid = Number(lines[0]);
+      if (lines[3]?.trim() === port && readlinkSync(`/proc/${pid}/cwd`) === join(root, 'data')) return pid;
+    } catch {
+      // no postmaster.pid (a node stopped), or its process is gone
+    }
+  }
+  throw new Error(`no postmaster listens on ${port}`);
+}
+
+test('a hung master fails over after its 10 s window: the Nodes panel shows the roles swapped and the failover with its duration', async ({ page, admin, signIn, engine, stack }) => {
+  test.setTimeout(360_000);
+  const name = unique('fo');
+  const created = await engine('POST', `/dbaas-postgres/${name}`, { plan: 'business-4', 'pglookout-settings': { max_failover_replication_time_lag: 10 } });
+  expect(created.status).toBe(200);
+  // both nodes running (the standby is copied after the master starts)
+  let svc: ServicePg | undefined;
+  await expect
+    .poll(async () => {
+      svc = (await engine<ServicePg>('GET', `/dbaas-postgres/${name}`)).body;
+      return (svc['node-states'] ?? []).filter((n) => n.state === 'running').length;
+    }, { timeout: 240_000, intervals: [1000] })
+    .toBe(2);
+  const nodes = svc?.['node-states'] ?? [];
+  const oldMaster = nodes.find((n) => n.role === 'master')?.name ?? '';
+  const standby = nodes.find((n) => n.role === 'standby')?.name ?? '';
+  const pid = postmasterOn(stack.dataDir, svc?.['uri-params']?.port ?? '');
+
+  await signIn(page, admin);
+  await page.goto(`/services/${name}`);
+  await expect(nodeRow(page, 'master')).toContainText(oldMaster);
+  await expect(nodeRow(page, 'standby')).toContainText(standby);
+
+  process.kill(pid, 'SIGSTOP');
+  try {
+    // the page refreshes itself every 2 s: the standby is the master now, the old master is to become a standby
+    await expect(nodeRow(page, 'master')).toContainText(standby, { timeout: 90_000 });
+    await expect(nodeRow(page, 'standby')).toContainText(oldMaster);
+    const failovers = page.getByRole('region', { name: 'Failovers' });
+    await expect(failovers.getByRole('listitem').first()).toContainText(new RegExp(`${oldMaster}\\s*→\\s*${standby}\\s+in \\d[\\d.]* s`));
+    await expect(failovers).toContainText(`After 10 s without an answer from ${oldMaster}`);
+  } finally {
+    // fencing killed it; a postmaster still stopped after a failed test would hold its port
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // gone
+    }
+  }
 });

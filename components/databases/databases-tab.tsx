@@ -1,6 +1,7 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { replicaLock } from '@/components/replicas/replica-of';
 import { useCan } from '@/components/session/session-context';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -19,7 +20,9 @@ export function DatabasesTab({ name }: { name: string }) {
   const remove = useDeleteDatabase(name);
   const [creating, setCreating] = useState(false);
   const [toDelete, setToDelete] = useState<string | null>(null);
-  const running = data?.state === 'running';
+  // a read replica's databases are its source's: the engine refuses changes (409)
+  const locked = replicaLock(data, 'databases');
+  const editable = data?.state === 'running' && !locked;
   const databases = data?.databases ?? [];
 
   return (
@@ -27,7 +30,7 @@ export function DatabasesTab({ name }: { name: string }) {
       title="Databases"
       actions={
         canWrite ? (
-          <Button onClick={() => setCreating(true)} disabled={!running}>
+          <Button onClick={() => setCreating(true)} disabled={!editable}>
             Create database
           </Button>
         ) : null
@@ -39,8 +42,8 @@ export function DatabasesTab({ name }: { name: string }) {
           Loading databases…
         </p>
       ) : null}
-      {data && canWrite && !running ? (
-        <p className="mb-2 text-sm text-zinc-500 dark:text-zinc-400">Databases can be created and deleted once the service is running.</p>
+      {data && canWrite && !editable ? (
+        <p className="mb-2 text-sm text-zinc-500 dark:text-zinc-400">{locked ?? 'Databases can be created and deleted once the service is running.'}</p>
       ) : null}
       {data && databases.length === 0 ? <p className="text-sm text-zinc-500 dark:text-zinc-400">No databases.</p> : null}
       {databases.length > 0 ? (
@@ -57,7 +60,7 @@ export function DatabasesTab({ name }: { name: string }) {
                     <Button
                       variant="ghost-danger"
                       aria-label={`Delete database ${db}`}
-                      disabled={!running}
+                      disabled={!editable}
                       onClick={() => setToDelete(db)}
                     >
                       Delete

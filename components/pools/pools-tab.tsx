@@ -3,6 +3,7 @@
 // created, edited and deleted by keys that may write.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { replicaLock } from '@/components/replicas/replica-of';
 import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
 import { Card, ErrorText } from '@/components/ui/card';
@@ -23,7 +24,9 @@ export function PoolsTab({ name }: { name: string }) {
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<ConnectionPool | null>(null);
   const [toDelete, setToDelete] = useState<string | null>(null);
-  const running = data?.state === 'running';
+  // a read replica's pools are its source's: the engine refuses changes (409)
+  const locked = replicaLock(data, 'pools');
+  const editable = data?.state === 'running' && !locked;
   const pools = data?.['connection-pools'] ?? [];
   const databases = data?.databases ?? [];
   const users = (data?.users ?? []).map((u) => u.username);
@@ -34,7 +37,7 @@ export function PoolsTab({ name }: { name: string }) {
       title="Connection pools"
       actions={
         canWrite ? (
-          <Button onClick={() => setCreating(true)} disabled={!running}>
+          <Button onClick={() => setCreating(true)} disabled={!editable}>
             Create pool
           </Button>
         ) : null
@@ -58,7 +61,7 @@ export function PoolsTab({ name }: { name: string }) {
           )}
         </p>
       ) : null}
-      {data && canWrite && !running ? <p className={`mb-2 ${muted}`}>Pools can be changed once the service is running.</p> : null}
+      {data && canWrite && !editable ? <p className={`mb-2 ${muted}`}>{locked ?? 'Pools can be changed once the service is running.'}</p> : null}
       {data && pools.length === 0 ? (
         <p className={muted}>No connection pools yet.{canWrite ? ' A pool lets many clients share a few PostgreSQL connections.' : ''}</p>
       ) : null}
@@ -97,13 +100,13 @@ export function PoolsTab({ name }: { name: string }) {
                   {canWrite ? (
                     <td className="py-1.5">
                       <div className="flex justify-end gap-1">
-                        <Button variant="ghost" aria-label={`Edit pool ${p.name}`} disabled={!running} onClick={() => setEditing(p)}>
+                        <Button variant="ghost" aria-label={`Edit pool ${p.name}`} disabled={!editable} onClick={() => setEditing(p)}>
                           Edit
                         </Button>
                         <Button
                           variant="ghost-danger"
                           aria-label={`Delete pool ${p.name}`}
-                          disabled={!running}
+                          disabled={!editable}
                           onClick={() => setToDelete(p.name)}
                         >
                           Delete

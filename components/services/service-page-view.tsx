@@ -1,18 +1,20 @@
 // One service: its header, its sections as links (?tab=), and the open
 // section. Rendered on the server with the signed-in key; the live parts are
 // islands: a refresh that keeps the state current, the connection card's
-// reveal and copy, the maintenance card's, the migration card's and the
-// upgrade's actions (their dialogs load when opened), and the sections beside
-// the overview.
+// reveal and copy, the maintenance card's, the migration card's, the read
+// replicas card's and the upgrade's actions (their dialogs load when opened),
+// and the sections beside the overview.
 import Link from 'next/link';
 import { MaintenanceCard } from '@/components/maintenance/maintenance-card';
 import { MigrationCard } from '@/components/migration/migration-card';
 import { NodesPanel, nodesNeedWatching } from '@/components/nodes/nodes-panel';
-import { StateBadge } from '@/components/ui/badge';
+import { ReplicasCard } from '@/components/replicas/replicas-card';
+import { replicaLink } from '@/components/replicas/replica-of';
+import { Badge, StateBadge } from '@/components/ui/badge';
 import { ErrorText } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import type { MigrationStatusView } from '@/lib/schemas/migration';
-import { inProgress, type ServicePg } from '@/lib/schemas/service';
+import { inProgress, type NodeStateView, type ServicePg } from '@/lib/schemas/service';
 import { ConnectionCard } from './connection-card';
 import { LiveRefresh } from './live-refresh';
 import { ServiceOverview } from './service-overview';
@@ -35,10 +37,12 @@ interface Props {
   error?: { status: number; message: string };
   /** The service's migration (null: it never had one), or why it could not be read. */
   migration?: { data?: MigrationStatusView | null; error?: { message: string } };
+  /** The service's read replicas' nodes (their lag), by replica name. */
+  replicaNodes?: Record<string, NodeStateView | undefined>;
   canWrite: boolean;
 }
 
-export function ServicePageView({ name, requested, service, error, migration, canWrite }: Props) {
+export function ServicePageView({ name, requested, service, error, migration, replicaNodes = {}, canWrite }: Props) {
   if (error?.status === 404) {
     return (
       <div className="rounded-lg border border-dashed border-zinc-300 p-10 text-center dark:border-zinc-700">
@@ -53,6 +57,7 @@ export function ServicePageView({ name, requested, service, error, migration, ca
   // read-only keys have nothing to set
   const tabs = allTabs.filter((t) => t.id !== 'settings' || canWrite);
   const tab = tabs.find((t) => t.id === requested)?.id ?? 'overview';
+  const replicaOf = replicaLink(service)?.source;
 
   return (
     <div className="space-y-4">
@@ -63,6 +68,7 @@ export function ServicePageView({ name, requested, service, error, migration, ca
         <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
           <h1 className="text-xl font-semibold">{name}</h1>
           <StateBadge state={service?.state} labelled />
+          {replicaOf ? <Badge>read replica of {replicaOf}</Badge> : null}
           {service ? (
             <span className="text-sm text-zinc-600 dark:text-zinc-400">
               {service.plan} · PostgreSQL {service.version ?? '–'}
@@ -101,6 +107,7 @@ export function ServicePageView({ name, requested, service, error, migration, ca
           <div className="space-y-4">
             <ServiceOverview service={service} />
             <NodesPanel service={service} />
+            <ReplicasCard service={service} replicaNodes={replicaNodes} canWrite={canWrite} />
           </div>
           <div className="space-y-4">
             <ConnectionCard service={service} />
@@ -110,7 +117,10 @@ export function ServicePageView({ name, requested, service, error, migration, ca
         </div>
       ) : null}
       {tab !== 'overview' ? <ServiceTab tab={tab} name={name} /> : null}
-      <LiveRefresh every={inProgress(service?.state) || nodesNeedWatching(service) || migration?.data?.status === 'running' ? 2000 : 15_000} />
+      {/* read replicas' lag moves like standbys' */}
+      <LiveRefresh
+        every={inProgress(service?.state) || nodesNeedWatching(service) || (service?.integrations?.length ?? 0) > 0 || migration?.data?.status === 'running' ? 2000 : 15_000}
+      />
     </div>
   );
 }

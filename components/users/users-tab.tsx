@@ -1,6 +1,7 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { replicaLock } from '@/components/replicas/replica-of';
 import { useCan } from '@/components/session/session-context';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -22,7 +23,9 @@ export function UsersTab({ name }: { name: string }) {
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<string | null>(null);
   const [toDelete, setToDelete] = useState<string | null>(null);
-  const running = data?.state === 'running';
+  // a read replica's users are its source's: the engine refuses changes (409)
+  const locked = replicaLock(data, 'users');
+  const editable = data?.state === 'running' && !locked;
   const users = data?.users ?? [];
 
   return (
@@ -30,7 +33,7 @@ export function UsersTab({ name }: { name: string }) {
       title="Users"
       actions={
         canWrite ? (
-          <Button onClick={() => setCreating(true)} disabled={!running}>
+          <Button onClick={() => setCreating(true)} disabled={!editable}>
             Create user
           </Button>
         ) : null
@@ -42,8 +45,8 @@ export function UsersTab({ name }: { name: string }) {
           Loading users…
         </p>
       ) : null}
-      {data && canWrite && !running ? (
-        <p className="mb-2 text-sm text-zinc-500 dark:text-zinc-400">Users can be changed once the service is running.</p>
+      {data && canWrite && !editable ? (
+        <p className="mb-2 text-sm text-zinc-500 dark:text-zinc-400">{locked ?? 'Users can be changed once the service is running.'}</p>
       ) : null}
       {users.length > 0 ? (
         <div className="overflow-x-auto">
@@ -79,7 +82,7 @@ export function UsersTab({ name }: { name: string }) {
                           label="Allow"
                           aria-label={`Allow replication for ${u.username}`}
                           checked={allowed}
-                          disabled={!running || toggling}
+                          disabled={!editable || toggling}
                           onChange={(e) => replication.mutate({ username: u.username, allow: e.target.checked })}
                         />
                       ) : allowed ? (
@@ -96,14 +99,14 @@ export function UsersTab({ name }: { name: string }) {
                     {canWrite ? (
                       <td className="py-1.5">
                         <div className="flex justify-end gap-1">
-                          <Button variant="ghost" aria-label={`Reset password of ${u.username}`} disabled={!running} onClick={() => setResetting(u.username)}>
+                          <Button variant="ghost" aria-label={`Reset password of ${u.username}`} disabled={!editable} onClick={() => setResetting(u.username)}>
                             Reset password
                           </Button>
                           {u.type === 'primary' ? null : (
                             <Button
                               variant="ghost-danger"
                               aria-label={`Delete user ${u.username}`}
-                              disabled={!running}
+                              disabled={!editable}
                               onClick={() => setToDelete(u.username)}
                             >
                               Delete

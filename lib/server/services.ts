@@ -2,7 +2,8 @@
 // server-rendered pages alike: passwords left out, as the browser may hold them.
 import 'server-only';
 import { withoutPasswords } from '@/lib/schemas/redact';
-import type { ServiceCommon, ServicePg } from '@/lib/schemas/service';
+import type { NodeStateView, ServiceCommon, ServicePg } from '@/lib/schemas/service';
+import { read } from './page';
 import type { Upstream } from './upstream';
 
 export const servicePath = (name: string) => `/dbaas-postgres/${encodeURIComponent(name)}`;
@@ -14,4 +15,10 @@ export async function listServices(upstream: Upstream): Promise<ServiceCommon[]>
 // Passwords stay out: the reveal route serves them one at a time.
 export async function readService(upstream: Upstream, name: string): Promise<ServicePg> {
   return withoutPasswords(await upstream<ServicePg>('GET', servicePath(name)));
+}
+
+/** Each named service's first node (a read replica's one node, with its lag), by name; undefined where it could not be read. */
+export async function readFirstNodes(upstream: Upstream, names: string[]): Promise<Record<string, NodeStateView | undefined>> {
+  const reads = await Promise.all(names.map((name) => read(readService(upstream, name))));
+  return Object.fromEntries(names.map((name, i) => [name, reads[i]?.data?.['node-states']?.[0]]));
 }

@@ -1,7 +1,8 @@
+import { replicasOf } from '@/components/replicas/replica-of';
 import { ServicePageView } from '@/components/services/service-page-view';
 import { readMigration } from '@/lib/server/migration';
 import { read, signedInPage } from '@/lib/server/page';
-import { readService } from '@/lib/server/services';
+import { readFirstNodes, readService } from '@/lib/server/services';
 
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<{ tab?: string | string[] }> };
 
@@ -10,5 +11,17 @@ export default async function ServicePage({ params, searchParams }: Props) {
   const { session, upstream } = await signedInPage();
   const requested = typeof tab === 'string' ? tab : undefined;
   const [{ data, error }, migration] = await Promise.all([read(readService(upstream, name)), read(readMigration(upstream, name))]);
-  return <ServicePageView name={name} requested={requested} service={data} error={error} migration={migration} canWrite={session.rights.includes('write')} />;
+  // the replicas' lag is on their own node: one read each
+  const replicaNodes = await readFirstNodes(upstream, replicasOf(data).map((r) => r.dest));
+  return (
+    <ServicePageView
+      name={name}
+      requested={requested}
+      service={data}
+      error={error}
+      migration={migration}
+      replicaNodes={replicaNodes}
+      canWrite={session.rights.includes('write')}
+    />
+  );
 }
