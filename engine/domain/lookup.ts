@@ -19,7 +19,7 @@ export function requireRunning(engine: Engine, name: string): ServiceRecord {
     throw new ApiError('busy', `service ${name} is ${svc.phase === 'creating' ? 'being created' : 'being deleted'}`);
   }
   // a read replica's users, databases and pools are its source's catalog, read-only here
-  refuseOnReplica(engine, name, name);
+  refuseOnReplica(engine, name, 'users, databases and pools');
   return svc;
 }
 
