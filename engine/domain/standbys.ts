@@ -6,7 +6,7 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths } from '../runtime/instance';
-import { engineVerifier, quoteIdent, quoteLiteral } from '../runtime/sql-text';
+import { engineVerifier, passfileLine, quoteIdent, quoteLiteral } from '../runtime/sql-text';
 import { REPLICATION_ROLE, replicaFiles, slotName } from '../runtime/standby-config';
 import type { IntegrationRecord } from '../store/integrations';
 import type { NodeRecord, ProgressUpdate } from '../store/nodes';
@@ -138,8 +138,7 @@ export async function buildStandby(engine: Engine, name: string, nodeName: strin
   if (integration) {
     // the replica's way in: its role's password in a passfile (any host and port: the source may fail over)
     const files = replicaFiles(root);
-    const esc = (v: string) => v.replaceAll('\\', '\\\\').replaceAll(':', '\\:');
-    engine.runtime.writeOwned(files.passfile, `*:*:*:${esc(integration.role)}:${esc(engine.box.unseal(integration.passwordSealed))}\n`, owner);
+    engine.runtime.writeOwned(files.passfile, passfileLine('*', '*', '*', integration.role, engine.box.unseal(integration.passwordSealed)), owner);
     engine.runtime.writeOwned(files.ca, engine.ca.cert, owner, 0o644);
   }
   await engine.runtime.chownTree(root, owner);

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
-import { conninfo } from './sql-text';
+import { conninfo, passfileLine } from './sql-text';
 import type { MigrationSource } from '@/lib/schemas/migration';
 
 /** Debian's CA bundle (ca-certificates): public CAs a cloud database's certificate chains to. */
@@ -75,11 +75,9 @@ export async function connectSource(src: MigrationSource, database: string, ca: 
   return client;
 }
 
-/** A .pgpass line for the source (any database): `\` and `:` escaped as libpq wants. */
-export function passfileText(src: Pick<MigrationSource, 'host' | 'port' | 'username' | 'password'>): string {
-  const esc = (s: string): string => s.replaceAll('\\', '\\\\').replaceAll(':', '\\:');
-  return `${esc(src.host)}:${src.port}:*:${esc(src.username)}:${esc(src.password ?? '')}\n`;
-}
+/** The source's .pgpass line (any database). */
+export const passfileText = (src: Pick<MigrationSource, 'host' | 'port' | 'username' | 'password'>): string =>
+  passfileLine(src.host, src.port, '*', src.username, src.password ?? '');
 
 /** libpq's environment for a program that reads `database` of the source (pg_dump). */
 export function sourceEnv(src: MigrationSource, database: string, files: SourceFiles): Record<string, string> {

@@ -1,6 +1,6 @@
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { confValue, quoteIdent, quoteLiteral, scramVerifier } from './sql-text';
+import { confValue, passfileLine, quoteIdent, quoteLiteral, scramVerifier } from './sql-text';
 
 describe('quoteIdent', () => {
   it.each([
@@ -28,6 +28,17 @@ describe('quoteLiteral', () => {
   ])('%j -> %s', (input, expected) => expect(quoteLiteral(input)).toBe(expected));
 
   it('refuses NUL', () => expect(() => quoteLiteral('a\0')).toThrow(/NUL/));
+});
+
+describe('passfileLine', () => {
+  it('escapes backslash and colon in every field, as libpq reads them', () => {
+    expect(passfileLine('db.example', 5432, '*', 'app:1', 'p\\w:d')).toBe('db.example:5432:*:app\\:1:p\\\\w\\:d\n');
+  });
+  it('keeps wildcards', () => expect(passfileLine('*', '*', '*', 'r', 'x')).toBe('*:*:*:r:x\n'));
+  it('refuses a line break, which would start another entry', () => {
+    expect(() => passfileLine('h', 1, '*', 'u', 'a\n*:*:*:postgres:x')).toThrow(/line break/);
+  });
+  it('refuses NUL', () => expect(() => passfileLine('h', 1, '*', 'u\0', 'x')).toThrow(/NUL/));
 });
 
 describe('confValue', () => {

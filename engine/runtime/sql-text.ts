@@ -34,6 +34,19 @@ export function conninfoValue(value: string): string {
 /** A libpq connection string from its pairs, each value quoted. */
 export const conninfo = (pairs: [string, string][]): string => pairs.map(([k, v]) => `${k}=${conninfoValue(v)}`).join(' ');
 
+/**
+ * One line of a libpq password file (~/.pgpass): host, port, database, user and password, each with `\` and `:`
+ * escaped as libpq reads them; a `*` in the first four matches anything. A newline would start another entry: refused.
+ */
+export function passfileLine(host: string, port: string | number, database: string, user: string, password: string): string {
+  const field = (v: string, what: string): string => {
+    refuseNul(v, `passfile ${what}`);
+    if (/[\r\n]/.test(v)) throw new Error(`a passfile ${what} cannot hold a line break`);
+    return v.replaceAll('\\', '\\\\').replaceAll(':', '\\:');
+  };
+  return `${field(host, 'host')}:${field(String(port), 'port')}:${field(database, 'database')}:${field(user, 'user')}:${field(password, 'password')}\n`;
+}
+
 export function confValue(value: string | number | boolean): string {
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   if (typeof value === 'number') {
