@@ -23,10 +23,10 @@ export function requireRunning(engine: Engine, name: string): ServiceRecord {
   return svc;
 }
 
-/** What a change to a read replica's contents (or its version) answers. */
-export function refuseOnReplica(engine: Engine, name: string, what: string): void {
+/** What a change to a read replica's contents (or, naming the field, its version) answers. */
+export function refuseOnReplica(engine: Engine, name: string, what: string, field?: string): void {
   const integration = engine.integrations.replicaOf(name);
-  if (integration) throw new ApiError('conflict', `${what}: ${name} is a read replica of ${integration.source}: change it on ${integration.source}, or promote ${name} first`);
+  if (integration) throw new ApiError('conflict', `${what}: ${name} is a read replica of ${integration.source}: change it on ${integration.source}, or promote ${name} first`, field);
 }
 
 /** The service's current master: where its URI, its PgBouncer and the engine's SQL point. */

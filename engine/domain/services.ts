@@ -265,7 +265,7 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
     const others = Object.keys(body).filter((k) => k !== 'version');
     if (others.length) throw new ApiError('incorrect', `version: change the version on its own, then ${others.join(', ')}`, 'version');
     requireNoMigration(engine, name, 'version');
-    refuseOnReplica(engine, name, 'version');
+    refuseOnReplica(engine, name, 'version', 'version');
     const replicas = engine.integrations.replicasOf(name).map((i) => i.dest);
     if (replicas.length) throw new ApiError('conflict', `version: ${name} has read replicas (${replicas.join(', ')}), which must run its major: promote or delete them first`, 'version');
     return upgradeService(engine, name, body.version);

@@ -18,7 +18,7 @@ afterAll(() => f.cleanup(), 300_000);
 
 describe('read replicas', () => {
   it('are created with integrations, stream, refuse writes, and are promoted by deleting the integration', async () => {
-    const source = await t.createService('src', { version: '18' });
+    const source = await t.createService('src', { version: '17' });
     await queryAs(t, source, "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'one')");
     const created = await t.call<Operation>('POST', '/dbaas-postgres/rep', {
       plan: 'startup-4', integrations: [{ type: 'read_replica', 'source-service': 'src' }],
@@ -26,7 +26,7 @@ describe('read replicas', () => {
     expect(created.status).toBe(200);
     expect((await t.waitOperation(created.body.id, 180_000)).state).toBe('success');
     const replica = await t.getService('rep');
-    expect(replica.version).toBe('18');
+    expect(replica.version).toBe('17');
     expect(replica['node-states']).toEqual([expect.objectContaining({ name: 'rep-1', role: 'read-replica', state: 'running' })]);
     // both list the integration
     const [integration] = replica.integrations ?? [];
@@ -54,7 +54,12 @@ describe('read replicas', () => {
     expect((await t.call('POST', '/dbaas-postgres/rep/database', { 'database-name': 'd' })).status).toBe(409);
     expect((await t.call<{ field?: string }>('PUT', '/dbaas-postgres/rep', { plan: 'business-4' })).body.field).toBe('plan');
     expect((await t.call('DELETE', '/dbaas-postgres/src')).status).toBe(409);
-    expect((await t.call<{ field?: string }>('PUT', '/dbaas-postgres/src', { version: '18' })).status).toBe(200);
+    // a major upgrade of either side is refused while they are paired, naming the field
+    const upSource = await t.call<{ field?: string; message: string }>('PUT', '/dbaas-postgres/src', { version: '18' });
+    expect([upSource.status, upSource.body.field]).toEqual([409, 'version']);
+    expect(upSource.body.message).toMatch(/read replicas \(rep\)/);
+    const upReplica = await t.call<{ field?: string }>('PUT', '/dbaas-postgres/rep', { version: '18' });
+    expect([upReplica.status, upReplica.body.field]).toEqual([409, 'version']);
 
     // the types and settings routes; PUT with settings {} changes nothing, anything else is refused naming it
     const types = await t.call<{ 'dbaas-integration-types': { type: string }[] }>('GET', '/dbaas-integration-types');
@@ -66,7 +71,7 @@ describe('read replicas', () => {
     expect((await t.call<{ field?: string }>('PUT', `/dbaas-integration/${integration?.id}`, { settings: { delay: 1 } })).body.field).toBe('settings.delay');
 
     // POST onto a service with data of its own is refused; a wrong type names the field
-    await t.createService('full', { version: '18' }).then((s) => queryAs(t, s, 'CREATE TABLE mine (id int)'));
+    await t.createService('full', { version: '17' }).then((s) => queryAs(t, s, 'CREATE TABLE mine (id int)'));
     const onFull = await t.call<{ field?: string }>('POST', '/dbaas-integration', { 'integration-type': 'read_replica', 'source-service': 'src', 'dest-service': 'full' });
     expect([onFull.status, onFull.body.field]).toEqual([409, 'dest-service']);
     const wrongType = await t.call<{ field?: string }>('POST', '/dbaas-integration', { 'integration-type': 'logs', 'source-service': 'src', 'dest-service': 'full' });
