@@ -85,7 +85,9 @@ const resumers: Record<string, Resume> = {
 function pausedByOperation(op: OperationRow | undefined): boolean {
   if (!op) return false;
   if (op.command === 'update-service') return (JSON.parse(op.params) as { restart?: unknown }).restart === true;
-  return ['upgrade', 'start-maintenance', 'delete-service'].includes(op.command);
+  // a promotion or a replica's build stops, swaps and starts the node and PgBouncer itself: a restart meanwhile
+  // would start a second PgBouncer on the same socket
+  return ['upgrade', 'start-maintenance', 'delete-service', 'promote-replica', 'create-integration'].includes(op.command);
 }
 
 /** Services brought up at once after an engine start: enough to overlap their I/O, few enough for 2 cores. */
@@ -331,7 +333,8 @@ export class Supervisor {
       const master = engine.nodes.master(svc.name);
       if (!master || engine.runtime.pid(engine.nodeRoot(svc, master)) === null) continue;
       if (relayMissing(engine, svc)) {
-        await ensureRelay(engine, svc).catch((err: Error) => console.error(`${svc.name}: could not start the failover relay: ${err.message}`));
+        // the record as it is now: an ip-filter changed since this round began must not be put back
+        await ensureRelay(engine, requireService(engine, svc.name)).catch((err: Error) => console.error(`${svc.name}: could not start the failover relay: ${err.message}`));
       }
       if (this.ticks % ARCHIVE_CHECK_EVERY === 0) await this.archiver.check(svc).catch(() => undefined);
       if (!engine.bouncer) continue;
