@@ -45,9 +45,14 @@ export async function ensureRelay(engine: Engine, svc: ServiceRecord): Promise<v
   const host = engine.config.pgHost;
   const owner = engine.serviceRunAs(svc);
   engine.runtime.ownedDir(dir, owner);
-  engine.front.configure(dir, {
-    listen: true, host, port: svc.port, target: { host, port: master.port }, source: relaySource(host).source, ipFilter: svc.ipFilter,
-  }, owner);
+  const config = { listen: true, host, port: svc.port, target: { host, port: master.port }, source: relaySource(host).source, ipFilter: svc.ipFilter };
+  try {
+    await engine.front.configure(dir, config, owner);
+  } catch (err) {
+    // a relay that does not confirm the new file is replaced: a fresh one reads it as it starts
+    console.error(`${svc.name}: ${(err as Error).message}; restarting the relay`);
+    await engine.front.stop(dir);
+  }
   if (engine.front.pid(dir) === null) await engine.front.start(dir, owner, engine.frontScript);
 }
 

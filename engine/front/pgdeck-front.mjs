@@ -3,6 +3,7 @@
 // letting in only the service's ip-filter. Run by the engine, detached, as the service's OS user, in `<svc>/front/`:
 // `node pgdeck-front.mjs <dir>`. Reads <dir>/front.json, again on SIGHUP; writes front.pid once signals are handled
 // and front.state after each change. Plain ESM without dependencies: it runs outside the engine and outlives it.
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { BlockList, connect, createServer, isIP } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -17,6 +18,8 @@ const RETRY_MS = 100;
 const LOG_EVERY_MS = 60_000;
 
 let config = null;
+/** The sha256 of the front.json in force: the engine waits for it in front.state after a SIGHUP. */
+let applied = null;
 let filter = new BlockList();
 let server = null;
 let serverKey = null;
@@ -45,12 +48,13 @@ function writeAtomic(name, text) {
   renameSync(`${file}.tmp`, file);
 }
 
-const writeState = () => writeAtomic('front.state', `${JSON.stringify({ listening, target: config?.target ?? null, since })}\n`);
+const writeState = () => writeAtomic('front.state', `${JSON.stringify({ listening, target: config?.target ?? null, since, config: applied })}\n`);
 
 const isPort = (p) => Number.isInteger(p) && p > 0 && p < 65536;
 
 function readConfig() {
-  const c = JSON.parse(readFileSync(join(dir, 'front.json'), 'utf8'));
+  const text = readFileSync(join(dir, 'front.json'), 'utf8');
+  const c = JSON.parse(text);
   const ok = typeof c.listen === 'boolean' && typeof c.host === 'string' && isPort(c.port)
     && (c.target === null || (typeof c.target?.host === 'string' && isPort(c.target.port)))
     && (c.source === null || typeof c.source === 'string')
@@ -64,14 +68,15 @@ function readConfig() {
     if (!family || extra !== undefined || !Number.isInteger(bits)) throw new Error(`ip-filter entry "${entry}" is not a CIDR block`);
     list.addSubnet(address, bits, family === 4 ? 'ipv4' : 'ipv6');
   }
-  return { c, list };
+  return { c, list, hash: createHash('sha256').update(text).digest('hex') };
 }
 
 /** Applies a new configuration: the filter for new connections, the target for held and new ones, the listening socket. */
-function apply(next, list) {
+function apply(next, list, hash) {
   const retargeted = JSON.stringify(next.target) !== JSON.stringify(config?.target ?? null);
   config = next;
   filter = list;
+  applied = hash;
   if (retargeted) since = new Date().toISOString();
   if (config.target) for (const h of held) release(h, config.target);
   bind();
@@ -166,8 +171,8 @@ function forward(client, target) {
 // Handlers first, front.pid last: once the engine sees the pid, a SIGHUP never kills the relay.
 process.on('SIGHUP', () => {
   try {
-    const { c, list } = readConfig();
-    apply(c, list);
+    const { c, list, hash } = readConfig();
+    apply(c, list, hash);
   } catch (err) {
     log(`front.json not applied, the previous configuration stays: ${err.message}`);
   }
@@ -184,10 +189,10 @@ process.on('SIGTERM', () => {
 setInterval(() => undefined, 2 ** 30);
 
 try {
-  const { c, list } = readConfig();
+  const { c, list, hash } = readConfig();
   writeState();
   writeAtomic('front.pid', `${process.pid}\n`);
-  apply(c, list);
+  apply(c, list, hash);
 } catch (err) {
   log(`cannot start: ${err.message}`);
   process.exit(1);

@@ -88,7 +88,7 @@ async function relay(over: Partial<FrontConfig>): Promise<{ dir: string; config:
   const dir = join(svc, 'front');
   const config: FrontConfig = { listen: true, host: '127.0.0.1', port: await freePort(), target: null, source: null, ipFilter: ['0.0.0.0/0'], ...over };
   dirs.push(dir);
-  front.configure(dir, config, runAs);
+  await front.configure(dir, config, runAs);
   await front.start(dir, runAs, script);
   return { dir, config };
 }
@@ -132,7 +132,7 @@ describe('FrontRuntime', { timeout: 60_000 }, () => {
     expect(front.pid(dir)).not.toBeNull();
     expect(front.listening(dir)).toBe(false);
     expect(portHolder(config.host, config.port)).toBeNull();
-    front.configure(dir, { ...config, listen: true }, runAs);
+    await front.configure(dir, { ...config, listen: true }, runAs);
     await until(() => front.listening(dir), 'the relay to listen');
     expect(await exchange(config.port, 'ping')).toBe('ping');
   });
@@ -146,8 +146,32 @@ describe('FrontRuntime', { timeout: 60_000 }, () => {
     expect(master.peers).toEqual([]);
     await until(() => log(dir).includes('refused 127.0.0.1'), 'the refusal in the log');
     expect(log(dir).match(/refused 127\.0\.0\.1/g)).toHaveLength(1);
-    front.configure(dir, { ...config, ipFilter: ['10.0.0.0/8', '127.0.0.1/32'] }, runAs);
-    await until(async () => (await exchange(config.port, 'hello')) === 'hello', 'a client let in by the new filter');
+    // configure resolves once the relay has the new file in force: the very next client is judged by it
+    await front.configure(dir, { ...config, ipFilter: ['10.0.0.0/8', '127.0.0.1/32'] }, runAs);
+    expect(await exchange(config.port, 'hello')).toBe('hello');
+    await front.configure(dir, { ...config, ipFilter: ['10.0.0.0/8'] }, runAs);
+    expect(await exchange(config.port, 'hello')).toBe('');
+  });
+
+  it('configure fails when the relay does not confirm the new file (stopped), and start kills a relay that lost its front.pid', async () => {
+    const master = await echo();
+    const { dir, config } = await relay({ target: { host: '127.0.0.1', port: master.port } });
+    await until(() => front.listening(dir), 'the relay to listen');
+    const first = front.pid(dir) as number;
+    process.kill(first, 'SIGSTOP');
+    try {
+      await expect(front.configure(dir, { ...config, ipFilter: ['10.0.0.0/8'] }, runAs, 300)).rejects.toThrow(/did not apply its new front.json/);
+    } finally {
+      process.kill(first, 'SIGCONT');
+    }
+    // its front.pid gone, it still holds the port with whatever filter it has: a new start replaces it
+    rmSync(frontPaths(dir).pid);
+    expect(front.pid(dir)).toBeNull();
+    const second = await front.start(dir, runAs, script);
+    expect(second).not.toBe(first);
+    await until(() => front.listening(dir), 'the new relay to listen');
+    expect(() => process.kill(first, 0)).toThrow();
+    expect(await exchange(config.port, 'ping')).toBe('');
   });
 
   it('matches IPv4 clients of a dual-stack socket by their IPv4 address', async () => {
@@ -164,7 +188,7 @@ describe('FrontRuntime', { timeout: 60_000 }, () => {
     const client = open(config.port, 'held');
     await until(() => client.socket.readyState === 'open', 'the client to connect');
     expect([client.data, client.closed, master.peers.length]).toEqual(['', false, 0]);
-    front.configure(dir, { ...config, target: { host: '127.0.0.1', port: master.port } }, runAs);
+    await front.configure(dir, { ...config, target: { host: '127.0.0.1', port: master.port } }, runAs);
     await until(() => client.data === 'held', 'the held client to be forwarded');
     client.socket.destroy();
   });
@@ -175,7 +199,7 @@ describe('FrontRuntime', { timeout: 60_000 }, () => {
     await until(() => front.listening(dir), 'the relay to listen');
     const old = open(config.port, 'a');
     await until(() => old.data === 'a', 'the first connection');
-    front.configure(dir, { ...config, target: { host: '127.0.0.1', port: second.port } }, runAs);
+    await front.configure(dir, { ...config, target: { host: '127.0.0.1', port: second.port } }, runAs);
     await until(async () => (await exchange(config.port, 'b')) === 'b' && second.peers.length > 0, 'a connection to the new target');
     old.socket.write('c');
     await until(() => old.data === 'ac', 'the old connection to go on');
@@ -207,7 +231,7 @@ describe('FrontRuntime', { timeout: 60_000 }, () => {
     const dir = join(svc, 'front');
     const config: FrontConfig = { listen: true, host: '127.0.0.1', port: await freePort(), target: { host: '127.0.0.1', port: master.port }, source: null, ipFilter: ['127.0.0.1'] };
     dirs.push(dir);
-    front.configure(dir, config, runAs);
+    await front.configure(dir, config, runAs);
     // a short-lived engine: it starts the relay and exits
     const here = (file: string) => JSON.stringify(fileURLToPath(new URL(file, import.meta.url)));
     const code = `const { FrontRuntime } = await import(${here('front.ts')});

@@ -2,7 +2,8 @@
 // to the new master, enforcing the ip-filter itself. A detached data-plane process, like PgBouncer: the engine
 // installs it, writes its front.json, starts it (parked, bound to nothing, until told to listen), adopts it by
 // front.pid, and stops it. Its files live in the service's front/ directory, 0700, owned by the service's user.
-import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +42,11 @@ function relayIn(pid: number, dir: string): boolean {
   }
 }
 
+/** Every relay process running in `dir`, whatever front.pid says. */
+function relaysIn(dir: string): number[] {
+  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => pid !== process.pid && relayIn(pid, dir));
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class FrontRuntime {
@@ -55,12 +61,32 @@ export class FrontRuntime {
     return file;
   }
 
-  /** Writes front.json (0600, owned by `owner`) and has a running relay read it again. */
-  configure(dir: string, config: FrontConfig, owner: RunAs | null): void {
+  /**
+   * Writes front.json (0600, owned by `owner`) and has a running relay read it again; resolves once the relay says
+   * (front.state) that this very file is in force, so a narrowed ip-filter is enforced when the caller goes on.
+   */
+  async configure(dir: string, config: FrontConfig, owner: RunAs | null, timeoutMs = 5000): Promise<void> {
     this.instances.ownedDir(dir, owner);
-    this.instances.writeOwned(frontPaths(dir).config, `${JSON.stringify(config, null, 2)}\n`, owner);
+    const text = `${JSON.stringify(config, null, 2)}\n`;
+    this.instances.writeOwned(frontPaths(dir).config, text, owner);
     const pid = this.pid(dir);
-    if (pid !== null) signal(pid, 'SIGHUP');
+    if (pid === null) return;
+    signal(pid, 'SIGHUP');
+    const want = createHash('sha256').update(text).digest('hex');
+    const deadline = Date.now() + timeoutMs;
+    while (this.state(dir)?.config !== want) {
+      if (Date.now() > deadline) throw new Error(`the failover relay in ${dir} did not apply its new front.json in ${timeoutMs} ms; log: ${this.logTail(dir)}`);
+      await sleep(20);
+    }
+  }
+
+  /** What the relay last wrote to front.state, if it is readable. */
+  private state(dir: string): { listening?: unknown; config?: unknown } | null {
+    try {
+      return JSON.parse(readFileSync(frontPaths(dir).state, 'utf8')) as { listening?: unknown; config?: unknown };
+    } catch {
+      return null;
+    }
   }
 
   /** Starts the relay of `dir` as `owner` (configure first) unless it runs; answers its pid once it handles signals. */
@@ -69,6 +95,8 @@ export class FrontRuntime {
     if (running !== null) return running;
     const p = frontPaths(dir);
     this.instances.ownedDir(dir, owner);
+    // one relay per service: one that lost its front.pid would keep the port with a stale ip-filter
+    for (const stray of relaysIn(dir)) signal(stray, 'SIGKILL');
     // what a relay killed earlier left would pass for the new one's
     rmSync(p.pid, { force: true });
     rmSync(p.state, { force: true });
@@ -96,12 +124,7 @@ export class FrontRuntime {
 
   /** Whether the relay runs and is bound to the service's port. */
   listening(dir: string): boolean {
-    if (this.pid(dir) === null) return false;
-    try {
-      return (JSON.parse(readFileSync(frontPaths(dir).state, 'utf8')) as { listening?: unknown }).listening === true;
-    } catch {
-      return false;
-    }
+    return this.pid(dir) !== null && this.state(dir)?.listening === true;
   }
 
   /** SIGTERM, then SIGKILL after `timeoutMs`; returns once it is gone (its port free). */
