@@ -2,8 +2,7 @@
 // archive until it succeeds, and this watch (from pg_stat_archiver, every few
 // seconds) says so in the service's notifications, once per outage, with the
 // reason PostgreSQL logged, and again when archiving has caught up.
-import { readFileSync } from 'node:fs';
-import { paths } from '../runtime/instance';
+import { recentLog } from '../runtime/instance';
 import type { ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
 import { masterSpec } from './lookup';
@@ -53,7 +52,7 @@ export class ArchiverWatch {
 /** The archive script's own words, from the end of the node's log. */
 function reason(root: string): string {
   try {
-    const lines = readFileSync(paths(root).log, 'utf8').slice(-64 * 1024).split('\n');
+    const lines = recentLog(root).split('\n');
     const script = lines.filter((l) => /archive-wal: /.test(l)).pop()?.replace(/^.*?archive-wal: (?:\d+: )?/, '');
     const postgres = lines.filter((l) => /archive command failed/.test(l)).pop()?.replace(/^.*?LOG:\s+/, '');
     return (script ?? postgres)?.trim() || 'see the PostgreSQL log';

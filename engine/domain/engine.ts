@@ -25,6 +25,7 @@ import { ServiceStore, type ServiceRecord } from '../store/services';
 import { TaskStore } from '../store/tasks';
 import { MigrationStore } from '../store/migrations';
 import { FailoverStore } from '../store/failovers';
+import { LogStore } from '../store/logs';
 import { IntegrationStore } from '../store/integrations';
 import type { SettingsContext } from '../settings/context';
 import { renderPgSettings } from '../settings/render';
@@ -43,6 +44,8 @@ export interface Engine {
   migrations: MigrationStore;
   failovers: FailoverStore;
   integrations: IntegrationStore;
+  /** Every service's log lines (DATA/logs.db, apart from engine.db). */
+  logs: LogStore;
   runtime: InstanceRuntime;
   /** The shared unprivileged user that builds templates and spares (null when the engine is not root). */
   runAs: RunAs | null;
@@ -247,8 +250,9 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
     bouncerVersion: bouncer?.version ?? null,
     planParameters: new Set(plans.flatMap((p) => Object.keys(planSettings(p)))),
   };
+  const logs = new LogStore(join(config.dataDir, 'logs.db'));
   return {
-    config, ...store, runtime, runAs, osUsers, binaries, kept, bouncer, ca, inflight, recovering, spares, settings, samples: new Map(), front, frontScript,
+    config, ...store, logs, runtime, runAs, osUsers, binaries, kept, bouncer, ca, inflight, recovering, spares, settings, samples: new Map(), front, frontScript,
     spec, serviceRoot, nodeRoot, backupRoot, serviceRunAs,
   };
 }

@@ -6,13 +6,13 @@
 // POST .../migration/stop cuts over. The source password is sealed in the store
 // and written to a 0600 passfile only while the migration lives.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { ApiError } from '@/lib/api-v2/errors';
 import { migrationSource, type Migration, type MigrationSource } from '@/lib/schemas/migration';
 import type { Operation } from '@/lib/schemas/operation';
-import { paths } from '../runtime/instance';
+import { paths, recentLog } from '../runtime/instance';
 import { cutOver, lastApplyError, replicationNames, replicationProgress, startReplication, teardownReplication, type ReplicationNames, type ReplicationProgress, type Sql } from '../runtime/logical-replication';
 import { databaseSql, readDatabaseExtras, readSourceRoles, rolesSql } from '../runtime/migrate-roles';
 import { caBundle, connectSource, passfileText, sourceConninfo, type SourceFiles } from '../runtime/migration-source';
@@ -366,10 +366,7 @@ async function observe(engine: Engine, svc: ServiceRecord, m: MigrationRecord, d
 const CONNECTION_LOST = /could not (?:receive data from WAL stream|connect to the publisher|send data to WAL stream)|server closed the connection|connection to server .* failed|terminating connection due to/i;
 
 function logTail(engine: Engine, svc: ServiceRecord): string {
-  const log = paths(masterSpec(engine, svc).root).log;
-  if (!existsSync(log)) return '';
-  const text = readFileSync(log, 'utf8');
-  return text.slice(-65_536);
+  return recentLog(masterSpec(engine, svc).root);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ export async function removeNode(engine: Engine, svc: ServiceRecord, node: NodeR
   const root = engine.nodeRoot(svc, node);
   // the first node shares the service's directory (PgBouncer's files and sockets are there too)
   if (node.dir === '') {
-    for (const p of [paths(root).data, paths(root).log, join(root, 'copied')]) rmSync(p, { recursive: true, force: true });
+    for (const p of [paths(root).data, paths(root).log, paths(root).logDir, join(root, 'copied')]) rmSync(p, { recursive: true, force: true });
   } else {
     engine.runtime.remove(root);
   }

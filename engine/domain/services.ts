@@ -236,6 +236,7 @@ export async function discard(engine: Engine, name: string): Promise<void> {
   engine.runtime.remove(engine.backupRoot(svc));
   if (svc.osUser) await engine.osUsers.remove(svc.osUser);
   releasePorts(engine, [svc.pgbouncerPort]);
+  engine.logs.forget(svc.id);
   engine.services.remove(name);
 }
 

@@ -5,8 +5,9 @@
 // postmaster or a service's PgBouncer that dies and puts back directories that
 // vanish, recording each event with its reason in the service's notifications.
 import { existsSync } from 'node:fs';
-import { paths } from '../runtime/instance';
+import { currentLog } from '../runtime/instance';
 import { eachBounded } from '../runtime/bounded';
+import { ingestLogs } from './logs';
 import { LogWatch } from '../runtime/log-watch';
 import { portHolder } from '../runtime/port-holder';
 import type { NodeRecord } from '../store/nodes';
@@ -94,6 +95,9 @@ function pausedByOperation(op: OperationRow | undefined): boolean {
 const RECOVERY_CONCURRENCY = 4;
 
 const bindFailure = /could not bind|Address already in use/i;
+
+/** Log files are read into logs.db every this many supervision rounds (and whenever the logs endpoint is asked). */
+const LOG_INGEST_EVERY = 5;
 
 /** WAL archiving is checked every this many supervision rounds (a connection each, so not every second). */
 const ARCHIVE_CHECK_EVERY = 5;
@@ -256,7 +260,7 @@ export class Supervisor {
         const root = engine.nodeRoot(svc, node);
         const pid = engine.runtime.pid(root);
         if (pid !== null) this.lastPid.set(node.name, pid);
-        this.logs.crashes(paths(root).log);
+        this.logs.crashes(currentLog(root), root);
         const what = did.get(node.name) ?? 'left alone';
         if (what === 'started') {
           engine.services.notify(name, {
@@ -320,6 +324,16 @@ export class Supervisor {
         .catch((err: Error) => console.error(`supervisor: following migrations: ${err.message}`))
         .finally(() => { this.watchingMigrations = false; });
     }
+    if (this.ticks % LOG_INGEST_EVERY === 0) {
+      // every service, busy or not: its log files stay small, and the logs endpoint has little to read when asked
+      for (const svc of engine.services.list()) {
+        try {
+          ingestLogs(engine, svc);
+        } catch (err) {
+          console.error(`${svc.name}: reading its logs: ${(err as Error).message}`);
+        }
+      }
+    }
     for (const svc of engine.services.list()) {
       if (this.busy.has(svc.name) || this.unwatched(svc)) continue;
       try {
@@ -368,7 +382,7 @@ export class Supervisor {
     }
     if (pid !== null) {
       this.lastPid.set(node.name, pid);
-      for (const crash of this.logs.crashes(paths(root).log)) {
+      for (const crash of this.logs.crashes(currentLog(root), root)) {
         engine.services.notify(svc.name, {
           level: 'warning',
           type: 'service_backend_crashed',
@@ -423,7 +437,7 @@ export class Supervisor {
       const pid = engine.runtime.pid(root);
       if (pid) this.lastPid.set(node.name, pid);
       // the log is watched from here on: a backend crash right after the restart is news, the old postmaster's are not
-      this.logs.crashes(paths(root).log);
+      this.logs.crashes(currentLog(root), root);
       this.pgDown.delete(node.name);
       // a master restarted in place and answering is healthy: the failover window starts again
       if (node.role === 'master') this.health.resume(svc.name);

@@ -7,6 +7,7 @@ import { databaseRoutes } from './databases';
 import { maintenanceRoutes } from './maintenance';
 import { metaRoutes } from './meta';
 import { integrationRoutes } from './integrations';
+import { logRoutes } from './logs';
 import { migrationCheckRoutes } from './migration-check';
 import { poolRoutes } from './pools';
 import { serviceRoutes } from './services';
@@ -57,6 +58,6 @@ export function build(engine: Engine, opts: { log?: (line: string) => void } = {
     reply.code(404).send({ message: `no such endpoint: ${request.method} ${(request.raw.url ?? '').split('?')[0]}`, code: 'not-found' });
   });
 
-  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes, upgradeRoutes, migrationCheckRoutes, migrationRoutes, integrationRoutes]) routes(app, engine);
+  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes, upgradeRoutes, migrationCheckRoutes, migrationRoutes, integrationRoutes, logRoutes]) routes(app, engine);
   return app;
 }

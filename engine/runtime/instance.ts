@@ -1,6 +1,6 @@
 // One PostgreSQL instance on this machine: its files, configuration the
 // engine owns, and its process (started detached so it outlives the engine).
-import { chmodSync, chownSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -46,8 +46,69 @@ export const paths = (root: string) => ({
   root,
   data: join(root, 'data'),
   run: join(root, 'run'),
+  /** What the postmaster says before its logging collector starts (a failed bind, a bad setting), via pg_ctl -l. */
   log: join(root, 'postgres.log'),
+  /** The logging collector's files, outside the data directory (never in a base backup), rotated by PostgreSQL. */
+  logDir: join(root, 'log'),
 });
+
+/** A collector file's name: its time sorts the files of a node; PostgreSQL opens a new one past LOG_ROTATION_SIZE. */
+export const LOG_FILENAME = 'postgresql-%Y%m%d-%H%M%S.log';
+export const LOG_ROTATION_SIZE = '10MB';
+
+/** Every log file of a node, oldest first: postgres.log, then the collector's (by the time in their names). */
+export function logFiles(root: string): string[] {
+  const p = paths(root);
+  let collected: string[] = [];
+  try {
+    collected = readdirSync(p.logDir).filter((f) => /^postgresql-\d{8}-\d{6}\.log$/.test(f)).sort().map((f) => join(p.logDir, f));
+  } catch {
+    // no collector yet
+  }
+  return [p.log, ...collected].filter((f) => existsSync(f));
+}
+
+/** The file PostgreSQL writes to now: the newest by modification time. */
+export function currentLog(root: string): string {
+  let best = paths(root).log;
+  let bestTime = -1;
+  for (const f of logFiles(root)) {
+    try {
+      const t = statSync(f).mtimeMs;
+      if (t >= bestTime) [best, bestTime] = [f, t];
+    } catch {
+      // removed meanwhile
+    }
+  }
+  return best;
+}
+
+/** The last `bytes` the node logged, across its newest files (never a whole file read into memory). */
+export function recentLog(root: string, bytes = 64 * 1024): string {
+  const files = logFiles(root).map((f) => ({ f, t: (() => { try { return statSync(f).mtimeMs; } catch { return -1; } })() }))
+    .filter((x) => x.t >= 0).sort((a, b) => a.t - b.t).map((x) => x.f);
+  const parts: string[] = [];
+  let left = bytes;
+  for (const f of files.reverse()) {
+    if (left <= 0) break;
+    try {
+      const size = statSync(f).size;
+      const length = Math.min(size, left);
+      const buf = Buffer.alloc(length);
+      const fd = openSync(f, 'r');
+      try {
+        readSync(fd, buf, 0, length, size - length);
+      } finally {
+        closeSync(fd);
+      }
+      parts.unshift(buf.toString('utf8'));
+      left -= length;
+    } catch {
+      // removed meanwhile
+    }
+  }
+  return parts.join('');
+}
 
 export class InstanceRuntime {
   /** `runAs`: the shared unprivileged user that builds templates and spares (null: the engine's own user). */
@@ -137,6 +198,7 @@ export class InstanceRuntime {
     const p = paths(spec.root);
     this.ownedDir(spec.root, spec.runAs);
     this.ownedDir(p.run, spec.runAs);
+    this.ownedDir(p.logDir, spec.runAs);
     const settings: Record<string, ConfValue> = {
       listen_addresses: spec.listen,
       port: spec.port,
@@ -147,8 +209,14 @@ export class InstanceRuntime {
       ssl_key_file: 'server.key',
       ssl_min_protocol_version: 'TLSv1.2',
       password_encryption: 'scram-sha-256',
-      logging_collector: false,
+      logging_collector: true,
       log_destination: 'stderr',
+      log_directory: p.logDir,
+      log_filename: LOG_FILENAME,
+      log_file_mode: '0600',
+      log_rotation_size: LOG_ROTATION_SIZE,
+      log_rotation_age: 0,
+      log_truncate_on_rotation: false,
       log_line_prefix: '%m [%p] %q%u@%d ',
       log_timezone: 'UTC',
       timezone: 'UTC',
@@ -224,11 +292,7 @@ export class InstanceRuntime {
   }
 
   logTail(root: string, lines = 5): string {
-    try {
-      return readFileSync(paths(root).log, 'utf8').trim().split('\n').slice(-lines).join(' | ');
-    } catch {
-      return '(no log)';
-    }
+    return recentLog(root, 16 * 1024).trim().split('\n').slice(-lines).join(' | ') || '(no log)';
   }
 
   async stop(spec: InstanceSpec, mode: 'fast' | 'immediate' = 'fast'): Promise<void> {

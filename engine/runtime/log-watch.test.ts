@@ -34,6 +34,15 @@ describe('LogWatch', () => {
     expect(w.crashes(file)).toEqual([{ pid: 8, signal: 6 }]);
   });
 
+  it('follows a log to the next file under the same key (the collector rotated), reading that one from its start', () => {
+    const [first, second] = [join(dir, 'c-1.log'), join(dir, 'c-2.log')];
+    writeFileSync(first, 'LOG:  server process (PID 1) was terminated by signal 9: Killed\n');
+    const w = new LogWatch();
+    expect(w.crashes(first, 'node')).toEqual([]);
+    writeFileSync(second, 'LOG:  client backend (PID 9) was terminated by signal 9: Killed\n');
+    expect(w.crashes(second, 'node')).toEqual([{ pid: 9, signal: 9 }]);
+  });
+
   it('a missing log is no news', () => {
     expect(new LogWatch().crashes(join(dir, 'none.log'))).toEqual([]);
   });

@@ -23,16 +23,17 @@ export class LogWatch {
 
   /**
    * Backend crashes logged since the last call (at most 256 KiB are read per call).
-   * The first call on a log only notes where it ends: what happened before is not news.
+   * The first call on a log only notes where it ends: what happened before is not news. `key` names the log
+   * whatever file holds it now: when PostgreSQL's collector moves to a new file, that one is read from its start.
    */
-  crashes(file: string): BackendCrash[] {
+  crashes(file: string, key = file): BackendCrash[] {
     const { id, size } = statOf(file);
-    const known = this.positions.get(file);
+    const known = this.positions.get(key);
     // a log replaced (another inode) or cut shorter is read from its start
     let from = known ? known.offset : size;
     if (known && (known.id !== id || size < known.offset)) from = 0;
     if (size === from) {
-      this.positions.set(file, { id, offset: size });
+      this.positions.set(key, { id, offset: size });
       return [];
     }
     const length = Math.min(size - from, MAX_READ);
@@ -46,7 +47,7 @@ export class LogWatch {
     const text = buf.toString('utf8');
     // keep a partial last line for the next call
     const end = text.lastIndexOf('\n') + 1;
-    this.positions.set(file, { id, offset: from + Buffer.byteLength(text.slice(0, end)) });
+    this.positions.set(key, { id, offset: from + Buffer.byteLength(text.slice(0, end)) });
     const found: BackendCrash[] = [];
     for (const line of text.slice(0, end).split('\n')) {
       const m = CRASH.exec(line);

@@ -10,6 +10,7 @@ import { connect, queryAs, type TestEngine } from './harness';
 import { processesUnder, runningPostmasters, sleep, until, type ProcInfo } from './engine-process';
 import { Fixtures } from './fixtures';
 import { signal } from '../runtime/process';
+import { recentLog } from '../runtime/instance';
 
 const f = new Fixtures();
 const { newDataDir, engineOn, abandon, stopEngine, killEngine, forget } = f;
@@ -331,8 +332,8 @@ describe('the databases stopped with `npm run engine -- stop`', () => {
     expect(runningPostmasters(dataDir).size).toBe(0);
     // a fast shutdown, not a crash: the log says so
     const [id] = readdirSync(join(dataDir, 'services'));
-    const log = join(dataDir, 'services', id ?? '', 'postgres.log');
-    const stopped = readFileSync(log, 'utf8');
+    const root = join(dataDir, 'services', id ?? '');
+    const stopped = recentLog(root);
     expect(stopped).toMatch(/received fast shutdown request/);
     expect(stopped.trimEnd()).toMatch(/database system is shut down$/);
 
@@ -347,7 +348,8 @@ describe('the databases stopped with `npm run engine -- stop`', () => {
     expect(after).not.toBe(before);
     expect(await queryAs(ca, again, 'SELECT v FROM kept')).toEqual([{ v: 'before the stop' }]);
     // started from a clean shutdown: no crash recovery
-    const restarted = readFileSync(log, 'utf8').slice(stopped.length);
+    const all = recentLog(root, 256 * 1024);
+    const restarted = all.slice(all.lastIndexOf('database system is shut down'));
     expect(restarted).toMatch(/database system was shut down at/);
     expect(restarted).not.toMatch(/not properly shut down|was interrupted|automatic recovery/);
 

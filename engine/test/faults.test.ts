@@ -174,7 +174,7 @@ describe('what the engine owns, taken away', () => {
     }, 30_000, 100);
     await until('the restart to be noted', async () => (await notificationsOf(t, 'fragile')).some((n) => n.type === 'service_pgbouncer_restarted'), 10_000);
     const notes = await notificationsOf(t, 'fragile');
-    expect(notes.map((n) => n.type)).not.toContain('service_pgbouncer_restart_failed');
+    expect(notes.map((n) => n.type), JSON.stringify(notes)).not.toContain('service_pgbouncer_restart_failed');
     for (const n of notes) expect(n.message.trim().length).toBeGreaterThan(10);
   });
 });

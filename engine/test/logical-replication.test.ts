@@ -4,14 +4,14 @@
 // walreceiver reads a passfile and a CA bundle owned by the `pgdeck` OS user. Initial
 // copy, writes during the copy and while streaming, progress, cut-over, an apply error
 // that disables the subscription, and a source killed mid-copy.
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MigrationSource } from '@/lib/schemas/migration';
-import { InstanceRuntime, paths } from '../runtime/instance';
+import { InstanceRuntime, recentLog } from '../runtime/instance';
 import {
   cutOver, lastApplyError, replicationNames, replicationProgress, startReplication, teardownReplication,
   type ReplicationNames, type ReplicationProgress, type Sql,
@@ -208,7 +208,7 @@ describe('replication failures', () => {
       return now.subscriptionEnabled ? null : now;
     });
     expect(pr.slot).toBe('ok');
-    const log = readFileSync(paths(tgt.spec.root).log, 'utf8');
+    const log = recentLog(tgt.spec.root);
     expect(lastApplyError(log), log.slice(-2000)).toMatch(/^conflict detected on relation "public.t": conflict=insert_exists$/);
     await expect(cutOver(p.source, p.target, p.names, {})).rejects.toThrow(/disabled/);
     expect(await teardownReplication(p.source, p.target, p.names)).toEqual({ leftovers: [] });
