@@ -120,6 +120,12 @@ export class Supervisor {
   private bouncerDown = new Set<string>();
 
   private ticks = 0;
+  /**
+   * Services a supervision round is looking at. Rounds may overlap (one slower than the interval, on a loaded
+   * machine, while the next starts), so that one slow service never holds the others up; but two rounds in the
+   * same service would both see PgBouncer down and both start it.
+   */
+  private inRound = new Set<string>();
   private archiver: ArchiverWatch;
   /** A look at syncing migrations is under way (it may wait on an unreachable source): the next one waits for it. */
   private watchingMigrations = false;
@@ -335,34 +341,45 @@ export class Supervisor {
       }
     }
     for (const svc of engine.services.list()) {
-      if (this.busy.has(svc.name) || this.unwatched(svc)) continue;
+      if (this.busy.has(svc.name) || this.inRound.has(svc.name) || this.unwatched(svc)) continue;
+      this.inRound.add(svc.name);
       try {
-        repairDirs(engine, svc);
-        ensureBackupDirs(engine, svc);
-      } catch (err) {
-        console.error(`${svc.name}: could not repair its directories: ${(err as Error).message}`);
+        await this.checkService(svc);
+      } finally {
+        this.inRound.delete(svc.name);
       }
-      // a standby being built or removed is its operation's business
-      for (const node of engine.nodes.list(svc.name).filter((n) => n.role === 'master' || n.state === 'running')) await this.checkNode(svc, node);
-      const master = engine.nodes.master(svc.name);
-      if (!master || engine.runtime.pid(engine.nodeRoot(svc, master)) === null) continue;
-      if (relayMissing(engine, svc)) {
-        // the record as it is now: an ip-filter changed since this round began must not be put back
-        await ensureRelay(engine, requireService(engine, svc.name)).catch((err: Error) => console.error(`${svc.name}: could not start the failover relay: ${err.message}`));
+    }
+  }
+
+  /** One service in a supervision round: its directories, nodes, relay, archiving and PgBouncer. */
+  private async checkService(svc: ServiceRecord): Promise<void> {
+    const { engine } = this;
+    try {
+      repairDirs(engine, svc);
+      ensureBackupDirs(engine, svc);
+    } catch (err) {
+      console.error(`${svc.name}: could not repair its directories: ${(err as Error).message}`);
+    }
+    // a standby being built or removed is its operation's business
+    for (const node of engine.nodes.list(svc.name).filter((n) => n.role === 'master' || n.state === 'running')) await this.checkNode(svc, node);
+    const master = engine.nodes.master(svc.name);
+    if (!master || engine.runtime.pid(engine.nodeRoot(svc, master)) === null) return;
+    if (relayMissing(engine, svc)) {
+      // the record as it is now: an ip-filter changed since this round began must not be put back
+      await ensureRelay(engine, requireService(engine, svc.name)).catch((err: Error) => console.error(`${svc.name}: could not start the failover relay: ${err.message}`));
+    }
+    if (this.ticks % ARCHIVE_CHECK_EVERY === 0) await this.archiver.check(svc).catch(() => undefined);
+    if (!engine.bouncer) return;
+    const admin = bouncerSocket(engine, svc);
+    if (bouncerRunning(engine, svc) && admin && !existsSync(admin)) {
+      // its admin socket went with the run directory: only a restart makes it again
+      await stopBouncer(engine, svc);
+    }
+    if (!bouncerRunning(engine, svc) || this.bouncerDown.has(svc.name)) {
+      if (!this.bouncerDown.has(svc.name)) {
+        engine.services.notify(svc.name, { level: 'warning', type: 'service_pgbouncer_exited', message: 'PgBouncer stopped unexpectedly; restarting it', metadata: {} });
       }
-      if (this.ticks % ARCHIVE_CHECK_EVERY === 0) await this.archiver.check(svc).catch(() => undefined);
-      if (!engine.bouncer) continue;
-      const admin = bouncerSocket(engine, svc);
-      if (bouncerRunning(engine, svc) && admin && !existsSync(admin)) {
-        // its admin socket went with the run directory: only a restart makes it again
-        await stopBouncer(engine, svc);
-      }
-      if (!bouncerRunning(engine, svc) || this.bouncerDown.has(svc.name)) {
-        if (!this.bouncerDown.has(svc.name)) {
-          engine.services.notify(svc.name, { level: 'warning', type: 'service_pgbouncer_exited', message: 'PgBouncer stopped unexpectedly; restarting it', metadata: {} });
-        }
-        await this.restartBouncer(svc.name, 'was restarted after it stopped unexpectedly');
-      }
+      await this.restartBouncer(svc.name, 'was restarted after it stopped unexpectedly');
     }
   }
 
@@ -475,7 +492,7 @@ export class Supervisor {
 
   private async restartBouncer(name: string, what: string): Promise<void> {
     const { engine } = this;
-    if (!engine.bouncer) return;
+    if (!engine.bouncer || this.busy.has(name)) return;
     this.busy.add(name);
     try {
       await reconcileContents(engine, name);
