@@ -11,6 +11,7 @@ const tabs = {
   pools: lazy(() => import('@/components/pools/pools-tab').then((m) => ({ default: m.PoolsTab }))),
   backups: lazy(() => import('@/components/backups/backups-tab').then((m) => ({ default: m.BackupsTab }))),
   settings: lazy(() => import('./service-settings-tab').then((m) => ({ default: m.ServiceSettingsTab }))),
+  logs: lazy(() => import('@/components/logs/logs-tab').then((m) => ({ default: m.LogsTab }))),
 };
 export type ServiceTabId = keyof typeof tabs;
 
