@@ -14,6 +14,8 @@ export interface EngineConfig {
   pgPortBase: number;
   /** OS user that runs postgres when the engine runs as root. */
   runAsUser: string;
+  /** Log lines kept per service in logs.db, in bytes of messages (--log-cap-mib, PGDECK_LOG_CAP_MIB; 32 MiB). */
+  logCapBytes: number;
 }
 
 export function defaultDataDir(): string {
@@ -28,6 +30,12 @@ function parseListen(text: string): { host: string; port: number } {
   return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
 }
 
+function logCap(text: string): number {
+  const mib = Number(text);
+  if (!Number.isInteger(mib) || mib < 1 || mib > 65536) throw new Error(`invalid log cap "${text}": expected MiB from 1 to 65536`);
+  return mib * 1024 * 1024;
+}
+
 export function loadConfig(args: string[], env: NodeJS.ProcessEnv = process.env): EngineConfig {
   const flags = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
@@ -39,7 +47,7 @@ export function loadConfig(args: string[], env: NodeJS.ProcessEnv = process.env)
     flags.set(name, value);
   }
   for (const name of flags.keys()) {
-    if (!['listen', 'data', 'zone', 'public-url', 'pg-host', 'pg-port-base'].includes(name)) throw new Error(`unknown option --${name}`);
+    if (!['listen', 'data', 'zone', 'public-url', 'pg-host', 'pg-port-base', 'log-cap-mib'].includes(name)) throw new Error(`unknown option --${name}`);
   }
   const listen = parseListen(flags.get('listen') ?? env.PGDECK_ENGINE_LISTEN ?? '127.0.0.1:8079');
   const urlHost = listen.host.includes(':') ? `[${listen.host}]` : listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host;
@@ -52,5 +60,6 @@ export function loadConfig(args: string[], env: NodeJS.ProcessEnv = process.env)
     pgHost: flags.get('pg-host') ?? env.PGDECK_PG_HOST ?? '127.0.0.1',
     pgPortBase: Number(flags.get('pg-port-base') ?? env.PGDECK_PG_PORT_BASE ?? 25432),
     runAsUser: env.PGDECK_RUN_AS ?? 'pgdeck',
+    logCapBytes: logCap(flags.get('log-cap-mib') ?? env.PGDECK_LOG_CAP_MIB ?? '32'),
   };
 }

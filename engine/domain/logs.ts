@@ -4,7 +4,7 @@
 // PgBouncer's (rename, then SIGHUP: PgBouncer 1.18 closes its logfile on reload and opens it anew at its next line). A file is read from where the last
 // look stopped, so a line is taken once; a file no process writes any more is deleted once it is read to its end.
 // Lines are read when the endpoint is asked and every few seconds in the background, so the files stay small and
-// logs.db holds at most LOG_CAP_BYTES of messages per service, the oldest dropped first.
+// logs.db holds at most config.logCapBytes of messages per service (32 MiB unless --log-cap-mib), the oldest dropped first.
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { ServiceLogs, ServiceLogsRequest } from '@/lib/schemas/logs';
 import { logFiles, paths } from '../runtime/instance';
@@ -15,8 +15,6 @@ import type { ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
 import { requireService } from './lookup';
 
-/** Messages kept per service in logs.db (documented in docs/architecture.md). */
-export const LOG_CAP_BYTES = 32 * 1024 * 1024;
 /** PgBouncer's log is renamed to pgbouncer.log.1 past this size (PostgreSQL's collector rotates at 10MB too). */
 export const BOUNCER_ROTATE_BYTES = 10 * 1024 * 1024;
 /** Read per file per look: a backlog (an engine that was down) is taken over several looks. */
@@ -138,7 +136,7 @@ export function ingestLogs(engine: Engine, svc: ServiceRecord): void {
   }
   // one look's lines from every file, by their time (stable: a file's own order stays)
   lines.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
-  if (moved.length) engine.logs.append(svc.id, lines, moved, LOG_CAP_BYTES);
+  if (moved.length) engine.logs.append(svc.id, lines, moved, engine.config.logCapBytes);
   // read to its end and written no more: gone, after its lines are stored
   for (const file of done) {
     rmSync(file, { force: true });
@@ -166,7 +164,7 @@ function rotateBouncerLog(engine: Engine, svc: ServiceRecord): void {
   }
   renameSync(p.log, `${p.log}.1`);
   // lines written between the last look and the reopen are in .1, after where the last look stopped
-  engine.logs.append(svc.id, [], [{ file: `${p.log}.1`, fileId: fileIdOf(st), position: st.size }], LOG_CAP_BYTES);
+  engine.logs.append(svc.id, [], [{ file: `${p.log}.1`, fileId: fileIdOf(st), position: st.size }], engine.config.logCapBytes);
   engine.logs.dropSource(svc.id, p.log);
   try {
     const pid = Number.parseInt(readFileSync(p.pid, 'utf8'), 10);
