@@ -6,6 +6,7 @@ import type { Engine } from '../domain/engine';
 import { databaseRoutes } from './databases';
 import { maintenanceRoutes } from './maintenance';
 import { metaRoutes } from './meta';
+import { extensionRoutes } from './extensions';
 import { integrationRoutes } from './integrations';
 import { logRoutes } from './logs';
 import { migrationCheckRoutes } from './migration-check';
@@ -58,6 +59,6 @@ export function build(engine: Engine, opts: { log?: (line: string) => void } = {
     reply.code(404).send({ message: `no such endpoint: ${request.method} ${(request.raw.url ?? '').split('?')[0]}`, code: 'not-found' });
   });
 
-  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes, upgradeRoutes, migrationCheckRoutes, migrationRoutes, integrationRoutes, logRoutes]) routes(app, engine);
+  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes, upgradeRoutes, migrationCheckRoutes, migrationRoutes, integrationRoutes, logRoutes, extensionRoutes]) routes(app, engine);
   return app;
 }

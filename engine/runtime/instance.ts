@@ -222,6 +222,8 @@ export class InstanceRuntime {
       timezone: 'UTC',
       lc_messages: 'C',
       dynamic_shared_memory_type: 'posix',
+      // query statistics (Aiven preloads it too); pg_stat_statements.track is the service's to set
+      shared_preload_libraries: 'pg_stat_statements',
       ...spec.settings,
       ...(spec.standby ? standbySettings(spec.standby) : {}),
     };

@@ -92,6 +92,7 @@ export const pgKeys: PgKey[] = [
   k('password_encryption', oneOf('md5', 'scram-sha-256')),
   k('temp_file_limit', int(-1, MAX_INT), 'kB'),
   { key: 'timezone', pg: 'timezone', public: { type: 'string', maxLength: 64, pattern: '^[\\w/]*$' } },
+  k('pg_stat_statements.track', oneOf('all', 'top', 'none')),
   k('track_activity_query_size', int(1024, 10240), 'B'),
   // booleans in PostgreSQL, "off"/"on" strings in the public API
   k('track_commit_timestamp', oneOf('off', 'on')),
@@ -105,5 +106,4 @@ export const unsupportedPgKeys: Record<string, string> = {
   'pg_partman_bgw.role': 'pg_partman is not installed on this engine',
   'pg_stat_monitor.pgsm_enable_query_plan': 'pg_stat_monitor is not installed on this engine',
   'pg_stat_monitor.pgsm_max_buckets': 'pg_stat_monitor is not installed on this engine',
-  'pg_stat_statements.track': 'pg_stat_statements is not preloaded by this engine',
 };

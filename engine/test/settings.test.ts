@@ -63,7 +63,8 @@ describe('GET /v2/dbaas-settings-pg', () => {
     expect(pg.track_io_timing).toMatchObject({ type: 'string', enum: ['off', 'on'] });
     expect(pg.jit?.type).toBe('boolean');
     // extensions that are not installed, and PgBouncer 1.18's missing key
-    expect(pg).not.toHaveProperty(['pg_stat_statements.track']);
+    // pg_stat_statements is preloaded: its track setting is offered, with PostgreSQL's own words
+    expect(pg['pg_stat_statements.track']).toMatchObject({ type: 'string', enum: ['all', 'top', 'none'], 'x-requires-restart': false });
     expect(pg).not.toHaveProperty(['pg_partman_bgw.interval']);
     expect(doc.settings.pgbouncer.properties).not.toHaveProperty('max_prepared_statements');
     expect(doc.settings.pgbouncer.properties.server_lifetime).toMatchObject({ minimum: 60, maximum: 86400, 'x-requires-restart': false });
