@@ -243,6 +243,7 @@ export function pruneBackups(engine: Engine, svc: ServiceRecord): { backups: num
 /** The service's daily base backup, at its backup-schedule (UTC); the first one as soon as it runs. */
 export const backupJob: JobKind = {
   perService: true,
+  failure: { type: 'service_backup_failed', what: 'The scheduled backup' },
   next: (after, engine, job) => {
     const svc = job.service ? engine.services.get(job.service) : undefined;
     return nextDailyAt(after, svc?.backupSchedule['backup-hour'] ?? DEFAULT_BACKUP_HOUR, svc?.backupSchedule['backup-minute'] ?? 0);

@@ -2,6 +2,7 @@
 // has a row with when it is due; every few seconds the due ones run, one at a
 // time, and their next due time is written with the result. A job that came
 // due while the engine was stopped is due at the first tick after start.
+import type { NotificationType } from '@/lib/schemas/notification-types';
 import type { JobRecord } from '../store/jobs';
 import type { Engine } from './engine';
 
@@ -12,6 +13,8 @@ export interface JobKind {
   perService?: boolean;
   /** Does the work (`now`: the time the scheduler ran it for); answers what it did, kept as the job's last result. */
   run(engine: Engine, job: JobRecord, now: Date): Promise<string>;
+  /** A service's job: the notification its first failure in a row writes on the service, and what to call the job. */
+  failure?: { type: NotificationType; what: string };
 }
 
 /** A failed run is tried again this much later (and says why in its last result). */
@@ -70,8 +73,18 @@ export class Scheduler {
         console.log(`job ${job.name}: ${result}`);
       } catch (err) {
         const message = `failed: ${(err as Error).message}`;
-        engine.jobs.ran(job.name, started, message, new Date(started.getTime() + RETRY_MS));
+        const retry = new Date(started.getTime() + RETRY_MS);
+        engine.jobs.ran(job.name, started, message, retry);
         console.error(`job ${job.name} ${message}`);
+        // once per run of failures: a job retried every few minutes must not push every other event out
+        if (kind.failure && job.service && engine.services.get(job.service) && !job.lastResult?.startsWith('failed:')) {
+          engine.services.notify(job.service, {
+            level: 'warning',
+            type: kind.failure.type,
+            message: `${kind.failure.what} failed (tried again every ${RETRY_MS / 60_000} minutes until it succeeds): ${(err as Error).message}`.slice(0, 1024),
+            metadata: { job: job.name, 'retry-at': retry.toISOString() },
+          });
+        }
       }
     }
   }

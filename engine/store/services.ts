@@ -1,4 +1,5 @@
 // Services, their databases, users and notifications.
+import type { NotificationType } from '@/lib/schemas/notification-types';
 import type { Db } from './db';
 import { now } from './db';
 import type { BackupSchedule, Maintenance } from '@/lib/schemas/common';
@@ -60,6 +61,7 @@ export interface DatabaseRecord {
 
 export interface NotificationRecord {
   level: 'notice' | 'warning';
+  /** NotificationType when written; read back as stored (an older engine may have written others). */
   type: string;
   message: string;
   metadata: Record<string, unknown>;
@@ -238,7 +240,7 @@ export class ServiceStore {
   }
 
   // Notifications
-  notify(service: string, n: Omit<NotificationRecord, 'createdAt'>): void {
+  notify(service: string, n: Omit<NotificationRecord, 'createdAt' | 'type'> & { type: NotificationType }): void {
     this.db.prepare('INSERT INTO notifications (service, level, type, message, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(service, n.level, n.type, n.message, JSON.stringify(n.metadata), now());
     this.db.prepare(

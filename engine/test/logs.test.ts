@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceLogs } from '@/lib/schemas/logs';
 import type { Operation } from '@/lib/schemas/operation';
+import { takeBackup } from '../domain/backups';
 import { paths } from '../runtime/instance';
 import { queryAs, type TestEngine } from './harness';
 import { until } from './engine-process';
@@ -96,6 +97,19 @@ describe('service logs', () => {
     // an ascending tail past the end answers nothing new, and keeps its offset
     const tail = await logsOf('logs', { 'sort-order': 'asc', offset: later.offset });
     expect(tail.offset).toBe(later.offset);
+  });
+
+  it('a scheduled backup that fails is a warning in the notifications, once per run of failures', async () => {
+    // a backup already being taken: the scheduled one is refused, for real
+    const holding = takeBackup(t.engine, 'logs');
+    const later = new Date(Date.now() + 2 * 86_400_000);
+    await t.scheduler.tick(later);
+    await t.scheduler.tick(new Date(later.getTime() + 10 * 60_000));
+    await holding;
+    const failed = ((await t.getService('logs')).notifications ?? []).filter((n) => n.type === 'service_backup_failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ level: 'warning', metadata: { job: 'backup:logs' } });
+    expect(failed[0]?.message).toMatch(/^The scheduled backup failed \(tried again every 5 minutes until it succeeds\): a backup of logs is being taken$/);
   });
 
   it('refuses bad paging naming the field, and an unknown service', async () => {
