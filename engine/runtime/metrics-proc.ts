@@ -12,7 +12,11 @@ export const CLOCK_TICKS_PER_SECOND = 100;
 export interface ProcUsage {
   /** CPU seconds used: the processes' own, their live children's and those they reaped. */
   cpuSeconds: number;
-  /** Proportional set size (shared pages split among their sharers); RSS where smaps_rollup cannot be read. */
+  /**
+   * Resident memory, shared pages once: each process's private anonymous pages, plus the largest resident shared
+   * memory (PostgreSQL's shared buffers touched) and file-backed set (binaries, libraries) of any one of them.
+   * Close to the sum of PSS, at a tenth of the cost (smaps_rollup walks every page table: ~300 µs a process).
+   */
   memoryBytes: number;
   /** Bytes fetched from and sent to the storage layer (/proc/<pid>/io read_bytes, write_bytes). */
   readBytes: number;
@@ -38,12 +42,12 @@ function cpuTicks(pid: number, withReaped: boolean): number | null {
   return withReaped ? own + Number(f[13]) + Number(f[14]) : own;
 }
 
-function memory(pid: number): number {
-  const rollup = read(`/proc/${pid}/smaps_rollup`);
-  const pss = rollup ? /^Pss:\s+(\d+) kB/m.exec(rollup) : null;
-  if (pss) return Number(pss[1]) * 1024;
-  const statm = read(`/proc/${pid}/statm`);
-  return statm ? Number(statm.split(' ')[1]) * 4096 : 0;
+const RSS = { anon: /^RssAnon:\s+(\d+) kB/m, shmem: /^RssShmem:\s+(\d+) kB/m, file: /^RssFile:\s+(\d+) kB/m };
+
+function memory(pid: number): { anon: number; shmem: number; file: number } {
+  const status = read(`/proc/${pid}/status`) ?? '';
+  const kb = (re: RegExp) => Number(re.exec(status)?.[1] ?? 0) * 1024;
+  return { anon: kb(RSS.anon), shmem: kb(RSS.shmem), file: kb(RSS.file) };
 }
 
 function io(pid: number): { read: number; write: number } {
@@ -63,18 +67,24 @@ export function childrenOf(pid: number): number[] {
  */
 export function procUsage(roots: number[]): ProcUsage {
   const u: ProcUsage = { cpuSeconds: 0, memoryBytes: 0, readBytes: 0, writeBytes: 0, processes: 0 };
+  let shmem = 0;
+  let file = 0;
   for (const root of roots) {
     for (const pid of [root, ...childrenOf(root)]) {
       const ticks = cpuTicks(pid, pid === root);
       if (ticks === null) continue;
       u.cpuSeconds += ticks / CLOCK_TICKS_PER_SECOND;
-      u.memoryBytes += memory(pid);
+      const m = memory(pid);
+      u.memoryBytes += m.anon;
+      shmem = Math.max(shmem, m.shmem);
+      file = Math.max(file, m.file);
       const b = io(pid);
       u.readBytes += b.read;
       u.writeBytes += b.write;
       u.processes++;
     }
   }
+  u.memoryBytes += shmem + file;
   return u;
 }
 
