@@ -16,6 +16,8 @@ export interface EngineConfig {
   runAsUser: string;
   /** Log lines kept per service in logs.db, in bytes of messages (--log-cap-mib, PGDECK_LOG_CAP_MIB; 32 MiB). */
   logCapBytes: number;
+  /** How often every service is sampled for its metrics (--metrics-interval SECONDS, PGDECK_METRICS_INTERVAL; 10 s). */
+  metricsIntervalMs: number;
 }
 
 export function defaultDataDir(): string {
@@ -28,6 +30,12 @@ function parseListen(text: string): { host: string; port: number } {
   const port = Number(m?.[3]);
   if (!m || port > 65535) throw new Error(`invalid listen address "${text}": expected HOST:PORT, e.g. 127.0.0.1:8079`);
   return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
+}
+
+function metricsInterval(text: string): number {
+  const s = Number(text);
+  if (!Number.isFinite(s) || s < 1 || s > 3600) throw new Error(`invalid metrics interval "${text}": expected seconds from 1 to 3600`);
+  return Math.round(s * 1000);
 }
 
 function logCap(text: string): number {
@@ -47,7 +55,7 @@ export function loadConfig(args: string[], env: NodeJS.ProcessEnv = process.env)
     flags.set(name, value);
   }
   for (const name of flags.keys()) {
-    if (!['listen', 'data', 'zone', 'public-url', 'pg-host', 'pg-port-base', 'log-cap-mib'].includes(name)) throw new Error(`unknown option --${name}`);
+    if (!['listen', 'data', 'zone', 'public-url', 'pg-host', 'pg-port-base', 'log-cap-mib', 'metrics-interval'].includes(name)) throw new Error(`unknown option --${name}`);
   }
   const listen = parseListen(flags.get('listen') ?? env.PGDECK_ENGINE_LISTEN ?? '127.0.0.1:8079');
   const urlHost = listen.host.includes(':') ? `[${listen.host}]` : listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host;
@@ -61,5 +69,6 @@ export function loadConfig(args: string[], env: NodeJS.ProcessEnv = process.env)
     pgPortBase: Number(flags.get('pg-port-base') ?? env.PGDECK_PG_PORT_BASE ?? 25432),
     runAsUser: env.PGDECK_RUN_AS ?? 'pgdeck',
     logCapBytes: logCap(flags.get('log-cap-mib') ?? env.PGDECK_LOG_CAP_MIB ?? '32'),
+    metricsIntervalMs: metricsInterval(flags.get('metrics-interval') ?? env.PGDECK_METRICS_INTERVAL ?? '10'),
   };
 }

@@ -23,6 +23,7 @@ import { SecretBox } from '../store/secret-box';
 import { NodeStore, type NodeRecord } from '../store/nodes';
 import { ServiceStore, type ServiceRecord } from '../store/services';
 import { TaskStore } from '../store/tasks';
+import { MetricsStore } from '../store/metrics';
 import { MigrationStore } from '../store/migrations';
 import { FailoverStore } from '../store/failovers';
 import { LogStore } from '../store/logs';
@@ -70,6 +71,8 @@ export interface Engine {
   settings: SettingsContext;
   /** The last replication sample of each standby, by node name: written by the health watch, shown in node-states. */
   samples: Map<string, NodeSample>;
+  /** Every service's sampled series (DATA/metrics.db, apart from engine.db): written by the metrics sampler. */
+  metrics: MetricsStore;
   /** One node of a service as the runtime runs it: its directory and port, the service's settings, user and secret. */
   spec(svc: ServiceRecord, node: NodeRecord): InstanceSpec;
   /** The service's directory: its first node's files, PgBouncer's, the sockets PgBouncer listens on. */
@@ -243,6 +246,7 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   const spares = new SparePool(runtime, join(config.dataDir, 'spares'), inflight);
   spares.removeUnfinished();
   const recovering = new Set<string>();
+  const metrics = MetricsStore.open(join(config.dataDir, 'metrics.db'));
   const settings: SettingsContext = {
     binaries,
     templatesDir: join(config.dataDir, 'templates'),
@@ -253,7 +257,7 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   const logs = new LogStore(join(config.dataDir, 'logs.db'));
   return {
     config, ...store, logs, runtime, runAs, osUsers, binaries, kept, bouncer, ca, inflight, recovering, spares, settings, samples: new Map(), front, frontScript,
-    spec, serviceRoot, nodeRoot, backupRoot, serviceRunAs,
+    spec, serviceRoot, nodeRoot, backupRoot, serviceRunAs, metrics,
   };
 }
 

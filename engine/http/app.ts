@@ -6,6 +6,7 @@ import type { Engine } from '../domain/engine';
 import { databaseRoutes } from './databases';
 import { maintenanceRoutes } from './maintenance';
 import { metaRoutes } from './meta';
+import { metricsRoutes } from './metrics';
 import { extensionRoutes } from './extensions';
 import { integrationRoutes } from './integrations';
 import { logRoutes } from './logs';
@@ -60,5 +61,6 @@ export function build(engine: Engine, opts: { log?: (line: string) => void } = {
   });
 
   for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes, upgradeRoutes, migrationCheckRoutes, migrationRoutes, integrationRoutes, logRoutes, extensionRoutes]) routes(app, engine);
+  metricsRoutes(app, engine);
   return app;
 }
