@@ -22,7 +22,8 @@ let svc: ServicePg;
 beforeAll(async () => {
   process.env.PGDECK_METRICS_INTERVAL = '1';
   t = await f.engineOn();
-  svc = await t.createService('metered', { version: '16' });
+  // a master and a standby: the standby's lag is a series of the master's
+  svc = await t.createService('metered', { version: '16', plan: 'business-4' });
   const pool = await t.call<Operation>('POST', '/dbaas-postgres/metered/connection-pool', { name: 'web', 'database-name': 'defaultdb' });
   expect((await t.waitOperation(pool.body.id)).state).toBe('success');
 }, 120_000);
@@ -58,7 +59,9 @@ describe('service metrics', () => {
   it('are sampled from the real service and rise under a pgbench load', async () => {
     await sleep(3500);
     const idle = await metrics();
-    expect(idle.cpu_usage?.data.cols).toEqual([{ label: 'time', type: 'date' }, { label: MASTER, type: 'number' }]);
+    expect(idle.cpu_usage?.data.cols).toEqual([
+      { label: 'time', type: 'date' }, { label: MASTER, type: 'number' }, { label: 'metered-2 (standby)', type: 'number' },
+    ]);
     expect(idle.cpu_usage?.hints.title).toMatch(/CPU usage %/);
     // the service's creation is in the first samples: compare with the last ones
     const idleTps = column(idle, 'pg_tps').at(-1) ?? 0;
@@ -92,6 +95,10 @@ describe('service metrics', () => {
     expect(column(loaded, 'load_average').length).toBeGreaterThan(0);
     expect(Math.max(...column(loaded, 'pgbouncer_client_connections', 'pgbouncer'))).toBeGreaterThanOrEqual(1);
     expect(Math.max(...column(loaded, 'pgbouncer_server_connections', 'pgbouncer'))).toBeGreaterThanOrEqual(1);
+    // the standby streamed the load: its lag was sampled, and it has columns of its own
+    expect(column(loaded, 'replication_lag_bytes', 'metered-2 (standby)').length).toBeGreaterThan(5);
+    expect(column(loaded, 'cpu_usage', 'metered-2 (standby)').length).toBeGreaterThan(5);
+    expect(column(loaded, 'wal_archive_lag_bytes').at(-1)).toBeGreaterThanOrEqual(0);
     // no secret in what the sampler logged or answered
     expect(JSON.stringify(loaded)).not.toContain(svc['uri-params']?.password);
   }, 60_000);
