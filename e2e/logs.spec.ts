@@ -1,5 +1,6 @@
 // The logs tab, at 390 px: the lines PostgreSQL wrote, newest first, a line caused by the test arriving through the
-// live tail, the tail paused and resumed, and the filters by unit and text.
+// live tail, the tail paused and resumed, the filters by unit and text, and the lines around a time marked.
+import type { ServiceLogs } from '../lib/schemas/logs';
 import { expect, test } from './fixtures';
 
 const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
@@ -44,4 +45,13 @@ test('the live tail shows a line the test caused, pauses, resumes, and the filte
   await expect(first).toBeVisible();
   await expect(second).toBeHidden();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+  // opened at a time (as a notification's time links it): the lines around it are marked, the tail paused
+  const found = await engine('POST', `/dbaas-service-logs/${name}`, { limit: 500 });
+  const line = (found.body as ServiceLogs).logs.find((l) => l.message.includes('e2e_tail_marker_one'));
+  expect(line).toBeDefined();
+  await page.goto(`/services/${name}?tab=logs&at=${encodeURIComponent(line?.time ?? '')}`);
+  await expect(page.getByText(/^Marked: the lines within 5 s of/)).toBeVisible();
+  await expect(page.getByText(/Live tail paused/)).toBeVisible();
+  await expect(lines.locator('li[data-around="true"]').filter({ hasText: 'e2e_tail_marker_one' }).first()).toBeVisible({ timeout: 20_000 });
 });

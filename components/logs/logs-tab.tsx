@@ -1,7 +1,8 @@
 'use client';
 // A service's logs: every line its PostgreSQL nodes and PgBouncer wrote, newest first (or oldest first), older
 // pages loaded as the list scrolls (the API's offset), a live tail of new lines that can be paused, and filters by
-// node, unit and text over the lines loaded.
+// node, unit and text over the lines loaded. Opened from a notification's time (`around`), it loads pages back
+// to that time, marks the lines of the ten seconds around it and scrolls to them, the tail paused.
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
@@ -16,6 +17,9 @@ const PAGE = 200;
 const TAIL_MS = 2000;
 /** Lines kept from the live tail before the oldest of them are let go (the pages below stay). */
 const TAIL_MAX = 2000;
+/** How far back pages are loaded to reach a notification's time, at most. */
+const AROUND_PAGES = 50;
+const AROUND_MS = 5000;
 const muted = 'text-sm text-zinc-500 dark:text-zinc-400';
 
 type Order = 'desc' | 'asc';
@@ -36,9 +40,9 @@ function LocalTime({ iso }: { iso: string }) {
   );
 }
 
-export function LogsTab({ name }: { name: string }) {
+export function LogsTab({ name, around }: { name: string; around?: string }) {
   const [order, setOrder] = useState<Order>('desc');
-  const [paused, setPaused] = useState(false);
+  const [paused, setPaused] = useState(Boolean(around));
   const [node, setNode] = useState('');
   const [unit, setUnit] = useState('');
   const [text, setText] = useState('');
@@ -105,6 +109,25 @@ export function LogsTab({ name }: { name: string }) {
     return () => seen.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
+  // opened from a notification: older pages until one reaches its time, then its lines marked and shown
+  const at = around ? Date.parse(around) : Number.NaN;
+  const marked = (l: Line) => !Number.isNaN(at) && Math.abs(Date.parse(l.time) - at) <= AROUND_MS;
+  const oldestLoaded = loaded.at(-1);
+  const reached = Number.isNaN(at) || order !== 'desc' || !hasNextPage || (oldestLoaded !== undefined && Date.parse(oldestLoaded.time) < at - AROUND_MS)
+    || (pages.data?.pages.length ?? 0) >= AROUND_PAGES;
+  useEffect(() => {
+    if (!reached && pages.data && !isFetchingNextPage) void fetchNextPage();
+  }, [reached, pages.data, isFetchingNextPage, fetchNextPage]);
+  const scrolled = useRef(false);
+  useEffect(() => {
+    if (scrolled.current || !reached || Number.isNaN(at)) return;
+    const first = document.querySelector('[data-around="true"]');
+    if (first) {
+      scrolled.current = true;
+      first.scrollIntoView({ block: 'center' });
+    }
+  }, [reached, at, loaded]);
+
   return (
     <Card
       title="Logs"
@@ -148,6 +171,12 @@ export function LogsTab({ name }: { name: string }) {
           <Input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="Filter the lines loaded" />
         </label>
       </div>
+      {!Number.isNaN(at) ? (
+        <p className={`${muted} mb-2`}>
+          Marked: the lines within {AROUND_MS / 1000} s of {new Date(at).toLocaleString(undefined, { timeZoneName: 'short' })}
+          {reached ? '' : ' (loading back to it…)'}.
+        </p>
+      ) : null}
       <ErrorText error={pages.error} />
       {pages.isPending ? (
         <p aria-busy="true" className={muted}>
@@ -161,7 +190,7 @@ export function LogsTab({ name }: { name: string }) {
       {pages.data && loaded.length === 0 ? <p className={muted}>Nothing logged yet.</p> : null}
       <ol aria-label={`Log lines of ${name}`} className="mt-2 divide-y divide-zinc-100 font-mono text-xs dark:divide-zinc-800/70">
         {shown.map((l) => (
-          <li key={l.key} className="py-1.5">
+          <li key={l.key} className={marked(l) ? 'bg-amber-50 py-1.5 dark:bg-amber-950/40' : 'py-1.5'} data-around={marked(l) ? 'true' : undefined}>
             <div className="flex flex-wrap gap-x-3 text-zinc-500 dark:text-zinc-400">
               <LocalTime iso={l.time} />
               <span>{l.node}</span>

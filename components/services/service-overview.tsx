@@ -2,6 +2,7 @@
 // notifications (its nodes have their own panel, components/nodes). Rendered on
 // the server; the page refreshes it. Beside the version, keys that may write
 // open the upgrade (a client island).
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Badge, StateBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
@@ -70,9 +71,15 @@ export function ServiceOverview({ service: s }: { service: ServicePg }) {
                 {titles[n.type] ? <span className="font-medium">{titles[n.type]}: </span> : null}
                 {n.message}
               </span>
-              <time dateTime={typeof n.metadata.time === 'string' ? n.metadata.time : undefined} className="shrink-0 text-xs text-zinc-500 dark:text-zinc-400">
-                {formatTime(n.metadata.time)}
-              </time>
+              {typeof n.metadata.time === 'string' ? (
+                <Link
+                  href={`/services/${encodeURIComponent(s.name)}?tab=logs&at=${encodeURIComponent(n.metadata.time)}`}
+                  className="shrink-0 text-xs text-blue-700 hover:underline dark:text-blue-400"
+                  aria-label={`Logs around ${formatTime(n.metadata.time)}`}
+                >
+                  <time dateTime={n.metadata.time}>{formatTime(n.metadata.time)}</time>
+                </Link>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -28,7 +28,11 @@ const allTabs: { id: ServiceTabId | 'overview'; label: string }[] = [
   { id: 'backups', label: 'Backups' },
   { id: 'settings', label: 'Settings' },
   { id: 'logs', label: 'Logs' },
+  { id: 'queries', label: 'Queries' },
 ];
+
+/** Tabs backed by an extension of the upstream (GET /v2/pgdeck): absent where it lacks them. */
+const tabExtension: Partial<Record<ServiceTabId, string>> = { queries: 'query-statistics' };
 
 interface Props {
   name: string;
@@ -41,9 +45,13 @@ interface Props {
   /** The service's read replicas' nodes (their lag), by replica name. */
   replicaNodes?: Record<string, NodeStateView | undefined>;
   canWrite: boolean;
+  /** What the upstream offers beside the public contract. */
+  extensions?: string[];
+  /** The logs tab opens on the lines around this time (a notification's). */
+  around?: string;
 }
 
-export function ServicePageView({ name, requested, service, error, migration, replicaNodes = {}, canWrite }: Props) {
+export function ServicePageView({ name, requested, service, error, migration, replicaNodes = {}, canWrite, extensions = [], around }: Props) {
   if (error?.status === 404) {
     return (
       <div className="rounded-lg border border-dashed border-zinc-300 p-10 text-center dark:border-zinc-700">
@@ -56,7 +64,7 @@ export function ServicePageView({ name, requested, service, error, migration, re
     );
   }
   // read-only keys have nothing to set
-  const tabs = allTabs.filter((t) => t.id !== 'settings' || canWrite);
+  const tabs = allTabs.filter((t) => (t.id !== 'settings' || canWrite) && (t.id === 'overview' || !tabExtension[t.id] || extensions.includes(tabExtension[t.id] as string)));
   const tab = tabs.find((t) => t.id === requested)?.id ?? 'overview';
   const replicaOf = replicaLink(service)?.source;
 
@@ -117,7 +125,7 @@ export function ServicePageView({ name, requested, service, error, migration, re
           </div>
         </div>
       ) : null}
-      {tab !== 'overview' ? <ServiceTab tab={tab} name={name} /> : null}
+      {tab !== 'overview' ? <ServiceTab tab={tab} name={name} around={around} /> : null}
       {/* read replicas' lag moves like standbys' */}
       <LiveRefresh
         every={inProgress(service?.state) || nodesNeedWatching(service) || (service?.integrations?.length ?? 0) > 0 || migration?.data?.status === 'running' ? 2000 : 15_000}
