@@ -237,6 +237,7 @@ export async function discard(engine: Engine, name: string): Promise<void> {
   if (svc.osUser) await engine.osUsers.remove(svc.osUser);
   releasePorts(engine, [svc.pgbouncerPort]);
   engine.logs.forget(svc.id);
+  engine.metrics.remove(svc.id);
   engine.services.remove(name);
 }
 
