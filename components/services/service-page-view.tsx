@@ -27,6 +27,7 @@ const allTabs: { id: ServiceTabId | 'overview'; label: string }[] = [
   { id: 'pools', label: 'Pools' },
   { id: 'backups', label: 'Backups' },
   { id: 'settings', label: 'Settings' },
+  { id: 'metrics', label: 'Metrics' },
   { id: 'logs', label: 'Logs' },
   { id: 'queries', label: 'Queries' },
 ];

@@ -11,6 +11,7 @@ const tabs = {
   pools: lazy(() => import('@/components/pools/pools-tab').then((m) => ({ default: m.PoolsTab }))),
   backups: lazy(() => import('@/components/backups/backups-tab').then((m) => ({ default: m.BackupsTab }))),
   settings: lazy(() => import('./service-settings-tab').then((m) => ({ default: m.ServiceSettingsTab }))),
+  metrics: lazy(() => import('@/components/metrics/metrics-tab').then((m) => ({ default: m.MetricsTab }))),
   logs: lazy(() => import('@/components/logs/logs-tab').then((m) => ({ default: m.LogsTab }))),
   queries: lazy(() => import('@/components/queries/queries-tab').then((m) => ({ default: m.QueriesTab }))),
 };
