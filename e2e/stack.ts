@@ -60,7 +60,7 @@ export async function startStack(): Promise<StackState> {
   const engineUrl = `http://127.0.0.1:${enginePort}/v2`;
   const engine = start(process.execPath, ['--import', 'tsx', 'engine/main.ts', '--listen', `127.0.0.1:${enginePort}`, '--data', join(dataDir, 'data'), '--pg-port-base', String(40000 + Math.floor(Math.random() * 50) * 100)],
     // metrics every 2 s: the metrics spec sees charts fill within seconds
-    { PGDECK_METRICS_INTERVAL: '2' }, join(dataDir, 'engine.log'));
+    { PGDECK_METRICS_INTERVAL: '2', PGDECK_PROMETHEUS_LISTEN: '127.0.0.1:0' }, join(dataDir, 'engine.log'));
   await waitFor(`${engineUrl}/zone`, (s) => s === 403, engine, 'the engine');
   const consoleUrl = `http://127.0.0.1:${consolePort}`;
   const web = start(join('node_modules', '.bin', 'next'), ['start', '-H', '127.0.0.1', '-p', String(consolePort)], {

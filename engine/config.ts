@@ -16,6 +16,9 @@ export interface EngineConfig {
   runAsUser: string;
   /** Log lines kept per service in logs.db, in bytes of messages (--log-cap-mib, PGDECK_LOG_CAP_MIB; 32 MiB). */
   logCapBytes: number;
+  /** Where each service's metrics are served in Prometheus' text format (--prometheus-listen; the API's port + 1). */
+  prometheusHost: string;
+  prometheusPort: number;
   /** How often every service is sampled for its metrics (--metrics-interval SECONDS, PGDECK_METRICS_INTERVAL; 10 s). */
   metricsIntervalMs: number;
 }
@@ -55,9 +58,12 @@ export function loadConfig(args: string[], env: NodeJS.ProcessEnv = process.env)
     flags.set(name, value);
   }
   for (const name of flags.keys()) {
-    if (!['listen', 'data', 'zone', 'public-url', 'pg-host', 'pg-port-base', 'log-cap-mib', 'metrics-interval'].includes(name)) throw new Error(`unknown option --${name}`);
+    if (!['listen', 'data', 'zone', 'public-url', 'pg-host', 'pg-port-base', 'log-cap-mib', 'metrics-interval', 'prometheus-listen'].includes(name)) throw new Error(`unknown option --${name}`);
   }
   const listen = parseListen(flags.get('listen') ?? env.PGDECK_ENGINE_LISTEN ?? '127.0.0.1:8079');
+  // beside the API: its port + 1 (an API on a kernel-chosen port, as in tests, gets one for Prometheus too)
+  const prometheus = parseListen(flags.get('prometheus-listen') ?? env.PGDECK_PROMETHEUS_LISTEN
+    ?? `${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port === 0 ? 0 : listen.port + 1}`);
   const urlHost = listen.host.includes(':') ? `[${listen.host}]` : listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host;
   return {
     dataDir: resolve(flags.get('data') ?? env.PGDECK_DATA ?? defaultDataDir()),
@@ -69,6 +75,8 @@ export function loadConfig(args: string[], env: NodeJS.ProcessEnv = process.env)
     pgPortBase: Number(flags.get('pg-port-base') ?? env.PGDECK_PG_PORT_BASE ?? 25432),
     runAsUser: env.PGDECK_RUN_AS ?? 'pgdeck',
     logCapBytes: logCap(flags.get('log-cap-mib') ?? env.PGDECK_LOG_CAP_MIB ?? '32'),
+    prometheusHost: prometheus.host,
+    prometheusPort: prometheus.port,
     metricsIntervalMs: metricsInterval(flags.get('metrics-interval') ?? env.PGDECK_METRICS_INTERVAL ?? '10'),
   };
 }

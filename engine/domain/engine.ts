@@ -45,6 +45,8 @@ export interface Engine {
   migrations: MigrationStore;
   failovers: FailoverStore;
   integrations: IntegrationStore;
+  /** Where the Prometheus listener is bound (each service's prometheus-uri); null while it does not listen. */
+  prometheus: { host: string; port: number } | null;
   /** Every service's log lines (DATA/logs.db, apart from engine.db). */
   logs: LogStore;
   runtime: InstanceRuntime;
@@ -256,7 +258,7 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   };
   const logs = new LogStore(join(config.dataDir, 'logs.db'));
   return {
-    config, ...store, logs, runtime, runAs, osUsers, binaries, kept, bouncer, ca, inflight, recovering, spares, settings, samples: new Map(), front, frontScript,
+    config, ...store, logs, prometheus: null, runtime, runAs, osUsers, binaries, kept, bouncer, ca, inflight, recovering, spares, settings, samples: new Map(), front, frontScript,
     spec, serviceRoot, nodeRoot, backupRoot, serviceRunAs, metrics,
   };
 }

@@ -14,6 +14,7 @@ import { migrationCheckRoutes } from './migration-check';
 import { poolRoutes } from './pools';
 import { serviceRoutes } from './services';
 import { migrationRoutes } from './migrations';
+import { prometheusRoutes } from './prometheus';
 import { upgradeRoutes } from './upgrades';
 import { settingsRoutes } from './settings';
 import { userRoutes } from './users';
@@ -62,5 +63,6 @@ export function build(engine: Engine, opts: { log?: (line: string) => void } = {
 
   for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes, upgradeRoutes, migrationCheckRoutes, migrationRoutes, integrationRoutes, logRoutes, extensionRoutes]) routes(app, engine);
   metricsRoutes(app, engine);
+  prometheusRoutes(app, engine);
   return app;
 }

@@ -67,7 +67,9 @@ export async function spawnEngine(dataDir: string, opts: { port?: number; pgPort
   delete env.NODE_OPTIONS;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'engine', 'main.ts'), '--listen', `127.0.0.1:${port}`, '--data', dataDir, '--pg-port-base', String(opts.pgPortBase)],
+    ['--import', 'tsx', join(repoRoot, 'engine', 'main.ts'), '--listen', `127.0.0.1:${port}`, '--data', dataDir, '--pg-port-base', String(opts.pgPortBase),
+      // a kernel-chosen port: port + 1 may be another test's
+      '--prometheus-listen', '127.0.0.1:0'],
     { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output: string[] = [];

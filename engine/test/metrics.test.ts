@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceMetrics } from '@/lib/schemas/metrics';
 import type { Operation } from '@/lib/schemas/operation';
@@ -22,6 +23,8 @@ let svc: ServicePg;
 beforeAll(async () => {
   process.env.PGDECK_METRICS_INTERVAL = '1';
   t = await f.engineOn();
+  // once, before any pgbench: two started together would each truncate it under the other's read
+  writeFileSync(join(t.dataDir, 'ca.pem'), t.engine.ca.cert);
   // a master and a standby: the standby's lag is a series of the master's
   svc = await t.createService('metered', { version: '16', plan: 'business-4' });
   const pool = await t.call<Operation>('POST', '/dbaas-postgres/metered/connection-pool', { name: 'web', 'database-name': 'defaultdb' });
@@ -45,7 +48,6 @@ const column = (m: ServiceMetrics['metrics'], name: string, label = MASTER): num
 function pgbench(args: string[], database = 'defaultdb'): Promise<string> {
   const p = svc['uri-params'] ?? {};
   const env = { ...process.env, PGPASSWORD: p.password ?? '', PGSSLMODE: 'verify-full', PGSSLROOTCERT: join(t.dataDir, 'ca.pem') };
-  writeFileSync(join(t.dataDir, 'ca.pem'), t.engine.ca.cert);
   return new Promise((resolve, reject) => {
     const child = spawn(PGBENCH, [...args, '-h', p.host ?? '', '-U', p.user ?? '', database], { env });
     let out = '';
@@ -128,6 +130,37 @@ describe('service metrics', () => {
       return;
     }
     throw new Error('samples kept landing between two answers');
+  });
+
+  it('are served to a Prometheus scrape at prometheus-uri, behind basic auth with the admin password', async () => {
+    const service = await t.getService('metered');
+    const uri = service['prometheus-uri'] as { host: string; port: number };
+    expect(uri.port).toBeGreaterThan(0);
+    const url = `http://${uri.host}:${uri.port}/metrics`;
+    const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+    const admin = svc['uri-params']?.password as string;
+    // what a Prometheus server sends, parsed by a text-format parser that is not ours
+    const res = await fetch(url, { headers: { ...basic('metered', admin), accept: 'text/plain;version=0.0.4' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const families = parsePrometheusTextFormat(await res.text());
+    const tps = families.find((f) => f.name === 'pgdeck_pg_tps');
+    expect(tps).toMatchObject({ type: 'GAUGE' });
+    expect(tps?.metrics.find((m) => m.labels?.node === 'metered-1')?.labels).toEqual({ service: 'metered', node: 'metered-1', role: 'master' });
+    const cpu = families.find((f) => f.name === 'pgdeck_cpu_usage')?.metrics ?? [];
+    expect(cpu.length).toBeGreaterThanOrEqual(2);
+    for (const m of cpu) {
+      expect(Number.isFinite(Number(m.value))).toBe(true);
+      expect(Math.abs(Date.now() - Number(m.timestamp_ms))).toBeLessThan(120_000);
+    }
+    // a wrong password, another service's name, none: 401 with a challenge, nothing of the series
+    for (const headers of [basic('metered', 'wrong'), basic('nope', admin), {}]) {
+      const refused = await fetch(url, { headers });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toMatch(/^Basic /);
+      expect(await refused.text()).not.toMatch(/pgdeck_/);
+    }
+    expect((await fetch(`http://${uri.host}:${uri.port}/other`, { headers: basic('metered', admin) })).status).toBe(404);
   });
 
   it('refuses a period it does not know, naming it, and an unknown service', async () => {
