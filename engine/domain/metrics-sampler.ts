@@ -12,6 +12,7 @@ import type { MetricValues, SampleRow } from '../store/metrics';
 import type { ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
 import { frontDir } from './failover';
+import { diskAlert } from './disk-alert';
 import { findPlan } from './plans';
 
 const GiB = 1024 ** 3;
@@ -81,6 +82,8 @@ export class MetricsSampler {
   private readonly backups = new DirSizer();
   private readonly sessions = new MetricsSessions(QUERY_TIMEOUT_MS);
   private lastPrune = 0;
+  /** Services told their disk is nearly full, by id: told again only after it went below DISK_CLEAR_PERCENT. */
+  private diskWarned = new Set<string>();
   /** The last failure told per service: told again only when it changes. */
   private readonly told = new Map<string, string>();
 
@@ -109,6 +112,30 @@ export class MetricsSampler {
     return this.running;
   }
 
+  /** A disk past DISK_WARN_PERCENT of the plan's is a warning on the service, once until it is below DISK_CLEAR_PERCENT. */
+  private checkDisk(svc: ServiceRecord, rows: SampleRow[]): void {
+    const usage = Math.max(-1, ...rows.map((r) => r.values.disk_usage ?? -1));
+    const change = diskAlert(this.diskWarned.has(svc.id), usage < 0 ? undefined : usage);
+    // deleted during the round: nothing to tell
+    if (!change || !this.engine.services.get(svc.name)) return;
+    const plan = findPlan(svc.plan);
+    if (change === 'warn') this.diskWarned.add(svc.id);
+    else this.diskWarned.delete(svc.id);
+    this.engine.services.notify(svc.name, change === 'warn'
+      ? {
+        level: 'warning',
+        type: 'service_disk_nearly_full',
+        message: `Disk space is ${usage.toFixed(1)} % used (data, WAL and backups) of the plan's ${plan?.diskGiB ?? '?'} GiB: free some, or move to a plan with more disk`,
+        metadata: { 'disk-usage-percent': Math.round(usage * 10) / 10 },
+      }
+      : {
+        level: 'notice',
+        type: 'service_disk_space_recovered',
+        message: `Disk space is back to ${usage.toFixed(1)} % used`,
+        metadata: { 'disk-usage-percent': Math.round(usage * 10) / 10 },
+      });
+  }
+
   private async sampleAll(): Promise<void> {
     const { engine } = this;
     const t = Math.floor(Date.now() / 1000);
@@ -122,6 +149,7 @@ export class MetricsSampler {
       });
       if (!engine.metrics.open) return; // the engine stopped meanwhile
       if (rows.length) engine.metrics.write(svc.id, t, rows);
+      this.checkDisk(svc, rows);
     }
     this.sessions.sweep();
     if (t - this.lastPrune >= PRUNE_EVERY_S) {

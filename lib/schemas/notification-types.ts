@@ -25,6 +25,8 @@ export const NOTIFICATION_TYPES = {
   service_wal_archive_failed: 'WAL files are not being archived, with the reason',
   service_wal_archive_resumed: 'WAL archiving caught up again',
   service_backup_failed: 'a scheduled base backup failed (retried every 5 minutes until one succeeds), with the reason',
+  service_disk_nearly_full: "the service's data, WAL and backups use more than 90 % of its plan's disk",
+  service_disk_space_recovered: 'disk use went back below 85 % of the plan after a nearly-full warning',
   service_maintenance_applied: 'maintenance was applied (updates, restarts, their durations)',
   service_maintenance_failed: 'maintenance failed and was rolled back',
   service_migration_failed: 'a migration failed, with the reason per database',
