@@ -1,5 +1,6 @@
 // The Metrics tab at 390 px: after a workload, charts with data for the hour (the engine samples every 2 s in
-// the e2e stack), the transactions chart among them with its node's line, and the day period from its buckets.
+// the e2e stack), the transactions chart among them with its node's line, the day period from its buckets, and
+// the services list's health summary.
 import { expect, test } from './fixtures';
 
 const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
@@ -27,4 +28,9 @@ test('charts render with data after a load, for the hour and for the day', async
   await page.getByRole('group', { name: 'Period' }).getByRole('button', { name: 'Day' }).click();
   await expect(page.getByRole('group', { name: 'Period' }).getByRole('button', { name: 'Day' })).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByRole('figure', { name: 'Transactions per second' }).locator('canvas')).toBeVisible({ timeout: 30_000 });
+
+  // the services list: a health summary per running service, from its latest sample
+  await page.goto('/services');
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+  await expect(row).toContainText(/\d+ conn \(\d+ %\) · [\d.]+ (bytes|KiB|MiB|GiB) disk/);
 });

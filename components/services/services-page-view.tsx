@@ -4,13 +4,25 @@ import Link from 'next/link';
 import { StateBadge } from '@/components/ui/badge';
 import { ErrorText } from '@/components/ui/card';
 import { inProgress, type ServiceCommon } from '@/lib/schemas/service';
-import { formatTime } from './format';
+import type { ServiceHealth } from '@/lib/server/services';
+import { formatBytes, formatTime } from './format';
 import { LiveRefresh } from './live-refresh';
 import { ServicesFilter } from './services-filter';
 
 const createLink = 'rounded-md bg-blue-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-700';
 
-function Row({ s }: { s: ServiceCommon }) {
+function Health({ h }: { h?: ServiceHealth }) {
+  if (!h || (h.connections === undefined && h.diskBytes === undefined)) return <span className="text-zinc-500 dark:text-zinc-400">–</span>;
+  return (
+    <span className="whitespace-nowrap text-xs">
+      {h.connections !== undefined ? `${h.connections} conn${h.connectionsPercent !== undefined ? ` (${Math.round(h.connectionsPercent)} %)` : ''}` : ''}
+      {h.connections !== undefined && h.diskBytes !== undefined ? ' · ' : ''}
+      {h.diskBytes !== undefined ? `${formatBytes(h.diskBytes)} disk` : ''}
+    </span>
+  );
+}
+
+function Row({ s, h }: { s: ServiceCommon; h?: ServiceHealth }) {
   return (
     <tr className="border-b border-zinc-100 dark:border-zinc-900">
       <td className="py-2">
@@ -24,6 +36,9 @@ function Row({ s }: { s: ServiceCommon }) {
         <StateBadge state={s.state} />
       </td>
       <td>{s['node-count'] ?? '–'}</td>
+      <td>
+        <Health h={h} />
+      </td>
       <td>{formatTime(s['created-at'])}</td>
     </tr>
   );
@@ -37,16 +52,17 @@ const head = (
       <th>Version</th>
       <th>State</th>
       <th>Nodes</th>
+      <th>Health</th>
       <th>Created</th>
     </tr>
   </thead>
 );
 
-export function ServicesPageView({ services, error, canCreate }: { services: ServiceCommon[]; error?: string; canCreate: boolean }) {
+export function ServicesPageView({ services, health = {}, error, canCreate }: { services: ServiceCommon[]; health?: Record<string, ServiceHealth>; error?: string; canCreate: boolean }) {
   return (
     <>
       <ServicesFilter
-        rows={services.map((s) => ({ name: s.name, row: <Row key={s.name} s={s} /> }))}
+        rows={services.map((s) => ({ name: s.name, row: <Row key={s.name} s={s} h={health[s.name]} /> }))}
         head={head}
         actions={canCreate ? <Link href="/services/new" className={createLink}>Create service</Link> : null}
       >

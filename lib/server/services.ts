@@ -2,6 +2,7 @@
 // server-rendered pages alike: passwords left out, as the browser may hold them.
 import 'server-only';
 import { withoutPasswords } from '@/lib/schemas/redact';
+import type { ServiceMetrics } from '@/lib/schemas/metrics';
 import type { NodeStateView, ServiceCommon, ServicePg } from '@/lib/schemas/service';
 import { read } from './page';
 import type { Upstream } from './upstream';
@@ -21,4 +22,29 @@ export async function readService(upstream: Upstream, name: string): Promise<Ser
 export async function readFirstNodes(upstream: Upstream, names: string[]): Promise<Record<string, NodeStateView | undefined>> {
   const reads = await Promise.all(names.map((name) => read(readService(upstream, name))));
   return Object.fromEntries(names.map((name, i) => [name, reads[i]?.data?.['node-states']?.[0]]));
+}
+
+/** A service's health at a glance, from its latest metrics sample: connections used and disk used. */
+export interface ServiceHealth {
+  connections?: number;
+  connectionsPercent?: number;
+  diskBytes?: number;
+}
+
+/** The latest value of a series' first number column (the master's), if any. */
+const latest = (m: ServiceMetrics['metrics'], key: string): number | undefined => {
+  const v = m[key]?.data.rows.at(-1)?.[1];
+  return typeof v === 'number' ? v : undefined;
+};
+
+/** Each service's health, by name; absent where the upstream has no metrics for it (yet). */
+export async function readHealth(upstream: Upstream, names: string[]): Promise<Record<string, ServiceHealth>> {
+  const reads = await Promise.all(names.map((name) => read(upstream<ServiceMetrics>('POST', `/dbaas-service-metrics/${encodeURIComponent(name)}`, { period: 'hour' }))));
+  const out: Record<string, ServiceHealth> = {};
+  names.forEach((name, i) => {
+    const m = reads[i]?.data?.metrics;
+    if (!m) return;
+    out[name] = { connections: latest(m, 'pg_connections'), connectionsPercent: latest(m, 'pg_connections_usage'), diskBytes: latest(m, 'disk_used') };
+  });
+  return out;
 }
