@@ -1,7 +1,8 @@
 // Console figures from the production build, in headless Chromium:
 // first-load JavaScript (gzipped) of every page (sign-in, the services list,
 // a service's overview, the create form), and the time from pressing
-// "Sign in" to the services list rendered.
+// "Sign in" to the services list rendered; and the Metrics tab: its JavaScript (the page's plus the tab's own chunk
+// with uPlot) and the time from opening it to its first chart drawn.
 //   npx tsx bench/console-load.ts [--rounds 10]
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from '@playwright/test';
@@ -70,6 +71,20 @@ async function main(): Promise<void> {
       pages[path] = await firstLoadJs(fresh, `${stack.consoleUrl}${path}`);
       await fresh.close();
     }
+    // the Metrics tab once samples exist (the stack samples every 2 s): opened afresh, to its first chart drawn
+    const tabTimes: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const tab = await context.newPage();
+      const t0 = performance.now();
+      await tab.goto(`${stack.consoleUrl}/services/bench?tab=metrics`);
+      await tab.locator('figure canvas').first().waitFor({ timeout: 30_000 });
+      tabTimes.push(performance.now() - t0);
+      await tab.close();
+    }
+    const metricsTab = await context.newPage();
+    pages['/services/bench?tab=metrics (page + tab chunk)'] = await firstLoadJs(metricsTab, `${stack.consoleUrl}/services/bench?tab=metrics`);
+    await metricsTab.close();
+    console.log(`metrics tab opened → first chart drawn, ${rounds} rounds (ms): ${tabTimes.map((t) => Math.round(t)).join(' ')}; median ${Math.round(median(tabTimes))} ms`);
     console.log(`sign-in submit → services list rendered, ${rounds} rounds (ms): ${times.map((t) => Math.round(t)).join(' ')}`);
     console.log(`  median ${Math.round(median(times))} ms`);
     for (const [path, js] of Object.entries(pages)) {

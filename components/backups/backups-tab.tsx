@@ -108,3 +108,6 @@ function Summary({ service }: { service: ServicePg }) {
     </dl>
   );
 }
+
+// the service page loads it lazily, as its default export
+export default BackupsTab;

@@ -92,3 +92,6 @@ export function DatabasesTab({ name }: { name: string }) {
     </Card>
   );
 }
+
+// the service page loads it lazily, as its default export
+export default DatabasesTab;

@@ -211,3 +211,6 @@ export function LogsTab({ name, around }: { name: string; around?: string }) {
     </Card>
   );
 }
+
+// the service page loads it lazily, as its default export
+export default LogsTab;

@@ -67,3 +67,6 @@ export function MetricsTab({ name }: { name: string }) {
     </Card>
   );
 }
+
+// the service page loads it lazily, as its default export
+export default MetricsTab;

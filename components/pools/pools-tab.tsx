@@ -141,3 +141,6 @@ export function PoolsTab({ name }: { name: string }) {
     </Card>
   );
 }
+
+// the service page loads it lazily, as its default export
+export default PoolsTab;

@@ -111,3 +111,6 @@ export function QueriesTab({ name }: { name: string }) {
     </Card>
   );
 }
+
+// the service page loads it lazily, as its default export
+export default QueriesTab;

@@ -24,3 +24,6 @@ export function ServiceSettingsTab({ name }: { name: string }) {
     </div>
   );
 }
+
+// the service page loads it lazily, as its default export
+export default ServiceSettingsTab;

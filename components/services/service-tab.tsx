@@ -1,19 +1,20 @@
 'use client';
 // A service's sections beside the overview, each loaded when opened with the
 // query cache it reads through: their forms, zod and TanStack Query stay out
-// of the service page's first load.
+// of the service page's first load (each is its module's default export: the
+// shortest loader, which the page's first-load JavaScript carries once per tab).
 import { lazy, Suspense, type ComponentType } from 'react';
 
 const QueryProvider = lazy(() => import('@/components/providers').then((m) => ({ default: m.QueryProvider })));
 const tabs = {
-  databases: lazy(() => import('@/components/databases/databases-tab').then((m) => ({ default: m.DatabasesTab }))),
-  users: lazy(() => import('@/components/users/users-tab').then((m) => ({ default: m.UsersTab }))),
-  pools: lazy(() => import('@/components/pools/pools-tab').then((m) => ({ default: m.PoolsTab }))),
-  backups: lazy(() => import('@/components/backups/backups-tab').then((m) => ({ default: m.BackupsTab }))),
-  settings: lazy(() => import('./service-settings-tab').then((m) => ({ default: m.ServiceSettingsTab }))),
-  metrics: lazy(() => import('@/components/metrics/metrics-tab').then((m) => ({ default: m.MetricsTab }))),
-  logs: lazy(() => import('@/components/logs/logs-tab').then((m) => ({ default: m.LogsTab }))),
-  queries: lazy(() => import('@/components/queries/queries-tab').then((m) => ({ default: m.QueriesTab }))),
+  databases: lazy(() => import('@/components/databases/databases-tab')),
+  users: lazy(() => import('@/components/users/users-tab')),
+  pools: lazy(() => import('@/components/pools/pools-tab')),
+  backups: lazy(() => import('@/components/backups/backups-tab')),
+  settings: lazy(() => import('./service-settings-tab')),
+  metrics: lazy(() => import('@/components/metrics/metrics-tab')),
+  logs: lazy(() => import('@/components/logs/logs-tab')),
+  queries: lazy(() => import('@/components/queries/queries-tab')),
 };
 export type ServiceTabId = keyof typeof tabs;
 

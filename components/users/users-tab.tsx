@@ -144,3 +144,6 @@ export function UsersTab({ name }: { name: string }) {
     </Card>
   );
 }
+
+// the service page loads it lazily, as its default export
+export default UsersTab;
