@@ -55,11 +55,11 @@ async function main(args: string[]): Promise<number> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: stopping the engine; the databases keep running (npm stop, or npm run engine -- stop, stops them)`);
-    supervisor.stop();
+    const rounds = supervisor.stop();
     scheduler.stop();
     await app.close();
     // what runs finishes where it can; a cut operation is finished at the next start
-    await Promise.race([Promise.allSettled([...engine.inflight]), new Promise((r) => setTimeout(r, 10_000))]);
+    await Promise.race([Promise.allSettled([rounds, ...engine.inflight]), new Promise((r) => setTimeout(r, 10_000))]);
     engine.db.close();
     unlock();
     process.exit(0);

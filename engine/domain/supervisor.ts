@@ -126,6 +126,9 @@ export class Supervisor {
    * same service would both see PgBouncer down and both start it.
    */
   private inRound = new Set<string>();
+  /** Rounds and failovers under way: `stop` waits for them, so nothing the supervisor starts outlives it. */
+  private work = new Set<Promise<void>>();
+  private stopped = false;
   private archiver: ArchiverWatch;
   /** A look at syncing migrations is under way (it may wait on an unreachable source): the next one waits for it. */
   private watchingMigrations = false;
@@ -139,7 +142,9 @@ export class Supervisor {
     this.health = new HealthWatch(engine, {
       // a read replica's node is in recovery by design: it is restarted in place when it dies, never failed over
       skip: (svc) => this.unwatched(svc) || engine.integrations.replicaOf(svc.name) !== undefined,
-      unavailable: (svc, lastOk, reason) => void this.masterUnavailable(svc.name, lastOk, reason),
+      unavailable: (svc, lastOk, reason) => {
+        if (!this.stopped) this.track(this.masterUnavailable(svc.name, lastOk, reason));
+      },
     });
   }
 
@@ -309,16 +314,31 @@ export class Supervisor {
   }
 
   start(): void {
+    this.stopped = false;
     this.health.start();
-    // a check cut off by the engine stopping under it (its store closed) is logged, not an unhandled rejection
-    this.timer = setInterval(() => void this.check().catch((err: Error) => console.error(`supervisor: ${err.message}`)), this.intervalMs);
+    this.timer = setInterval(() => {
+      if (!this.stopped) this.track(this.check());
+    }, this.intervalMs);
     this.timer.unref();
   }
 
-  stop(): void {
+  /**
+   * No new round or failover starts; resolves once those under way have ended. Without the wait, a round that
+   * saw PgBouncer down just before the data plane was stopped would start it again after.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
     this.health.stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await Promise.allSettled([...this.work]);
+  }
+
+  private track(work: Promise<void>): void {
+    // a round cut off by the engine stopping under it (its store closed) is logged, not an unhandled rejection
+    const task = work.catch((err: Error) => console.error(`supervisor: ${err.message}`));
+    this.work.add(task);
+    void task.finally(() => this.work.delete(task));
   }
 
   private async check(): Promise<void> {
@@ -341,6 +361,7 @@ export class Supervisor {
       }
     }
     for (const svc of engine.services.list()) {
+      if (this.stopped) return;
       if (this.busy.has(svc.name) || this.inRound.has(svc.name) || this.unwatched(svc)) continue;
       this.inRound.add(svc.name);
       try {

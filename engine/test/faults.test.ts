@@ -14,7 +14,7 @@ import type { ServicePg } from '@/lib/schemas/service';
 import { bouncerPaths } from '../runtime/pgbouncer';
 import { paths } from '../runtime/instance';
 import { queryAs, type TestEngine } from './harness';
-import { until, type EngineProcess } from './engine-process';
+import { processesUnder, until, type EngineProcess } from './engine-process';
 import { Fixtures } from './fixtures';
 import { bouncerAdmin } from '../domain/bouncer';
 import { masterOf, masterSpec } from '../domain/lookup';
@@ -184,7 +184,7 @@ describe('a port another program took while the service was down', () => {
     const t = await engineOn();
     await t.createService('squatted', { version: '17' });
     const rec = t.engine.services.get('squatted') as NonNullable<ReturnType<TestEngine['engine']['services']['get']>>;
-    t.supervisor.stop();
+    await t.supervisor.stop();
     await t.engine.runtime.stop(masterSpec(t.engine, rec), 'fast');
     const port = masterOf(t.engine, rec).port;
     const stranger = createServer((socket) => socket.destroy());
@@ -227,4 +227,18 @@ describe('an engine started under several stopped services', () => {
     for (const i of started) expect(i).toBeGreaterThan(listening);
     await f.killEngine(second, 'SIGTERM');
   }, 300_000);
+});
+
+describe('the engine stopped while a supervision round restarts PgBouncer', () => {
+  // The round saw PgBouncer gone and is starting it again when the engine and its data plane are stopped:
+  // the stop waits for the round, so no PgBouncer it started outlives the stop (a CI run once found one).
+  it('leaves no process behind', async () => {
+    const t = await engineOn();
+    const rec = (await t.createService('stopping', { version: '17' }), t.engine.services.get('stopping'));
+    const root = t.engine.serviceRoot(rec as NonNullable<typeof rec>);
+    process.kill(t.engine.bouncer?.pid(root) as number, 'SIGKILL');
+    await until('the round to take it up', async () => (await notificationsOf(t, 'stopping')).some((n) => n.type === 'service_pgbouncer_exited'), 30_000, 20);
+    await f.stopEngine(t);
+    expect(processesUnder(t.dataDir)).toEqual([]);
+  }, 120_000);
 });

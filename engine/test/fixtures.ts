@@ -36,7 +36,7 @@ export class Fixtures {
   abandon = async (t: TestEngine): Promise<void> => {
     this.engines.delete(t);
     await t.app.close();
-    t.supervisor.stop();
+    await t.supervisor.stop();
     t.scheduler.stop();
     t.engine.db.close();
   };

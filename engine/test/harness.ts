@@ -107,7 +107,7 @@ export async function startEngine(opts: { dataDir?: string; supervise?: boolean 
     },
     async stop() {
       await app.close();
-      supervisor.stop();
+      await supervisor.stop();
       scheduler.stop();
       await Promise.allSettled([...engine.inflight]);
       await stopDataPlane(engine);
