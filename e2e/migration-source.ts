@@ -10,8 +10,9 @@ import { InstanceRuntime } from '../engine/runtime/instance';
 import { lookupUser } from '../engine/runtime/process';
 import { ensureTemplate } from '../engine/runtime/templates';
 import { startSource } from '../engine/test/source-cluster';
+import { e2eStateFile } from './stack';
 
-export const SOURCE_FILE = join(tmpdir(), 'pgdeck-e2e-source.json');
+export const SOURCE_FILE = e2eStateFile('source');
 
 export interface MigrationSource {
   dir: string;

@@ -1,13 +1,20 @@
 // Starts and stops the stack the e2e tests run against: an engine on a
 // temporary data directory and the console's production build (next start).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const STATE_FILE = join(tmpdir(), 'pgdeck-e2e-stack.json');
+/**
+ * Where a run of the suite leaves what its tests read, named after the checkout: two checkouts on one machine
+ * (a CI run and a working tree) each find their own stack.
+ */
+export const e2eStateFile = (kind: 'stack' | 'source'): string =>
+  join(tmpdir(), `pgdeck-e2e-${kind}-${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 12)}.json`);
+
+export const STATE_FILE = e2eStateFile('stack');
 
 export interface StackState {
   dataDir: string;
