@@ -2,7 +2,8 @@
 // first-load JavaScript (gzipped) of every page (sign-in, the services list,
 // a service's overview, the create form), and the time from pressing
 // "Sign in" to the services list rendered; and the Metrics tab: its JavaScript (the page's plus the tab's own chunk
-// with uPlot) and the time from opening it to its first chart drawn.
+// with uPlot) and the time from opening it to its first chart drawn; and a service page reached from the list
+// (a click, client-side navigation) against the same page loaded directly, each to its heading shown.
 //   npx tsx bench/console-load.ts [--rounds 10]
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from '@playwright/test';
@@ -81,6 +82,27 @@ async function main(): Promise<void> {
       tabTimes.push(performance.now() - t0);
       await tab.close();
     }
+    // list → service page by a click, against a direct load of the same page, alternating, in the same warm context
+    const viaList: number[] = [];
+    const direct: number[] = [];
+    const heading = (p: Page) => p.getByRole('heading', { level: 1, name: 'bench' }).waitFor({ timeout: 30_000 });
+    for (let i = 0; i < rounds; i++) {
+      const d = await context.newPage();
+      let t0 = performance.now();
+      await d.goto(`${stack.consoleUrl}/services/bench`);
+      await heading(d);
+      direct.push(performance.now() - t0);
+      await d.close();
+      const l = await context.newPage();
+      await l.goto(`${stack.consoleUrl}/services`, { waitUntil: 'networkidle' });
+      t0 = performance.now();
+      await l.getByRole('link', { name: 'bench', exact: true }).first().click();
+      await heading(l);
+      viaList.push(performance.now() - t0);
+      await l.close();
+    }
+    console.log(`services list → service page (click) → heading, ${rounds} rounds (ms): ${viaList.map((t) => Math.round(t)).join(' ')}; median ${Math.round(median(viaList))} ms`);
+    console.log(`service page loaded directly → heading, ${rounds} rounds (ms): ${direct.map((t) => Math.round(t)).join(' ')}; median ${Math.round(median(direct))} ms`);
     const metricsTab = await context.newPage();
     pages['/services/bench?tab=metrics (page + tab chunk)'] = await firstLoadJs(metricsTab, `${stack.consoleUrl}/services/bench?tab=metrics`);
     await metricsTab.close();
