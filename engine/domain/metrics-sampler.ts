@@ -174,6 +174,9 @@ export class MetricsSampler {
     const nodes = engine.nodes.list(svc.name);
     const master = engine.nodes.master(svc.name);
     for (const node of nodes) {
+      // a node being built (a standby syncing, an upgrade's new server being restored into) is its operation's: a
+      // session kept in its postgres database would stop the upgrade's DROP DATABASE postgres
+      if (node.state !== 'running') continue;
       const root = engine.nodeRoot(svc, node);
       const pid = engine.runtime.pid(root);
       if (pid === null) continue;

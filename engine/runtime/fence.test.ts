@@ -27,7 +27,17 @@ function stat(pid: number): string[] | null {
   }
 }
 
-const gone = (pid: number): boolean => [undefined, 'Z'].includes(stat(pid)?.[0]);
+const exited = (pid: number): boolean => [undefined, 'Z'].includes(stat(pid)?.[0]);
+
+/**
+ * Whether a killed process is gone (or a zombie) within 5 s. fence returns once no process runs in the directory,
+ * which a dying process stops doing (its files closed, its cwd released) a moment before its state turns Z: on a
+ * loaded machine that moment is long enough to see.
+ */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 500 && !exited(pid); i++) await sleep(10);
+  return exited(pid);
+}
 
 /** `sleep 60` (through `setsid` when asked) in `cwd`, once it runs sleep itself. */
 async function sleeper(cwd: string, setsid = false): Promise<number> {
@@ -63,7 +73,7 @@ describe('fence', () => {
 
     expect(result.killed.sort()).toEqual([plain, stopped, leader].sort());
     expect(result.stuck).toEqual([]);
-    for (const pid of [plain, stopped, leader]) expect(gone(pid)).toBe(true);
+    for (const pid of [plain, stopped, leader]) expect(await gone(pid)).toBe(true);
     for (const pid of others) expect(stat(pid)?.[0]).toBe('S');
     expect(result.renamedTo).toBe(`${dir}.fenced-1`);
     expect(existsSync(dir)).toBe(false);
@@ -80,7 +90,7 @@ describe('fence', () => {
     const result = await fence(dir, { renameTo: `${dir}.fenced-2` });
 
     expect(result.killed).toEqual([orphan]);
-    expect(gone(orphan)).toBe(true);
+    expect(await gone(orphan)).toBe(true);
     expect(result.renamedTo).toBeNull();
     expect(existsSync(`${dir}.fenced-2`)).toBe(false);
   });

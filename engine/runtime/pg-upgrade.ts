@@ -226,6 +226,13 @@ export async function dumpRestore(o: DumpRestoreOptions): Promise<void> {
         { section: 'data', extra: ['--use-set-session-authorization'], into: database },
         { section: 'post-data', extra: [], into: database },
       ];
+      // pre-data drops the database on the new server first (--clean): a session left in it (the new server takes no
+      // clients, but an engine task may have looked at it) would make that DROP fail
+      // (the statement on stdin, where psql expands :'db' as a quoted literal)
+      await run(tool('psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', `db=${database}`, '-o', '/dev/null'], {
+        runAs: o.runAs, env: env(o.to, 'template1'), timeoutMs,
+        input: "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :'db' AND pid <> pg_backend_pid();\n",
+      });
       for (const { section, extra, into } of sections) {
         const file = join(work, `db-${i}-${section}.sql`);
         await run(tool('pg_dump'), [`--section=${section}`, ...extra, '-f', file], { runAs: o.runAs, env: env(o.from, database), timeoutMs });
