@@ -27,6 +27,7 @@ import { MetricsStore } from '../store/metrics';
 import { MigrationStore } from '../store/migrations';
 import { FailoverStore } from '../store/failovers';
 import { LogStore } from '../store/logs';
+import { ActivityStore } from '../store/activity';
 import { IntegrationStore } from '../store/integrations';
 import type { SettingsContext } from '../settings/context';
 import { renderPgSettings } from '../settings/render';
@@ -38,6 +39,8 @@ export interface Engine {
   box: SecretBox;
   keys: KeyStore;
   services: ServiceStore;
+  /** Every mutating request answered, and each service's settings history (issue 16). */
+  activity: ActivityStore;
   nodes: NodeStore;
   operations: OperationStore;
   jobs: JobStore;
@@ -111,7 +114,8 @@ export function openStore(dataDir: string) {
   mkdirSync(dataDir, { recursive: true, mode: 0o711 });
   const box = SecretBox.open(join(dataDir, 'secret.key'));
   const db = openDb(join(dataDir, 'engine.db'));
-  return { db, box, keys: new KeyStore(db, box), services: new ServiceStore(db), nodes: new NodeStore(db), operations: new OperationStore(db), jobs: new JobStore(db), tasks: new TaskStore(db),
+  const activity = new ActivityStore(db);
+  return { db, box, keys: new KeyStore(db, box), activity, services: new ServiceStore(db, activity), nodes: new NodeStore(db), operations: new OperationStore(db), jobs: new JobStore(db), tasks: new TaskStore(db),
     migrations: new MigrationStore(db), failovers: new FailoverStore(db), integrations: new IntegrationStore(db) };
 }
 

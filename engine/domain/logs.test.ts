@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLines, redactSecrets } from './logs';
+import { parseLines, redactSecrets, redactValue } from './logs';
 
 describe('redactSecrets', () => {
   it.each([
@@ -13,6 +13,30 @@ describe('redactSecrets', () => {
     [`verifier md5${'0123456789abcdef'.repeat(2)} seen`, 'verifier md5[redacted] seen'],
     [`FATAL:  password authentication failed for user "app"`, `FATAL:  password authentication failed for user "app"`],
   ])('case %#', (line, expected) => expect(redactSecrets(line)).toBe(expected));
+});
+
+describe('redactValue', () => {
+  it('replaces every field named like a secret, at any depth, and passwords inside URIs and connection strings', () => {
+    expect(redactValue({
+      plan: 'startup-4',
+      'admin-password': 'a1',
+      migration: { host: 'db', password: 'a2', ssl: true },
+      integrations: [{ settings: { 'api-token': 'a3', 'client-secret': 'a4' } }],
+      uri: 'postgres://u:a5@db:5432/x',
+      dsn: 'host=db password=a6 user=u',
+      'allow-replication': false,
+      password: '',
+    })).toEqual({
+      plan: 'startup-4',
+      'admin-password': '[redacted]',
+      migration: { host: 'db', password: '[redacted]', ssl: true },
+      integrations: [{ settings: { 'api-token': '[redacted]', 'client-secret': '[redacted]' } }],
+      uri: 'postgres://u:[redacted]@db:5432/x',
+      dsn: 'host=db password=[redacted] user=u',
+      'allow-replication': false,
+      password: '',
+    });
+  });
 });
 
 describe('parseLines', () => {

@@ -69,6 +69,22 @@ export function redactSecrets(message: string): string {
     .replace(/\b([a-z][a-z0-9+.-]{0,30}:\/\/[^:@/\s]*):[^@\s]*@/gi, '$1:[redacted]@');
 }
 
+const SECRET_FIELD = /pass(word|phrase)|secret|token|private.?key|credential|authorization/i;
+
+/**
+ * A request body as the activity keeps it: the value of every field named like a secret replaced, and every string
+ * passed through `redactSecrets` (a URI or connection string with its password in it).
+ */
+export function redactValue(value: unknown, field = ''): unknown {
+  if (field && SECRET_FIELD.test(field) && value !== null && value !== undefined && value !== '') return '[redacted]';
+  if (typeof value === 'string') return redactSecrets(value);
+  if (Array.isArray(value)) return value.map((v) => redactValue(v));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k)]));
+  }
+  return value;
+}
+
 /** Lines of text as entries: a line starting with a tab continues the one before it (a multi-line statement). */
 export function parseLines(text: string, node: string, unit: LogLine['unit'], fallbackTime: string): LogLine[] {
   const out: LogLine[] = [];

@@ -2,13 +2,15 @@
 // GET /v2/pgdeck lists them, so a console finds out what its upstream has by asking once.
 import type { FastifyInstance } from 'fastify';
 import { serviceNameSchema } from '@/lib/schemas/common';
+import { activityRequestSchema, settingsHistoryRequestSchema } from '@/lib/schemas/activity';
 import { queryStatsRequestSchema } from '@/lib/schemas/query-stats';
 import type { Engine } from '../domain/engine';
+import { requireService } from '../domain/lookup';
 import { queryStatistics } from '../domain/query-stats';
 import { addRoute } from './route';
 
 export const EXTENSIONS_PREFIX = '/v2/pgdeck';
-export const EXTENSIONS = ['query-statistics'] as const;
+export const EXTENSIONS = ['query-statistics', 'activity', 'settings-history'] as const;
 
 export function extensionRoutes(app: FastifyInstance, engine: Engine): void {
   addRoute(app, engine, {
@@ -24,5 +26,28 @@ export function extensionRoutes(app: FastifyInstance, engine: Engine): void {
     permission: 'read',
     params: { name: serviceNameSchema },
     handler: (ctx) => queryStatistics(engine, ctx.params.name, ctx.body(queryStatsRequestSchema)),
+  });
+
+  // every mutating request, newest first; a viewer sees who did what, not the bodies
+  addRoute(app, engine, {
+    method: 'POST',
+    url: `${EXTENSIONS_PREFIX}/activity`,
+    permission: 'read',
+    handler: (ctx) => {
+      const { entries, next } = engine.activity.list(ctx.body(activityRequestSchema), ctx.can('write'));
+      return { activity: entries, ...(next !== undefined ? { next } : {}) };
+    },
+  });
+
+  addRoute(app, engine, {
+    method: 'POST',
+    url: `${EXTENSIONS_PREFIX}/dbaas-postgres/:name/settings-history`,
+    permission: 'read',
+    params: { name: serviceNameSchema },
+    handler: (ctx) => {
+      const svc = requireService(engine, ctx.params.name);
+      const q = ctx.body(settingsHistoryRequestSchema);
+      return engine.activity.history(svc.id, q.limit, q.before);
+    },
   });
 }

@@ -255,6 +255,36 @@ const migrations: (string | Migration)[] = [
      status TEXT NOT NULL CHECK (status IN ('building','streaming','promoting')),
      created_at TEXT NOT NULL
    );`,
+  // Issue 16: who changed what. Every mutating request as the engine answered it (kept after its service is gone:
+  // who deleted it is a question too), and each change of a service's tracked settings, before and after.
+  `CREATE TABLE activity (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     time TEXT NOT NULL,
+     key_name TEXT NOT NULL,
+     key_role TEXT NOT NULL,
+     method TEXT NOT NULL,
+     route TEXT NOT NULL,
+     path TEXT NOT NULL,
+     service TEXT,
+     body TEXT,
+     status INTEGER,
+     operation_id TEXT,
+     client TEXT NOT NULL
+   );
+   CREATE INDEX activity_service ON activity(service, id);
+   CREATE INDEX activity_key ON activity(key_name, id);
+   CREATE INDEX activity_time ON activity(time);
+   CREATE TABLE settings_history (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     service TEXT NOT NULL,
+     service_id TEXT NOT NULL,
+     time TEXT NOT NULL,
+     activity_id INTEGER,
+     key_name TEXT,
+     before TEXT,
+     after TEXT NOT NULL
+   );
+   CREATE INDEX settings_history_service ON settings_history(service_id, id);`,
 ];
 
 export function openDb(file: string): Db {

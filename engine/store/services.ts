@@ -5,6 +5,7 @@ import { now } from './db';
 import type { BackupSchedule, Maintenance } from '@/lib/schemas/common';
 import type { PoolMode } from '@/lib/schemas/pool';
 import type { ServiceSettings } from '@/lib/schemas/settings';
+import type { ActivityStore } from './activity';
 
 export type Phase = 'creating' | 'running' | 'updating' | 'deleting';
 
@@ -100,7 +101,8 @@ const toService = (r: ServiceRow): ServiceRecord => ({
 const NOTIFICATIONS_KEPT = 20;
 
 export class ServiceStore {
-  constructor(readonly db: Db) {}
+  /** `activity`: where each change of a service's tracked settings is kept (settings history). */
+  constructor(readonly db: Db, private readonly activity?: ActivityStore) {}
 
   get(name: string): ServiceRecord | undefined {
     const row = this.db.prepare('SELECT * FROM services WHERE name = ?').get(name) as ServiceRow | undefined;
@@ -126,6 +128,14 @@ export class ServiceStore {
   }
 
   insert(s: Omit<ServiceRecord, 'createdAt' | 'updatedAt'>): void {
+    this.db.transaction(() => {
+      this.insertRow(s);
+      const after = this.get(s.name);
+      if (after) this.activity?.recordChange(null, after);
+    })();
+  }
+
+  private insertRow(s: Omit<ServiceRecord, 'createdAt' | 'updatedAt'>): void {
     const t = now();
     this.db
       .prepare(
@@ -156,13 +166,22 @@ export class ServiceStore {
     if (patch.terminationProtection !== undefined) cols.termination_protection = patch.terminationProtection ? 1 : 0;
     const keys = Object.keys(cols);
     if (!keys.length) return;
-    this.db
-      .prepare(`UPDATE services SET ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? WHERE name = ?`)
-      .run(...keys.map((k) => cols[k]), now(), name);
+    this.db.transaction(() => {
+      const before = this.get(name);
+      this.db
+        .prepare(`UPDATE services SET ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? WHERE name = ?`)
+        .run(...keys.map((k) => cols[k]), now(), name);
+      const after = this.get(name);
+      if (before && after) this.activity?.recordChange(before, after);
+    })();
   }
 
   remove(name: string): void {
-    this.db.prepare('DELETE FROM services WHERE name = ?').run(name);
+    this.db.transaction(() => {
+      const svc = this.get(name);
+      this.db.prepare('DELETE FROM services WHERE name = ?').run(name);
+      if (svc) this.activity?.forgetService(svc.id);
+    })();
   }
 
   // Databases
