@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ActivityEntry, ActivityRequest, SettingsChange, TrackedValues } from '@/lib/schemas/activity';
 import { TRACKED_SETTINGS } from '@/lib/schemas/activity';
 import { now, type Db } from './db';
-import type { ServiceRecord } from './services';
+import type { ServiceChangeLog, ServiceRecord } from './services';
 
 export interface Actor {
   keyName: string;
@@ -60,7 +60,7 @@ export function trackedValues(svc: ServiceRecord): Required<TrackedValues> {
   };
 }
 
-export class ActivityStore {
+export class ActivityStore implements ServiceChangeLog {
   constructor(private readonly db: Db) {}
 
   record(a: NewActivity): number {

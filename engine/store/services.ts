@@ -5,7 +5,6 @@ import { now } from './db';
 import type { BackupSchedule, Maintenance } from '@/lib/schemas/common';
 import type { PoolMode } from '@/lib/schemas/pool';
 import type { ServiceSettings } from '@/lib/schemas/settings';
-import type { ActivityStore } from './activity';
 
 export type Phase = 'creating' | 'running' | 'updating' | 'deleting';
 
@@ -100,9 +99,14 @@ const toService = (r: ServiceRow): ServiceRecord => ({
 /** Keeps the newest notifications only: they are a recent-events feed, not an audit log. */
 const NOTIFICATIONS_KEPT = 20;
 
+/** Where each change of a service's tracked settings is kept (the settings history: ActivityStore). */
+export interface ServiceChangeLog {
+  recordChange(before: ServiceRecord | null, after: ServiceRecord): void;
+  forgetService(serviceId: string): void;
+}
+
 export class ServiceStore {
-  /** `activity`: where each change of a service's tracked settings is kept (settings history). */
-  constructor(readonly db: Db, private readonly activity?: ActivityStore) {}
+  constructor(readonly db: Db, private readonly activity?: ServiceChangeLog) {}
 
   get(name: string): ServiceRecord | undefined {
     const row = this.db.prepare('SELECT * FROM services WHERE name = ?').get(name) as ServiceRow | undefined;
