@@ -7,6 +7,7 @@ import { databaseRoutes } from './databases';
 import { maintenanceRoutes } from './maintenance';
 import { metaRoutes } from './meta';
 import { metricsRoutes } from './metrics';
+import { accessRoutes } from './access';
 import { extensionRoutes } from './extensions';
 import { integrationRoutes } from './integrations';
 import { logRoutes } from './logs';
@@ -61,7 +62,7 @@ export function build(engine: Engine, opts: { log?: (line: string) => void } = {
     reply.code(404).send({ message: `no such endpoint: ${request.method} ${(request.raw.url ?? '').split('?')[0]}`, code: 'not-found' });
   });
 
-  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes, upgradeRoutes, migrationCheckRoutes, migrationRoutes, integrationRoutes, logRoutes, extensionRoutes]) routes(app, engine);
+  for (const routes of [metaRoutes, serviceRoutes, databaseRoutes, userRoutes, poolRoutes, settingsRoutes, maintenanceRoutes, upgradeRoutes, migrationCheckRoutes, migrationRoutes, integrationRoutes, logRoutes, extensionRoutes, accessRoutes]) routes(app, engine);
   metricsRoutes(app, engine);
   prometheusRoutes(app, engine);
   return app;

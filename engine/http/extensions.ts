@@ -10,7 +10,7 @@ import { queryStatistics } from '../domain/query-stats';
 import { addRoute } from './route';
 
 export const EXTENSIONS_PREFIX = '/v2/pgdeck';
-export const EXTENSIONS = ['query-statistics', 'activity', 'settings-history'] as const;
+export const EXTENSIONS = ['query-statistics', 'activity', 'settings-history', 'database-access'] as const;
 
 export function extensionRoutes(app: FastifyInstance, engine: Engine): void {
   addRoute(app, engine, {
