@@ -4,11 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { serviceNameSchema } from '@/lib/schemas/common';
 import { queryStatsRequestSchema } from '@/lib/schemas/query-stats';
 import type { Engine } from '../domain/engine';
+import { planChanges } from '../domain/plan-change';
 import { queryStatistics } from '../domain/query-stats';
 import { addRoute } from './route';
 
 export const EXTENSIONS_PREFIX = '/v2/pgdeck';
-export const EXTENSIONS = ['query-statistics'] as const;
+export const EXTENSIONS = ['query-statistics', 'plan-changes'] as const;
 
 export function extensionRoutes(app: FastifyInstance, engine: Engine): void {
   addRoute(app, engine, {
@@ -24,5 +25,14 @@ export function extensionRoutes(app: FastifyInstance, engine: Engine): void {
     permission: 'read',
     params: { name: serviceNameSchema },
     handler: (ctx) => queryStatistics(engine, ctx.params.name, ctx.body(queryStatsRequestSchema)),
+  });
+
+  // what each other plan would change in the service, and whether the change would be refused
+  addRoute(app, engine, {
+    method: 'GET',
+    url: `${EXTENSIONS_PREFIX}/dbaas-postgres/:name/plan-changes`,
+    permission: 'read',
+    params: { name: serviceNameSchema },
+    handler: (ctx) => planChanges(engine, ctx.params.name),
   });
 }

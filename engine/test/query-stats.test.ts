@@ -15,7 +15,7 @@ afterAll(() => f.cleanup(), 300_000);
 
 describe('query statistics', () => {
   it('lists the service workload top statements by calls, rows and time, and pg_stat_statements.track is a setting', async () => {
-    expect((await t.call<{ extensions: string[] }>('GET', '/pgdeck')).body).toEqual({ extensions: ['query-statistics'] });
+    expect((await t.call<{ extensions: string[] }>('GET', '/pgdeck')).body).toEqual({ extensions: ['query-statistics', 'plan-changes'] });
     const svc = await t.createService('qs', { version: '16' });
     const client = await connect(t, svc);
     try {
