@@ -71,6 +71,8 @@ describe('plan changes', () => {
     const master = record && t.engine.nodes.master('pc');
     if (!record || !master) throw new Error('no master');
     const [{ oid }] = (await queryAs(t, svc, "SELECT oid::int FROM pg_database WHERE datname = 'defaultdb'")) as [{ oid: number }];
+    // after the first base backup, which would copy the padding
+    await expect.poll(async () => (await t.getService('pc')).backups?.length ?? 0, { timeout: 60_000 }).toBeGreaterThan(0);
     const unpad = padDatabase(t.engine.nodeRoot(record, master), oid, 9 * 2 ** 30);
     try {
       const refusal = (await preview())['plan-changes'].find((c) => c.plan === 'hobbyist-2')?.refused;
