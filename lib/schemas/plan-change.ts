@@ -37,3 +37,10 @@ export const planChangesSchema = z.object({
   'plan-changes': z.array(planChangeSchema),
 });
 export type PlanChanges = z.infer<typeof planChangesSchema>;
+
+/** The console's answer (GET /api/services/{name}/plan-changes): the upstream's, or `plan-changes: null` where it has none. */
+export const planChangesAnswerSchema = z.object({
+  'disk-use': diskUseSchema.nullable().optional(),
+  'plan-changes': z.array(planChangeSchema).nullable(),
+});
+export type PlanChangesAnswer = z.infer<typeof planChangesAnswerSchema>;
