@@ -5,11 +5,10 @@
 // service shows its master alone and no read-only URI, at 390 px. A master the
 // test hangs (SIGSTOP of its postmaster) fails over after the 10 s window: the
 // panel shows the roles swapped and the failover with its duration.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import type { ServicePg } from '../lib/schemas/service';
 import { expect, test } from './fixtures';
+import { nodeOnPort } from './nodes-on-disk';
 
 /** A name no other test uses (and free of "create": sign-in.spec looks for create links). */
 const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
@@ -86,24 +85,8 @@ test('a one-node service: its master alone, no read-only URI, no synchronous swi
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
 
-/**
- * The postmaster listening on `port`: its pid from postmaster.pid (line 4 is the port), checked by its cwd. A
- * service's first node keeps its data in `<DATA>/services/<id>/data`, the nodes added later in `<id>/<node>/data`.
- */
-function postmasterOn(dataDir: string, port: string): number {
-  const services = join(dataDir, 'data', 'services');
-  const roots = readdirSync(services).flatMap((id) => [join(services, id), ...readdirSync(join(services, id)).map((d) => join(services, id, d))]);
-  for (const root of roots) {
-    try {
-      const lines = readFileSync(join(root, 'data', 'postmaster.pid'), 'utf8').split('\n');
-      const pid = Number(lines[0]);
-      if (lines[3]?.trim() === port && readlinkSync(`/proc/${pid}/cwd`) === join(root, 'data')) return pid;
-    } catch {
-      // no postmaster.pid (a node stopped), or its process is gone
-    }
-  }
-  throw new Error(`no postmaster listens on ${port}`);
-}
+/** The postmaster listening on `port`. */
+const postmasterOn = (dataDir: string, port: string): number => nodeOnPort(dataDir, port).pid;
 
 test('a hung master fails over after its 10 s window: the Nodes panel shows the roles swapped and the failover with its duration', async ({ page, admin, signIn, engine, stack }) => {
   test.setTimeout(360_000);

@@ -14,7 +14,7 @@ interface Props {
   onStarted: (operationId: string) => void;
 }
 
-export function ApplyMaintenanceDialog(props: Props) {
+export default function ApplyMaintenanceDialog(props: Props) {
   return (
     <QueryProvider>
       <Apply {...props} />

@@ -11,8 +11,8 @@ import type { TrackedOperation } from '@/lib/queries/operation-log';
 import { useTrackedOperations } from '@/lib/queries/operations';
 import type { ServicePg } from '@/lib/schemas/service';
 
-const WindowDialog = lazy(() => import('./maintenance-window-dialog').then((m) => ({ default: m.MaintenanceWindowDialog })));
-const ApplyDialog = lazy(() => import('./apply-maintenance-dialog').then((m) => ({ default: m.ApplyMaintenanceDialog })));
+const WindowDialog = lazy(() => import('./maintenance-window-dialog'));
+const ApplyDialog = lazy(() => import('./apply-maintenance-dialog'));
 
 type Which = 'window' | 'apply';
 

@@ -21,7 +21,7 @@ interface Props {
   onClose: () => void;
 }
 
-export function MaintenanceWindowDialog({ open, ...props }: Props & { open: boolean }) {
+export default function MaintenanceWindowDialog({ open, ...props }: Props & { open: boolean }) {
   return (
     <Dialog open={open} onClose={props.onClose} title={`Maintenance window of ${props.name}`}>
       <QueryProvider>

@@ -11,8 +11,8 @@ import { migrationActions } from '@/lib/migration/status';
 import { useTrackedOperations } from '@/lib/queries/operations';
 import type { MigrationStatus } from '@/lib/schemas/migration';
 
-const Wizard = lazy(() => import('./migration-wizard').then((m) => ({ default: m.MigrationWizard })));
-const StopDialog = lazy(() => import('./stop-migration-dialog').then((m) => ({ default: m.StopMigrationDialog })));
+const Wizard = lazy(() => import('./migration-wizard'));
+const StopDialog = lazy(() => import('./stop-migration-dialog'));
 
 type Which = 'wizard' | 'stop';
 

@@ -14,7 +14,7 @@ import { migrationQuery } from '@/lib/queries/migration';
 import type { TrackedOperation } from '@/lib/queries/operation-log';
 import { useTrackedOperations } from '@/lib/queries/operations';
 import { MigrationStatusView } from './migration-status-view';
-import { StopMigrationDialog } from './stop-migration-dialog';
+import StopMigrationDialog from './stop-migration-dialog';
 
 /** The last state seen of an operation: the log lets go of an outcome after a while. */
 function useLastSeen(id: string | null): TrackedOperation | undefined {

@@ -28,7 +28,7 @@ interface Props {
   onClose: () => void;
 }
 
-export function MigrationWizard(props: Props) {
+export default function MigrationWizard(props: Props) {
   return (
     <QueryProvider>
       <Wizard {...props} />

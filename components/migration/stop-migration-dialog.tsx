@@ -16,7 +16,7 @@ interface Props {
   onStarted?: (operationId: string) => void;
 }
 
-export function StopMigrationDialog(props: Props) {
+export default function StopMigrationDialog(props: Props) {
   return (
     <QueryProvider>
       <Stop {...props} />

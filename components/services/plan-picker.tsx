@@ -1,9 +1,12 @@
 'use client';
 // Plans as radio cards in one fieldset: arrow keys move between the plans a
 // key may choose (native radio behaviour), the others are shown but disabled.
-// Each says what its nodes give (failover, synchronous quorum).
+// Each says what its nodes give (failover, synchronous quorum) and, where the
+// service type says, how many backups it keeps. The create form and the plan
+// change dialog (which marks the service's current plan) both use it.
 import type { Ref } from 'react';
 import { planGives } from '@/components/nodes/plan-features';
+import { Badge } from '@/components/ui/badge';
 import { cn } from '@/components/ui/cn';
 import type { Plan } from '@/lib/schemas/service-type';
 import { formatBytes } from './format';
@@ -22,20 +25,27 @@ interface PlanPickerProps {
   error?: string;
   /** Given to the checked (or first choosable) radio so the form can focus it on error. */
   inputRef?: Ref<HTMLInputElement>;
+  /** The plan the service runs now, marked as such. */
+  current?: string;
+  /** Under the legend. */
+  description?: string;
+  /** The grid's columns, where the picker sits in something narrower than the page. */
+  columns?: string;
 }
 
-export function PlanPicker({ id, name, plans, value, onChange, onBlur, error, inputRef }: PlanPickerProps) {
+export function PlanPicker({ id, name, plans, value, onChange, onBlur, error, inputRef, current, description, columns = 'sm:grid-cols-2 lg:grid-cols-3' }: PlanPickerProps) {
   const focusTarget = plans.some((p) => p.name === value) ? value : defaultPlan(plans);
   return (
     <fieldset aria-describedby={error ? `${id}-error` : `${id}-description`} className="space-y-2">
       <legend className="text-sm font-medium">Plan</legend>
       <p id={`${id}-description`} className="text-xs text-zinc-500 dark:text-zinc-400">
-        CPUs, memory and disk are per node. You can change the plan later.
+        {description ?? 'CPUs, memory and disk are per node. You can change the plan later.'}
       </p>
-      <div className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3">
+      <div className={cn('grid gap-2', columns)}>
         {plans.map((plan) => {
           const disabled = plan.authorized === false;
           const inputId = `${id}-${plan.name}`;
+          const kept = plan['backup-config']?.['max-count'];
           return (
             <label
               key={plan.name}
@@ -65,12 +75,16 @@ export function PlanPicker({ id, name, plans, value, onChange, onBlur, error, in
                 aria-describedby={disabled ? `${inputId}-why` : undefined}
                 className="sr-only"
               />
-              <span className="font-medium">{plan.name}</span>
+              <span className="flex flex-wrap items-center gap-2 font-medium">
+                {plan.name}
+                {plan.name === current ? <Badge tone="green">current</Badge> : null}
+              </span>
               <span className={disabled ? undefined : 'text-zinc-600 dark:text-zinc-300'}>{planGives(plan['node-count'])}</span>
               <span className={disabled ? undefined : 'text-zinc-600 dark:text-zinc-300'}>
                 {plan['node-cpu-count']} {plan['node-cpu-count'] === 1 ? 'CPU' : 'CPUs'} · {formatBytes(plan['node-memory'])} memory ·{' '}
                 {formatBytes(plan['disk-space'])} disk
               </span>
+              {kept !== undefined ? <span className={disabled ? undefined : 'text-zinc-600 dark:text-zinc-300'}>keeps {kept} {kept === 1 ? 'backup' : 'backups'}</span> : null}
               {disabled ? (
                 <span id={`${inputId}-why`} className="text-xs italic">
                   not available to this key

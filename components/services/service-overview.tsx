@@ -1,7 +1,7 @@
 // What a service is and how it is doing: figures of its plan and its
 // notifications (its nodes have their own panel, components/nodes). Rendered on
-// the server; the page refreshes it. Beside the version, keys that may write
-// open the upgrade (a client island).
+// the server; the page refreshes it. Beside the plan and the version, keys that
+// may write open the plan change and the upgrade (client islands).
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Badge, StateBadge } from '@/components/ui/badge';
@@ -9,6 +9,7 @@ import { Card } from '@/components/ui/card';
 import { UpgradeButton } from '@/components/upgrade/upgrade-button';
 import type { ServicePg } from '@/lib/schemas/service';
 import { formatBytes, formatTime } from './format';
+import { PlanChangeButton } from './plan-change-button';
 
 /** Notifications of high availability, named before their message ("Failover: failed over from … in 0.6 s …"). */
 const titles: Record<string, string> = {
@@ -44,7 +45,10 @@ export function ServiceOverview({ service: s }: { service: ServicePg }) {
         <Item term="State">
           <StateBadge state={s.state} />
         </Item>
-        <Item term="Plan">{s.plan}</Item>
+        <Item term="Plan">
+          {s.plan}
+          <PlanChangeButton service={s} />
+        </Item>
         <Item term="PostgreSQL">
           {s.version ?? '–'}
           <UpgradeButton service={s} />

@@ -7,12 +7,12 @@ import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
 import type { ServicePg } from '@/lib/schemas/service';
 
-const UpgradeDialog = lazy(() => import('./upgrade-dialog').then((m) => ({ default: m.UpgradeDialog })));
+const UpgradeDialog = lazy(() => import('./upgrade-dialog'));
 
 export function UpgradeButton({ service }: { service: ServicePg }) {
   const canWrite = useCan('write');
-  const [loaded, setLoaded] = useState(false);
-  const [open, setOpen] = useState(false);
+  // undefined until first opened
+  const [open, setOpen] = useState<boolean>();
   if (!canWrite || !service.version) return null;
   return (
     <>
@@ -21,14 +21,11 @@ export function UpgradeButton({ service }: { service: ServicePg }) {
         // beside the version it reads "Upgrade…"; alone, it says what
         aria-label="Upgrade PostgreSQL…"
         className="ml-3"
-        onClick={() => {
-          setLoaded(true);
-          setOpen(true);
-        }}
+        onClick={() => setOpen(true)}
       >
         Upgrade…
       </Button>
-      <Suspense fallback={null}>{loaded ? <UpgradeDialog open={open} service={service} onClose={() => setOpen(false)} /> : null}</Suspense>
+      <Suspense fallback={null}>{open === undefined ? null : <UpgradeDialog open={open} service={service} onClose={() => setOpen(false)} />}</Suspense>
     </>
   );
 }

@@ -27,7 +27,7 @@ interface Props {
   onClose: () => void;
 }
 
-export function UpgradeDialog(props: Props) {
+export default function UpgradeDialog(props: Props) {
   return (
     <QueryProvider>
       <UpgradeFlow {...props} />

@@ -13,6 +13,7 @@ import type { ServiceRecord } from '../store/services';
 import type { Engine } from './engine';
 import { frontDir } from './failover';
 import { diskAlert } from './disk-alert';
+import { DATABASES_BYTES_SQL, WAL_BYTES_SQL } from './disk-use';
 import { findPlan } from './plans';
 
 const GiB = 1024 ** 3;
@@ -42,8 +43,8 @@ const STATS_SQL = `SELECT
   (SELECT sum(xact_commit + xact_rollback) FROM pg_stat_database)::float8 AS xacts,
   (SELECT sum(blks_hit) FROM pg_stat_database)::float8 AS blks_hit,
   (SELECT sum(blks_read) FROM pg_stat_database)::float8 AS blks_read,
-  (SELECT sum(pg_database_size(oid)) FROM pg_database)::float8 AS db_bytes,
-  (SELECT coalesce(sum(size), 0) FROM pg_ls_waldir())::float8 AS wal_bytes,
+  ${DATABASES_BYTES_SQL} AS db_bytes,
+  ${WAL_BYTES_SQL} AS wal_bytes,
   CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current_lsn,
   (SELECT count(*) FROM pg_ls_archive_statusdir() WHERE name ~ '^[0-9A-F]{24}\\.ready$')::float8 AS wal_ready,
   (SELECT setting::float8 FROM pg_settings WHERE name = 'wal_segment_size') AS wal_segment_size,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ApiError } from '@/lib/api-v2/errors';
 import { parseCidr } from '@/lib/schemas/cidr';
 import type { Operation } from '@/lib/schemas/operation';
-import { QUORUM_MIN_NODES, type CreateService, type UpdateService } from '@/lib/schemas/service';
+import type { CreateService, UpdateService } from '@/lib/schemas/service';
 import { DEFAULT_DATABASE, TEMPLATE_ADMIN, ensureTemplate } from '../runtime/templates';
 import { quoteIdent } from '../runtime/sql-text';
 import type { OperationRow } from '../store/operations';
@@ -24,26 +24,14 @@ import { runLater, runNow, withOperation } from './operations';
 import { upgradeService } from './upgrades';
 import { abandonMigration, recordMigration, startMigration, startRecordedMigration } from './migrations';
 import { generatePassword } from './passwords';
-import { findPlan, plans, type Plan } from './plans';
+import { measureDiskUse } from './disk-use';
+import { checkDisk, checkNodeCount, checkPlan, checkSyncReplication } from './plan-change';
+import { findPlan, type Plan } from './plans';
 import { allocatePort, releasePorts } from './ports';
 import { applyUser, hardenRoles, roleExists } from './roles';
 import { reconcileNodeCount } from './standbys';
 import { checkReplicaSource, forgetReplica, materializeReplica, recordReplica } from './replicas';
 import { ensureRelay, frontDir } from './failover';
-
-function checkPlan(name: string): Plan {
-  const plan = findPlan(name);
-  if (!plan) throw new ApiError('incorrect', `plan: unknown plan "${name}"; plans: ${plans.map((p) => p.name).join(', ')}`, 'plan');
-  return plan;
-}
-
-/** Quorum commit needs two standbys to choose from: plans of 3 nodes or more. */
-function checkSyncReplication(plan: Plan, mode: 'off' | 'quorum', field: 'synchronous-replication' | 'plan'): void {
-  if (mode !== 'quorum' || plan.nodeCount >= QUORUM_MIN_NODES) return;
-  throw new ApiError('incorrect', field === 'plan'
-    ? `plan: ${plan.name} has ${plan.nodeCount} node${plan.nodeCount === 1 ? '' : 's'}, and synchronous-replication quorum needs ${QUORUM_MIN_NODES} or more; turn synchronous-replication off first`
-    : `synchronous-replication: quorum needs a plan with at least ${QUORUM_MIN_NODES} nodes; ${plan.name} has ${plan.nodeCount}`, field);
-}
 
 const canonicalFilter = (list: string[]): string[] => [...new Set(list.map((c) => {
   const r = parseCidr(c);
@@ -274,13 +262,13 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
   }
   const plan = checkPlan(body.plan ?? svc.plan);
   const oldPlan = findPlan(svc.plan);
-  if (plan.nodeCount !== 1 && engine.integrations.replicaOf(name)) {
-    throw new ApiError('incorrect', `plan: a read replica runs one node; ${plan.name} has ${plan.nodeCount}`, 'plan');
-  }
+  checkNodeCount(engine, name, plan);
   const sync = body['synchronous-replication'] ?? svc.syncReplication;
   checkSyncReplication(plan, sync, body['synchronous-replication'] !== undefined ? 'synchronous-replication' : 'plan');
-  await checkSettings(engine.settings, svc.major, body);
   const planChanges = body.plan !== undefined && body.plan !== svc.plan;
+  // a smaller disk must hold what the service holds now
+  if (planChanges) await checkDisk(svc, plan, () => measureDiskUse(engine, svc));
+  await checkSettings(engine.settings, svc.major, body);
   // standbys are added or removed online: the master keeps serving
   const nodesChange = plan.nodeCount !== (oldPlan?.nodeCount ?? 1);
   const syncChange = sync !== svc.syncReplication;

@@ -6,11 +6,12 @@ import { activityRequestSchema, settingsHistoryRequestSchema } from '@/lib/schem
 import { queryStatsRequestSchema } from '@/lib/schemas/query-stats';
 import type { Engine } from '../domain/engine';
 import { requireService } from '../domain/lookup';
+import { planChanges } from '../domain/plan-change';
 import { queryStatistics } from '../domain/query-stats';
 import { addRoute } from './route';
 
 export const EXTENSIONS_PREFIX = '/v2/pgdeck';
-export const EXTENSIONS = ['query-statistics', 'activity', 'settings-history', 'database-access'] as const;
+export const EXTENSIONS = ['query-statistics', 'activity', 'settings-history', 'database-access', 'plan-changes'] as const;
 
 export function extensionRoutes(app: FastifyInstance, engine: Engine): void {
   addRoute(app, engine, {
@@ -49,5 +50,14 @@ export function extensionRoutes(app: FastifyInstance, engine: Engine): void {
       const q = ctx.body(settingsHistoryRequestSchema);
       return engine.activity.history(svc.id, q.limit, q.before);
     },
+  });
+
+  // what each other plan would change in the service, and whether the change would be refused
+  addRoute(app, engine, {
+    method: 'GET',
+    url: `${EXTENSIONS_PREFIX}/dbaas-postgres/:name/plan-changes`,
+    permission: 'read',
+    params: { name: serviceNameSchema },
+    handler: (ctx) => planChanges(engine, ctx.params.name),
   });
 }

@@ -5,6 +5,7 @@ export const serviceKeys = {
   detail: (name: string) => [...serviceKeys.all, 'detail', name] as const,
   task: (name: string, id: string) => [...serviceKeys.all, 'task', name, id] as const,
   migration: (name: string) => [...serviceKeys.all, 'migration', name] as const,
+  planChanges: (name: string) => [...serviceKeys.all, 'plan-changes', name] as const,
 };
 
 export const serviceTypeKeys = {

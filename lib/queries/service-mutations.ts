@@ -28,6 +28,15 @@ export function useUpdateService(name: string) {
   });
 }
 
+/** A plan change on its own: the page and the plan previews follow when it ends. */
+export function useChangePlan(name: string) {
+  const { track } = useOperationTracker();
+  return useMutation({
+    mutationFn: (plan: string) => api<Operation>('PUT', servicePath(name), { plan } satisfies UpdateService),
+    onSuccess: (op, plan) => track(op, `Change ${name} to ${plan}`, [serviceKeys.detail(name), serviceKeys.planChanges(name)]),
+  });
+}
+
 export function useDeleteService(name: string) {
   const { track } = useOperationTracker();
   return useMutation({
