@@ -5,9 +5,10 @@ import { StateBadge } from '@/components/ui/badge';
 import { ErrorText } from '@/components/ui/card';
 import { inProgress, type ServiceCommon } from '@/lib/schemas/service';
 import type { ServiceHealth } from '@/lib/server/services';
-import { formatBytes, formatTime } from './format';
+import { formatBytes } from './format';
 import { LiveRefresh } from './live-refresh';
 import { ServicesFilter } from './services-filter';
+import { Time } from './time';
 
 const createLink = 'rounded-md bg-blue-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-700';
 
@@ -39,7 +40,9 @@ function Row({ s, h }: { s: ServiceCommon; h?: ServiceHealth }) {
       <td>
         <Health h={h} />
       </td>
-      <td>{formatTime(s['created-at'])}</td>
+      <td>
+        <Time at={s['created-at']} />
+      </td>
     </tr>
   );
 }
