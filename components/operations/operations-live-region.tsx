@@ -1,13 +1,15 @@
 'use client';
 // Announces the operations the console follows (lib/queries/operation-log.ts):
 // in progress, done, or failed with the reason, in a polite live region. The
-// icons are drawn (lucide), not characters a font may lack, and not read out.
-import { Check, CircleAlert, LoaderCircle } from 'lucide-react';
+// marks are drawn (the spinner, lucide's icons), not characters a font may lack, and
+// are not read out.
+import { Check, CircleAlert } from 'lucide-react';
+import { Spinner } from '@/components/ui/spinner';
 import { useTrackedOperations } from '@/lib/queries/operations';
 
 const icon = 'mt-0.5 h-4 w-4 shrink-0';
 const mark = {
-  pending: <LoaderCircle className={`${icon} animate-spin text-blue-600 motion-reduce:animate-none dark:text-blue-400`} />,
+  pending: <Spinner className="mt-0.5" />,
   success: <Check className={`${icon} text-green-600 dark:text-green-400`} />,
   failure: <CircleAlert className={`${icon} text-red-600 dark:text-red-400`} />,
   error: <CircleAlert className={`${icon} text-red-600 dark:text-red-400`} />,
