@@ -106,7 +106,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
     test('the settings editors: the Settings tab, the delete dialog, the create form’s advanced settings', async ({ page, admin, signIn, engine, waitRunning }) => {
       test.setTimeout(180_000);
       const name = unique(`a11y-set-${colorScheme}`);
-      expect((await engine('POST', `/dbaas-postgres/${name}`, { plan: 'hobbyist-2' })).status).toBe(200);
+      // settings set away from their defaults: the editor shows them with what undoes them
+      const settings = { 'pg-settings': { max_locks_per_transaction: 128, autovacuum: { autovacuum_naptime: 45 } }, 'pgbouncer-settings': { server_idle_timeout: 300 } };
+      expect((await engine('POST', `/dbaas-postgres/${name}`, { plan: 'hobbyist-2', ...settings })).status).toBe(200);
       await waitRunning(name);
       await signIn(page, admin);
       await page.goto(`/services/${name}?tab=settings`);
