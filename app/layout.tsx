@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
-import type { ReactNode } from 'react';
+import { Suspense, type ReactNode } from 'react';
+import { FocusOnNavigation } from '@/components/shell/focus-on-navigation';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -13,7 +14,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   await connection();
   return (
     <html lang="en">
-      <body className="min-h-screen antialiased">{children}</body>
+      <body className="min-h-screen antialiased">
+        {children}
+        <Suspense fallback={null}>
+          <FocusOnNavigation />
+        </Suspense>
+      </body>
     </html>
   );
 }

@@ -29,8 +29,8 @@ test('charts render with data after a load, for the hour and for the day', async
   await expect(page.getByRole('group', { name: 'Period' }).getByRole('button', { name: 'Day' })).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByRole('figure', { name: 'Transactions per second' }).locator('canvas')).toBeVisible({ timeout: 30_000 });
 
-  // the services list: a health summary per running service, from its latest sample
+  // the services list (a card per service at 390 px): a health summary per running service, from its latest sample
   await page.goto('/services');
-  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
-  await expect(row).toContainText(/\d+ conn \(\d+ %\) · [\d.]+ (bytes|KiB|MiB|GiB) disk/);
+  const card = page.getByRole('list', { name: 'Services' }).getByRole('listitem').filter({ has: page.getByRole('link', { name, exact: true }) });
+  await expect(card).toContainText(/\d+ conn \(\d+ %\) · [\d.]+ (bytes|KiB|MiB|GiB) disk/);
 });

@@ -5,11 +5,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { formatBytes } from '@/components/services/format';
+import { Time } from '@/components/services/time';
 import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
 import { Card, ErrorText } from '@/components/ui/card';
 import { serviceQuery, serviceTypeQuery } from '@/lib/queries/services';
-import { ceilSecond, utcSecond, wholeSeconds } from '@/lib/schemas/recovery-point';
+import { ceilSecond, wholeSeconds } from '@/lib/schemas/recovery-point';
 import type { ServicePg } from '@/lib/schemas/service';
 import { RestoreDialog } from './restore-dialog';
 
@@ -44,7 +45,7 @@ export function BackupsTab({ name }: { name: string }) {
       {data ? <Summary service={data} /> : null}
       {data && backups.length === 0 ? <p className={muted}>No backup yet: the first is taken right after the service is created, then one a day.</p> : null}
       {backups.length > 0 ? (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Backups of {name}</caption>
             <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase dark:border-zinc-800 dark:text-zinc-400">
@@ -60,7 +61,9 @@ export function BackupsTab({ name }: { name: string }) {
                   <th scope="row" className="py-2 pr-3 font-mono font-medium">
                     {b['backup-name']}
                   </th>
-                  <td className="py-2 pr-3 tabular-nums">{utcSecond(ceilSecond(b['backup-time']))}</td>
+                  <td className="py-2 pr-3 tabular-nums">
+                    <Time at={ceilSecond(b['backup-time'])} precision="second" />
+                  </td>
                   <td className="py-2 tabular-nums">{formatBytes(b['data-size'])}</td>
                 </tr>
               ))}
@@ -87,8 +90,7 @@ function Summary({ service }: { service: ServicePg }) {
       <dd>
         {span ? (
           <>
-            any second from <time dateTime={span.earliest.toISOString()}>{utcSecond(span.earliest)}</time> to{' '}
-            <time dateTime={span.latest.toISOString()}>{utcSecond(span.latest)}</time>
+            any second from <Time at={span.earliest} precision="second" /> to <Time at={span.latest} precision="second" />
           </>
         ) : (service.backups ?? []).length === 0 ? (
           'none yet'

@@ -5,6 +5,7 @@
 // to that time, marks the lines of the ten seconds around it and scrolls to them, the tail paused.
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { Time } from '@/components/services/time';
 import { Button } from '@/components/ui/button';
 import { Card, ErrorText } from '@/components/ui/card';
 import { Input, Select } from '@/components/ui/field';
@@ -27,18 +28,6 @@ type Line = ServiceLogEntry & { key: string };
 
 const page = (name: string, order: Order, offset?: string, limit = PAGE) =>
   api<ServiceLogs>('POST', `/services/${encodeURIComponent(name)}/logs`, { limit, 'sort-order': order, ...(offset ? { offset } : {}) });
-
-/** The line's time in the browser's zone, zone named; UTC on hover. */
-function LocalTime({ iso }: { iso: string }) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return <span>{iso}</span>;
-  const text = d.toLocaleString(undefined, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, timeZoneName: 'short' });
-  return (
-    <time dateTime={iso} title={`${d.toISOString().replace('T', ' ').replace('Z', ' UTC')}`}>
-      {text}
-    </time>
-  );
-}
 
 export function LogsTab({ name, around }: { name: string; around?: string }) {
   const [order, setOrder] = useState<Order>('desc');
@@ -173,7 +162,7 @@ export function LogsTab({ name, around }: { name: string; around?: string }) {
       </div>
       {!Number.isNaN(at) ? (
         <p className={`${muted} mb-2`}>
-          Marked: the lines within {AROUND_MS / 1000} s of {new Date(at).toLocaleString(undefined, { timeZoneName: 'short' })}
+          Marked: the lines within {AROUND_MS / 1000} s of <Time at={at} precision="second" />
           {reached ? '' : ' (loading back to it…)'}.
         </p>
       ) : null}
@@ -192,7 +181,7 @@ export function LogsTab({ name, around }: { name: string; around?: string }) {
         {shown.map((l) => (
           <li key={l.key} className={marked(l) ? 'bg-amber-50 py-1.5 dark:bg-amber-950/40' : 'py-1.5'} data-around={marked(l) ? 'true' : undefined}>
             <div className="flex flex-wrap gap-x-3 text-zinc-500 dark:text-zinc-400">
-              <LocalTime iso={l.time} />
+              <Time at={l.time} precision="millisecond" />
               <span>{l.node}</span>
               <span>{l.unit}</span>
             </div>

@@ -1,7 +1,8 @@
 // A service's maintenance: its weekly window and the updates waiting for it,
 // rendered on the server with the overview (the page refreshes it); what a
 // key that may write can do here is an island (maintenance-actions.tsx).
-import { formatTime, windowText } from '@/components/services/format';
+import { windowText } from '@/components/services/format';
+import { Time } from '@/components/services/time';
 import { Card } from '@/components/ui/card';
 import type { MaintenanceUpdate } from '@/lib/schemas/common';
 import type { ServicePg } from '@/lib/schemas/service';
@@ -36,7 +37,7 @@ function When({ label, at }: { label: string; at?: string }) {
   if (!at) return null;
   return (
     <span>
-      {label} <time dateTime={at}>{formatTime(at)}</time>
+      {label} <Time at={at} />
     </span>
   );
 }

@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MetricSeries } from '@/lib/schemas/metrics';
+import { formatZoned } from '@/lib/time';
 
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#db2777', '#7c3aed', '#0891b2'];
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -59,7 +60,8 @@ export function MetricChart({ id, series }: { id: string; series: MetricSeries }
       width: Math.max(200, el.clientWidth),
       height: 180,
       series: [
-        {},
+        // the hovered time in the legend, its zone named (the axis reads the same zone)
+        { value: (_u: uPlot, v: number | null) => (v === null ? '–' : formatZoned(v * 1000, 'second')) },
         ...series.data.cols.slice(1).map((c, i) => ({
           label: c.label,
           stroke: COLORS[i % COLORS.length],

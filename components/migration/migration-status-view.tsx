@@ -2,7 +2,8 @@
 // reason), where from, and each database's state: copying with its tables
 // done, syncing with its lag, done, or failed with its reason. No state of
 // its own: the service page renders it on the server, the wizard in the browser.
-import { formatBytes, formatTime } from '@/components/services/format';
+import { formatBytes } from '@/components/services/format';
+import { Time } from '@/components/services/time';
 import { Badge } from '@/components/ui/badge';
 import { readDatabase, type DatabaseReading } from '@/lib/migration/database-reading';
 import type { MigrationStatus, MigrationStatusView } from '@/lib/schemas/migration';
@@ -74,13 +75,17 @@ export function MigrationStatusView({ status: m }: { status: MigrationStatusView
         {m['pgdeck-started-at'] ? (
           <>
             <dt className="text-zinc-500 dark:text-zinc-400">Started</dt>
-            <dd>{formatTime(m['pgdeck-started-at'])}</dd>
+            <dd>
+              <Time at={m['pgdeck-started-at']} />
+            </dd>
           </>
         ) : null}
         {m['pgdeck-finished-at'] ? (
           <>
             <dt className="text-zinc-500 dark:text-zinc-400">Finished</dt>
-            <dd>{formatTime(m['pgdeck-finished-at'])}</dd>
+            <dd>
+              <Time at={m['pgdeck-finished-at']} />
+            </dd>
           </>
         ) : null}
       </dl>

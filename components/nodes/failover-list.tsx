@@ -1,7 +1,8 @@
 // The service's automatic failovers, newest first: when, from which node to
 // which, how long the switch took once the window ended, the window itself,
 // and how the old master came back.
-import { formatSeconds, formatTime } from '@/components/services/format';
+import { formatSeconds } from '@/components/services/format';
+import { Time } from '@/components/services/time';
 import type { FailoverView } from '@/lib/schemas/service';
 
 /** What the window waited on, with the old master's name. */
@@ -35,9 +36,7 @@ function FailoverItem({ f }: { f: FailoverView }) {
           <span className="font-mono text-xs">{f.from}</span> → {f.to ? <span className="font-mono text-xs">{f.to}</span> : 'no standby promoted'}
           {took ? ` ${took}` : ''}
         </p>
-        <time dateTime={f.at} className="text-xs text-zinc-500 dark:text-zinc-400">
-          {formatTime(f.at)}
-        </time>
+        <Time at={f.at} className="text-xs text-zinc-500 dark:text-zinc-400" />
       </div>
       <p className="text-xs text-zinc-600 dark:text-zinc-300">
         {why}

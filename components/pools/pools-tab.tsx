@@ -66,8 +66,8 @@ export function PoolsTab({ name }: { name: string }) {
         <p className={muted}>No connection pools yet.{canWrite ? ' A pool lets many clients share a few PostgreSQL connections.' : ''}</p>
       ) : null}
       {pools.length > 0 ? (
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
+        <div className="relative overflow-x-auto">
+          <table className="table-cards w-full text-left text-sm">
             <caption className="sr-only">Connection pools of {name}</caption>
             <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase dark:border-zinc-800 dark:text-zinc-400">
               <tr>
@@ -90,16 +90,16 @@ export function PoolsTab({ name }: { name: string }) {
                   <th scope="row" className="py-2 pr-3 font-mono font-medium">
                     {p.name}
                   </th>
-                  <td className="py-2 pr-3">{p.mode}</td>
-                  <td className="py-2 pr-3 tabular-nums">{p.size}</td>
-                  <td className="py-2 pr-3 font-mono">{p.database}</td>
-                  <td className="py-2 pr-3">{p.username ? <span className="font-mono">{p.username}</span> : <span className="text-zinc-500 dark:text-zinc-400">{ANY_USER}</span>}</td>
-                  <td className="py-2 pr-3">
+                  <td data-label="Mode" className="py-2 pr-3">{p.mode}</td>
+                  <td data-label="Size" className="py-2 pr-3 tabular-nums">{p.size}</td>
+                  <td data-label="Database" className="py-2 pr-3 font-mono">{p.database}</td>
+                  <td data-label="User" className="py-2 pr-3">{p.username ? <span className="font-mono">{p.username}</span> : <span className="text-zinc-500 dark:text-zinc-400">{ANY_USER}</span>}</td>
+                  <td data-label="Connection URI" className="py-2 pr-3">
                     <PoolUri name={name} pool={p} />
                   </td>
                   {canWrite ? (
                     <td className="py-1.5">
-                      <div className="flex justify-end gap-1">
+                      <div className="flex gap-1 sm:justify-end">
                         <Button variant="ghost" aria-label={`Edit pool ${p.name}`} disabled={!editable} onClick={() => setEditing(p)}>
                           Edit
                         </Button>

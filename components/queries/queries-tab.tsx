@@ -2,7 +2,9 @@
 // A service's top statements (pg_stat_statements, through the upstream's /v2/pgdeck extension): a table sorted
 // by total time, mean time, calls or rows, the order changed from the column headers, refreshed while open.
 import { useQuery } from '@tanstack/react-query';
+import { ArrowDown } from 'lucide-react';
 import { useState } from 'react';
+import { Time } from '@/components/services/time';
 import { Card, ErrorText } from '@/components/ui/card';
 import { Select } from '@/components/ui/field';
 import { api } from '@/lib/queries/api';
@@ -52,7 +54,12 @@ export function QueriesTab({ name }: { name: string }) {
     >
       <p className={`${muted} mb-2`}>
         From pg_stat_statements, normalised (constants become $1, $2…), the engine&apos;s own statements left out
-        {data?.since ? `; counted since ${new Date(data.since).toLocaleString(undefined, { timeZoneName: 'short' })}` : ''}.
+        {data?.since ? (
+          <>
+            ; counted since <Time at={data.since} />
+          </>
+        ) : null}
+        .
       </p>
       <ErrorText error={error} />
       {isPending ? (
@@ -62,7 +69,7 @@ export function QueriesTab({ name }: { name: string }) {
       ) : null}
       {data && stats.length === 0 ? <p className={muted}>No statement recorded yet.</p> : null}
       {stats.length > 0 ? (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Top statements of {name}, by {order}</caption>
             <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase dark:border-zinc-800 dark:text-zinc-400">
@@ -75,9 +82,9 @@ export function QueriesTab({ name }: { name: string }) {
                     aria-sort={c.order === order ? 'descending' : c.order ? 'none' : undefined}
                   >
                     {c.order ? (
-                      <button type="button" className="uppercase hover:underline" onClick={() => setOrder(c.order as Order)}>
+                      <button type="button" className="inline-flex items-center gap-0.5 uppercase hover:underline" onClick={() => setOrder(c.order as Order)}>
                         {c.label}
-                        {c.order === order ? ' ↓' : ''}
+                        {c.order === order ? <ArrowDown className="h-3 w-3" /> : null}
                       </button>
                     ) : (
                       c.label

@@ -15,6 +15,7 @@ import { allowsQuorum } from '@/components/nodes/plan-features';
 import { SyncReplicationSwitch } from '@/components/nodes/sync-replication-switch';
 import { useCan } from '@/components/session/session-context';
 import { AdvancedSettingsSection, type AdvancedSettingsHandle } from '@/components/settings/advanced-settings-section';
+import { BackLink } from '@/components/ui/back-link';
 import { Button } from '@/components/ui/button';
 import { ErrorText, FormError } from '@/components/ui/card';
 import { describedBy, Field, Input, Select } from '@/components/ui/field';
@@ -39,9 +40,9 @@ export function CreateServiceForm() {
       <div className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-800 dark:bg-amber-950/40">
         <p className="font-medium">Your API key is read-only.</p>
         <p className="mt-1">Creating a service needs a key whose role allows changes. Ask an operator or admin for one, or sign in with it.</p>
-        <Link href="/services" className={`mt-3 inline-block ${linkClass}`}>
-          ← Back to services
-        </Link>
+        <BackLink href="/services" tone="link" className="mt-3">
+          Back to services
+        </BackLink>
       </div>
     );
   }

@@ -1,6 +1,6 @@
-// How sizes and times read on the services pages. Times are in UTC, as the
-// maintenance window and backup time are: the server renders them, and it
-// does not know the reader's time zone.
+// How sizes, durations and the maintenance window read on the services pages.
+// An instant reads in the reader's zone (time.tsx, lib/time.ts); the window is
+// a weekly time the upstream keeps in UTC, so it reads in UTC, as it is set.
 const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
 /** `4 GiB`, `1.4 GiB`, `31 MiB`: a decimal below 10 of a unit, where it says something. */
@@ -21,12 +21,6 @@ export function formatSeconds(s?: number | null): string {
   if (whole < 3600) return `${Math.floor(whole / 60)} min${whole % 60 ? ` ${whole % 60} s` : ''}`;
   const minutes = Math.floor((whole % 3600) / 60);
   return `${Math.floor(whole / 3600)} h${minutes ? ` ${minutes} min` : ''}`;
-}
-
-/** `2026-11-27 06:42 UTC`, or a dash when there is no time. */
-export function formatTime(iso: unknown): string {
-  const t = typeof iso === 'string' && iso ? new Date(iso) : undefined;
-  return t && !Number.isNaN(t.getTime()) ? `${t.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '–';
 }
 
 /** A maintenance day as a choice reads: `Sunday`, or `Never (only on demand)`. */

@@ -8,8 +8,9 @@ import { Badge, StateBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { UpgradeButton } from '@/components/upgrade/upgrade-button';
 import type { ServicePg } from '@/lib/schemas/service';
-import { formatBytes, formatTime } from './format';
+import { formatBytes } from './format';
 import { PlanChangeButton } from './plan-change-button';
+import { Time } from './time';
 
 /** Notifications of high availability, named before their message ("Failover: failed over from … in 0.6 s …"). */
 const titles: Record<string, string> = {
@@ -59,8 +60,12 @@ export function ServiceOverview({ service: s }: { service: ServicePg }) {
         <Item term="Disk">{formatBytes(s['disk-size'])}</Item>
         <Item term="Max connections">{s['max-connections'] ?? '–'}</Item>
         <Item term="Zone">{s.zone ?? '–'}</Item>
-        <Item term="Created">{formatTime(s['created-at'])}</Item>
-        <Item term="Updated">{formatTime(s['updated-at'])}</Item>
+        <Item term="Created">
+          <Time at={s['created-at']} />
+        </Item>
+        <Item term="Updated">
+          <Time at={s['updated-at']} />
+        </Item>
       </dl>
 
       <h3 className="mt-5 mb-2 text-sm font-semibold">Notifications</h3>
@@ -79,9 +84,9 @@ export function ServiceOverview({ service: s }: { service: ServicePg }) {
                 <Link
                   href={`/services/${encodeURIComponent(s.name)}?tab=logs&at=${encodeURIComponent(n.metadata.time)}`}
                   className="shrink-0 text-xs text-blue-700 hover:underline dark:text-blue-400"
-                  aria-label={`Logs around ${formatTime(n.metadata.time)}`}
                 >
-                  <time dateTime={n.metadata.time}>{formatTime(n.metadata.time)}</time>
+                  <span className="sr-only">Logs around </span>
+                  <Time at={n.metadata.time} />
                 </Link>
               ) : null}
             </li>

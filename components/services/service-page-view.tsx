@@ -10,9 +10,12 @@ import { MigrationCard } from '@/components/migration/migration-card';
 import { NodesPanel, nodesNeedWatching } from '@/components/nodes/nodes-panel';
 import { ReplicasCard } from '@/components/replicas/replicas-card';
 import { replicaLink } from '@/components/replicas/replica-of';
+import { BackLink } from '@/components/ui/back-link';
 import { Badge, StateBadge } from '@/components/ui/badge';
 import { ErrorText } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
+import { PageHeading } from '@/components/ui/page-heading';
+import { SidewaysList } from '@/components/ui/sideways-list';
 import type { MigrationStatusView } from '@/lib/schemas/migration';
 import { inProgress, type NodeStateView, type ServicePg } from '@/lib/schemas/service';
 import { ConnectionCard } from './connection-card';
@@ -56,11 +59,11 @@ export function ServicePageView({ name, requested, service, error, migration, re
   if (error?.status === 404) {
     return (
       <div className="rounded-lg border border-dashed border-zinc-300 p-10 text-center dark:border-zinc-700">
-        <h1 className="text-lg font-semibold">Service not found</h1>
+        <PageHeading size="lg">Service not found</PageHeading>
         <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">There is no service named “{name}” for this key.</p>
-        <Link href="/services" className="mt-4 inline-block text-sm font-medium text-blue-700 hover:underline dark:text-blue-400">
-          ← Back to services
-        </Link>
+        <BackLink href="/services" tone="link" className="mt-4">
+          Back to services
+        </BackLink>
       </div>
     );
   }
@@ -72,11 +75,9 @@ export function ServicePageView({ name, requested, service, error, migration, re
   return (
     <div className="space-y-4">
       <div>
-        <Link href="/services" className="text-sm text-zinc-500 hover:underline dark:text-zinc-400">
-          ← Services
-        </Link>
+        <BackLink href="/services">Services</BackLink>
         <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
-          <h1 className="text-xl font-semibold">{name}</h1>
+          <PageHeading className="break-all">{name}</PageHeading>
           <StateBadge state={service?.state} labelled />
           {replicaOf ? <Badge>read replica of {replicaOf}</Badge> : null}
           {service ? (
@@ -88,8 +89,8 @@ export function ServicePageView({ name, requested, service, error, migration, re
       </div>
 
       <nav aria-label="Service sections" className="border-b border-zinc-200 dark:border-zinc-800">
-        {/* scrolls sideways on a narrow screen rather than widen the page */}
-        <ul className="-mb-px flex gap-1 overflow-x-auto">
+        {/* scrolls sideways on a narrow screen rather than widen the page, the current tab in view */}
+        <SidewaysList className="-mb-px gap-1">
           {tabs.map((t) => (
             <li key={t.id}>
               <Link
@@ -108,7 +109,7 @@ export function ServicePageView({ name, requested, service, error, migration, re
               </Link>
             </li>
           ))}
-        </ul>
+        </SidewaysList>
       </nav>
 
       <ErrorText error={error} />

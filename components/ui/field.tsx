@@ -14,6 +14,8 @@ export function Field({ label, description, error, children, id }: { label: stri
       </label>
       {children}
       {description && !error ? <p id={`${id}-description`} className="text-xs text-zinc-500 dark:text-zinc-400">{description}</p> : null}
+      {/* describedBy() points at the description: a field without one keeps an empty target, never a dangling reference */}
+      {!description && !error ? <span id={`${id}-description`} hidden /> : null}
       {error ? (
         <p id={`${id}-error`} role="alert" className="text-xs text-red-600 dark:text-red-400">
           {error}

@@ -2,6 +2,7 @@
 // An upgrade under way: its five steps as the operation's message names them
 // (`upgrade 17 → 18: backup (2/5)`), then the outcome: the new major, or a
 // failure, shown as a rollback when the service runs its old major as before.
+import { Check, X } from 'lucide-react';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
@@ -16,7 +17,6 @@ interface Props {
   onClose: () => void;
 }
 
-const marks: Record<StepState, string> = { done: '✓', current: '', failed: '✗', waiting: '' };
 const said: Record<StepState, string> = { done: 'done', current: 'in progress', failed: 'failed', waiting: 'to come' };
 
 export function UpgradeProgress({ started, op, onClose }: Props) {
@@ -44,7 +44,7 @@ export function UpgradeProgress({ started, op, onClose }: Props) {
                   state === 'waiting' && 'border-zinc-300 text-zinc-400 dark:border-zinc-700',
                 )}
               >
-                {state === 'current' ? <Spinner className="h-3.5 w-3.5" /> : marks[state] || i + 1}
+                {state === 'current' ? <Spinner className="h-3.5 w-3.5" /> : state === 'done' ? <Check className="h-4 w-4" strokeWidth={3} /> : state === 'failed' ? <X className="h-4 w-4" strokeWidth={3} /> : i + 1}
               </span>
               <span className={state === 'waiting' ? 'text-zinc-500 dark:text-zinc-400' : 'font-medium'}>
                 {stepLabels[step]}

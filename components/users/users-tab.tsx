@@ -49,8 +49,8 @@ export function UsersTab({ name }: { name: string }) {
         <p className="mb-2 text-sm text-zinc-500 dark:text-zinc-400">{locked ?? 'Users can be changed once the service is running.'}</p>
       ) : null}
       {users.length > 0 ? (
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
+        <div className="relative overflow-x-auto">
+          <table className="table-cards w-full text-left text-sm">
             <caption className="sr-only">Users of {name}</caption>
             <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase dark:border-zinc-800 dark:text-zinc-400">
               <tr>
@@ -75,8 +75,8 @@ export function UsersTab({ name }: { name: string }) {
                     <th scope="row" className="py-2 pr-3 font-mono font-medium">
                       {u.username}
                     </th>
-                    <td className="pr-3">{u.type === 'primary' ? <Badge tone="amber">admin</Badge> : <span className="text-zinc-500 dark:text-zinc-400">normal</span>}</td>
-                    <td className="pr-3">
+                    <td data-label="Type" className="pr-3">{u.type === 'primary' ? <Badge tone="amber">admin</Badge> : <span className="text-zinc-500 dark:text-zinc-400">normal</span>}</td>
+                    <td data-label="Replication" className="pr-3">
                       {canWrite ? (
                         <Switch
                           label="Allow"
@@ -92,13 +92,13 @@ export function UsersTab({ name }: { name: string }) {
                       )}
                     </td>
                     {canReveal ? (
-                      <td className="py-1.5 pr-3">
+                      <td data-label="Password" className="py-1.5 pr-3">
                         <PasswordCell name={name} username={u.username} />
                       </td>
                     ) : null}
                     {canWrite ? (
                       <td className="py-1.5">
-                        <div className="flex justify-end gap-1">
+                        <div className="flex gap-1 sm:justify-end">
                           <Button variant="ghost" aria-label={`Reset password of ${u.username}`} disabled={!editable} onClick={() => setResetting(u.username)}>
                             Reset password
                           </Button>

@@ -3,6 +3,7 @@
 // create form hold the same three fields, checked by the same rule, and send
 // the same body fields.
 import { z } from 'zod';
+import { formatUtc } from '../time';
 import type { CreateService, RecoveryWindow, ServicePg } from './service';
 
 export const recoveryPoints = ['latest', 'backup', 'time'] as const;
@@ -21,8 +22,8 @@ export function offeredPoints(source: Pick<ServicePg, 'backups' | 'pgdeck-recove
   return recoveryPoints.filter((p) => (p === 'backup' ? (source.backups ?? []).length > 0 : p === 'time' ? source['pgdeck-recovery-window'] !== undefined : true));
 }
 
-/** `2026-11-27 06:42:05 UTC`: restores are to the second, so seconds are shown. */
-export const utcSecond = (d: Date): string => `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+/** `2026-11-27 06:42:05 UTC`: restores are to the second, and typed in UTC (parseRecoveryTime), so their times read so. */
+export const utcSecond = (d: Date): string => formatUtc(d, 'second');
 
 /** The first whole second at or after `iso`: a backup's or window's start shown, or typed, to the second is inside it. */
 export const ceilSecond = (iso: string): Date => new Date(Math.ceil(Date.parse(iso) / 1000) * 1000);

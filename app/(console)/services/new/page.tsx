@@ -1,18 +1,17 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { QueryProvider } from '@/components/providers';
 import { CreateServiceForm } from '@/components/services/create-service-form';
+import { BackLink } from '@/components/ui/back-link';
+import { PageHeading } from '@/components/ui/page-heading';
 
 export const metadata: Metadata = { title: 'Create a service · pgdeck' };
 
 export default function NewServicePage() {
   return (
     <div className="mx-auto max-w-4xl space-y-4">
-      <Link href="/services" className="text-sm text-zinc-600 hover:underline focus-visible:outline-2 focus-visible:outline-blue-500 dark:text-zinc-300">
-        ← Services
-      </Link>
+      <BackLink href="/services">Services</BackLink>
       <div>
-        <h1 className="text-xl font-semibold">Create a service</h1>
+        <PageHeading>Create a service</PageHeading>
         <p className="text-sm text-zinc-500 dark:text-zinc-400">A PostgreSQL server with a default database and an admin user.</p>
       </div>
       <QueryProvider>
