@@ -4,11 +4,13 @@ import { OperationsLiveRegion } from '@/components/operations/operations-live-re
 import { SessionProvider } from '@/components/session/session-context';
 import { SignOutButton } from '@/components/session/sign-out-button';
 import { Badge } from '@/components/ui/badge';
+import { upstreamExtensions } from '@/lib/server/extensions';
 import { signedInPage } from '@/lib/server/page';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const { session } = await signedInPage();
-  const info = { key: session.key, endpoint: session.endpointLabel, rights: session.rights };
+  const { session, upstream } = await signedInPage();
+  const extensions = await upstreamExtensions(upstream, session.baseUrl);
+  const info = { key: session.key, endpoint: session.endpointLabel, rights: session.rights, extensions };
   const readOnly = !info.rights.includes('write');
   return (
     <SessionProvider session={info}>
@@ -20,6 +22,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <Link href="/services" className="text-sm text-zinc-600 hover:underline dark:text-zinc-300">
             Services
           </Link>
+          {extensions.includes('activity') ? (
+            <Link href="/activity" className="text-sm text-zinc-600 hover:underline dark:text-zinc-300">
+              Activity
+            </Link>
+          ) : null}
           {/* on a narrow screen the key id gives way (cut short) rather than widen the page */}
           <span className="ml-auto flex min-w-0 items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
             {readOnly ? <Badge tone="amber">read-only key</Badge> : null}

@@ -30,10 +30,11 @@ const allTabs: { id: ServiceTabId | 'overview'; label: string }[] = [
   { id: 'metrics', label: 'Metrics' },
   { id: 'logs', label: 'Logs' },
   { id: 'queries', label: 'Queries' },
+  { id: 'activity', label: 'Activity' },
 ];
 
 /** Tabs backed by an extension of the upstream (GET /v2/pgdeck): absent where it lacks them. */
-const tabExtension: Partial<Record<ServiceTabId, string>> = { queries: 'query-statistics' };
+const tabExtension: Partial<Record<ServiceTabId, string>> = { queries: 'query-statistics', activity: 'activity' };
 
 interface Props {
   name: string;
