@@ -24,6 +24,7 @@ const allTabs: { id: ServiceTabId | 'overview'; label: string }[] = [
   { id: 'overview', label: 'Overview' },
   { id: 'databases', label: 'Databases' },
   { id: 'users', label: 'Users' },
+  { id: 'access', label: 'Access' },
   { id: 'pools', label: 'Pools' },
   { id: 'backups', label: 'Backups' },
   { id: 'settings', label: 'Settings' },
@@ -34,7 +35,7 @@ const allTabs: { id: ServiceTabId | 'overview'; label: string }[] = [
 ];
 
 /** Tabs backed by an extension of the upstream (GET /v2/pgdeck): absent where it lacks them. */
-const tabExtension: Partial<Record<ServiceTabId, string>> = { queries: 'query-statistics', activity: 'activity' };
+const tabExtension: Partial<Record<ServiceTabId, string>> = { queries: 'query-statistics', access: 'database-access', activity: 'activity' };
 
 interface Props {
   name: string;
