@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     const anonymous = await browser.newContext();
     pages['/sign-in'] = await firstLoadJs(await anonymous.newPage(), `${stack.consoleUrl}/sign-in`);
     await anonymous.close();
-    for (const path of ['/services', '/services/bench', '/services/new']) {
+    for (const path of ['/services', '/services/bench', '/services/new', '/activity']) {
       const fresh = await context.newPage();
       pages[path] = await firstLoadJs(fresh, `${stack.consoleUrl}${path}`);
       await fresh.close();

@@ -16,7 +16,8 @@ const exec = promisify(execFile);
 export interface Fixtures {
   stack: StackState;
   admin: Credentials;
-  newKey(role: 'admin' | 'operator' | 'viewer'): Promise<Credentials>;
+  /** A new key of that role; `name` is the key's name, as the engine's activity tells it. */
+  newKey(role: 'admin' | 'operator' | 'viewer'): Promise<Credentials & { name: string }>;
   signIn(page: Page, creds: Credentials): Promise<void>;
   engine<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   waitRunning(name: string): Promise<ServicePg>;
@@ -58,7 +59,7 @@ export const test = base.extend<Fixtures>({
       const name = `${role}-${Math.random().toString(36).slice(2, 8)}`;
       const { stdout } = await exec(process.execPath, ['--import', 'tsx', 'engine/main.ts', 'keys', 'create', name, '--role', role, '--data', join(stack.dataDir, 'data')]);
       const { key, secret } = JSON.parse(stdout) as { key: string; secret: string };
-      return { baseUrl: stack.engineUrl, key, secret };
+      return { baseUrl: stack.engineUrl, key, secret, name };
     });
   },
   // eslint-disable-next-line no-empty-pattern

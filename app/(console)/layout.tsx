@@ -5,11 +5,13 @@ import { SessionProvider } from '@/components/session/session-context';
 import { SignOutButton } from '@/components/session/sign-out-button';
 import { HeaderMenu } from '@/components/shell/header-menu';
 import { Badge } from '@/components/ui/badge';
+import { upstreamExtensions } from '@/lib/server/extensions';
 import { signedInPage } from '@/lib/server/page';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const { session } = await signedInPage();
-  const info = { key: session.key, endpoint: session.endpointLabel, rights: session.rights };
+  const { session, upstream } = await signedInPage();
+  const extensions = await upstreamExtensions(upstream, session.baseUrl);
+  const info = { key: session.key, endpoint: session.endpointLabel, rights: session.rights, extensions };
   const readOnly = !info.rights.includes('write');
   return (
     <SessionProvider session={info}>
@@ -21,6 +23,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <Link href="/services" className="text-sm text-zinc-600 hover:underline dark:text-zinc-300">
             Services
           </Link>
+          {extensions.includes('activity') ? (
+            <Link href="/activity" className="text-sm text-zinc-600 hover:underline dark:text-zinc-300">
+              Activity
+            </Link>
+          ) : null}
           {/* behind a Menu button on a narrow screen */}
           <HeaderMenu>
             {/* the key id gives way (cut short) rather than widen the page */}

@@ -1,19 +1,13 @@
-'use client';
 // How to connect: the URI (password masked until revealed), its parts, the
 // read-only URIs of the standbys when there are some, the CA certificate and a
 // psql command. The service data holds no password: the
 // admin's is fetched only when revealed, and forgotten when hidden. Keys
-// without the reveal right have nothing to reveal.
-import { useCan } from '@/components/session/session-context';
-import { Button } from '@/components/ui/button';
-import { Card, ErrorText } from '@/components/ui/card';
+// without the reveal right have nothing to reveal. Rendered on the server; the
+// URIs with their reveal are the island (./connection-uris).
+import { Card } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
-import { fetchPassword, useRevealedPassword } from '@/lib/queries/passwords';
-import { withUriPassword } from '@/lib/schemas/redact';
 import type { ServicePg } from '@/lib/schemas/service';
-
-/** The URI with dots where the password goes. */
-const maskPassword = (uri: string) => withUriPassword(uri, '').replace(/:@/, ':•••@');
+import { ConnectionUris } from './connection-uris';
 
 function psqlCommand(name: string, p: Record<string, string>): string {
   const host = p.host?.includes(':') ? `[${p.host}]` : (p.host ?? '');
@@ -29,16 +23,6 @@ const link =
 export function ConnectionCard({ service }: { service: ServicePg }) {
   const name = service.name;
   const params = service['uri-params'] ?? {};
-  const admin = params.user ?? '';
-  const hasPassword = useCan('reveal') && Boolean(admin);
-  const pw = useRevealedPassword(name, admin);
-  const revealed = pw.shown && pw.password !== undefined;
-  const bare = service.uri ?? '';
-  const display = (uri: string) => (!hasPassword ? uri : revealed ? withUriPassword(uri, pw.password ?? '') : maskPassword(uri));
-  const shown = display(bare);
-  // Copy hands over a working URI: with the password, fetched for the copy and not kept.
-  const copyOf = (uri: string) => async () => (hasPassword ? withUriPassword(uri, await fetchPassword(name, admin)) : uri);
-  const standby = service['connection-info']?.standby ?? [];
   const command = psqlCommand(name, params);
   const parts: [string, string | undefined][] = [
     ['Host', params.host],
@@ -51,39 +35,7 @@ export function ConnectionCard({ service }: { service: ServicePg }) {
   return (
     <Card title="Connection">
       <div className="space-y-4">
-        <div>
-          <h3 className="mb-1 text-xs text-zinc-500 dark:text-zinc-400">
-            Service URI{hasPassword ? '' : ' (without password)'}
-          </h3>
-          <code className="block rounded-md bg-zinc-100 p-2 font-mono text-xs break-all dark:bg-zinc-900">
-            {shown || '–'}
-          </code>
-          <div className="mt-2 flex flex-wrap gap-2">
-            {hasPassword ? (
-              <Button variant="secondary" onClick={pw.shown ? pw.hide : pw.reveal} aria-busy={pw.busy || undefined}>
-                {pw.shown ? 'Hide password' : 'Show password'}
-              </Button>
-            ) : null}
-            {bare ? <CopyButton value={copyOf(bare)} label="Copy URI" /> : null}
-          </div>
-          {pw.shown ? <ErrorText error={pw.error} /> : null}
-        </div>
-
-        {standby.length > 0 ? (
-          <div>
-            <h3 className="mb-1 text-xs text-zinc-500 dark:text-zinc-400">Read-only URIs (standbys)</h3>
-            <ul className="space-y-2">
-              {standby.map((uri, i) => (
-                <li key={uri}>
-                  <code className="block rounded-md bg-zinc-100 p-2 font-mono text-xs break-all dark:bg-zinc-900">{display(uri)}</code>
-                  <div className="mt-2 flex flex-wrap gap-2">
-                    <CopyButton value={copyOf(uri)} label="Copy" ariaLabel={`Copy read-only URI ${i + 1}`} />
-                  </div>
-                </li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
+        <ConnectionUris name={name} user={params.user ?? ''} uri={service.uri ?? ''} standby={service['connection-info']?.standby ?? []} />
 
         <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
           {parts.map(([term, value]) => (

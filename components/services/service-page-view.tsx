@@ -27,16 +27,18 @@ const allTabs: { id: ServiceTabId | 'overview'; label: string }[] = [
   { id: 'overview', label: 'Overview' },
   { id: 'databases', label: 'Databases' },
   { id: 'users', label: 'Users' },
+  { id: 'access', label: 'Access' },
   { id: 'pools', label: 'Pools' },
   { id: 'backups', label: 'Backups' },
   { id: 'settings', label: 'Settings' },
   { id: 'metrics', label: 'Metrics' },
   { id: 'logs', label: 'Logs' },
   { id: 'queries', label: 'Queries' },
+  { id: 'activity', label: 'Activity' },
 ];
 
 /** Tabs backed by an extension of the upstream (GET /v2/pgdeck): absent where it lacks them. */
-const tabExtension: Partial<Record<ServiceTabId, string>> = { queries: 'query-statistics' };
+const tabExtension: Partial<Record<ServiceTabId, string>> = { queries: 'query-statistics', access: 'database-access', activity: 'activity' };
 
 interface Props {
   name: string;

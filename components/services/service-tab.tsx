@@ -15,6 +15,8 @@ const tabs = {
   metrics: lazy(() => import('@/components/metrics/metrics-tab')),
   logs: lazy(() => import('@/components/logs/logs-tab')),
   queries: lazy(() => import('@/components/queries/queries-tab')),
+  access: lazy(() => import('@/components/access/access-tab')),
+  activity: lazy(() => import('@/components/activity/activity-tab')),
 };
 export type ServiceTabId = keyof typeof tabs;
 

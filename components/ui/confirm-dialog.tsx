@@ -15,17 +15,20 @@ interface ConfirmDialogProps {
   confirmLabel: string;
   onConfirm: () => Promise<unknown>;
   danger?: boolean;
+  /** The confirm action waits (for what the dialog must show first). */
+  disabled?: boolean;
+  wide?: boolean;
 }
 
-export function ConfirmDialog({ open, onClose, title, ...rest }: ConfirmDialogProps) {
+export function ConfirmDialog({ open, onClose, title, wide, ...rest }: ConfirmDialogProps) {
   return (
-    <Dialog open={open} onClose={onClose} title={title}>
+    <Dialog open={open} onClose={onClose} title={title} wide={wide}>
       <ConfirmBody onClose={onClose} {...rest} />
     </Dialog>
   );
 }
 
-function ConfirmBody({ onClose, children, confirmLabel, onConfirm, danger = true }: Omit<ConfirmDialogProps, 'open' | 'title'>) {
+function ConfirmBody({ onClose, children, confirmLabel, onConfirm, danger = true, disabled = false }: Omit<ConfirmDialogProps, 'open' | 'title' | 'wide'>) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const confirm = async () => {
@@ -48,7 +51,7 @@ function ConfirmBody({ onClose, children, confirmLabel, onConfirm, danger = true
         <Button variant="secondary" onClick={onClose}>
           Cancel
         </Button>
-        <Button variant={danger ? 'danger' : 'primary'} onClick={confirm} disabled={pending} aria-busy={pending || undefined}>
+        <Button variant={danger ? 'danger' : 'primary'} onClick={confirm} disabled={pending || disabled} aria-busy={pending || undefined}>
           {pending ? 'Working…' : confirmLabel}
         </Button>
       </div>

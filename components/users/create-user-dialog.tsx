@@ -1,14 +1,18 @@
 'use client';
 import { zodResolver } from '@hookform/resolvers/zod';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
+import { AccessChoices, AccessOutcome, chosenChanges, useAccessOffered, useApplyAccess, type AccessChoice } from '@/components/access/access-choices';
 import { DialogActions } from '@/components/ui/dialog-actions';
 import { FormError } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
 import { describedBy, Field, Input, useFieldId } from '@/components/ui/field';
 import { Switch } from '@/components/ui/switch';
 import { fieldError } from '@/lib/queries/api';
+import { serviceQuery } from '@/lib/queries/services';
 import { useCreateUser } from '@/lib/queries/user-mutations';
+import type { AccessChange } from '@/lib/schemas/access';
 import { createUserSchema, type CreateUser } from '@/lib/schemas/user';
 import { PasswordDone } from './password-done';
 
@@ -22,6 +26,11 @@ export function CreateUserDialog({ name, open, onClose }: { name: string; open: 
 
 function CreateUserForm({ name, onClose }: { name: string; onClose: () => void }) {
   const create = useCreateUser(name);
+  const { data: service } = useQuery(serviceQuery(name));
+  const offered = useAccessOffered();
+  const applyAccess = useApplyAccess(name);
+  const [access, setAccess] = useState<AccessChoice>({});
+  const [granted, setGranted] = useState<{ changes: AccessChange[]; failed: string[] }>({ changes: [], failed: [] });
   const [created, setCreated] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const { register, control, handleSubmit, setError, formState } = useForm<CreateUser>({
@@ -35,6 +44,9 @@ function CreateUserForm({ name, onClose }: { name: string; onClose: () => void }
     setFormError(null);
     try {
       await create.mutateAsync(values);
+      // the user exists now: the access chosen for it, as the Access tab would give it
+      const changes = chosenChanges(access, (database, level) => ({ database, username: values.username, level }));
+      setGranted({ changes, failed: await applyAccess(changes) });
       setCreated(values.username);
     } catch (err) {
       const f = fieldError(err, ['username'] as const);
@@ -45,7 +57,7 @@ function CreateUserForm({ name, onClose }: { name: string; onClose: () => void }
 
   if (created) {
     return (
-      <PasswordDone name={name} username={created} onClose={onClose}>
+      <PasswordDone name={name} username={created} onClose={onClose} note={<AccessOutcome granted={granted.changes} failed={granted.failed} />}>
         User <span className="font-mono font-medium">{created}</span> was created with a generated password.
       </PasswordDone>
     );
@@ -69,6 +81,15 @@ function CreateUserForm({ name, onClose }: { name: string; onClose: () => void }
           />
         )}
       />
+      {offered ? (
+        <AccessChoices
+          legend="Access to databases"
+          description="Given right after the user is created; change it later in the Access tab."
+          names={service?.databases ?? []}
+          value={access}
+          onChange={setAccess}
+        />
+      ) : null}
       <FormError message={formError} />
       <DialogActions onCancel={onClose} submitting={formState.isSubmitting} label="Create user" busyLabel="Creating…" />
     </form>

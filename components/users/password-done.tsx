@@ -5,7 +5,8 @@ import { useCan } from '@/components/session/session-context';
 import { Button } from '@/components/ui/button';
 import { PasswordCell } from './password-cell';
 
-export function PasswordDone({ name, username, onClose, children }: { name: string; username: string; onClose: () => void; children: ReactNode }) {
+/** `note`: more to say below (the access given with a new user). */
+export function PasswordDone({ name, username, onClose, children, note }: { name: string; username: string; onClose: () => void; children: ReactNode; note?: ReactNode }) {
   const canReveal = useCan('reveal');
   const ref = useRef<HTMLParagraphElement>(null);
   useEffect(() => ref.current?.focus(), []);
@@ -15,6 +16,7 @@ export function PasswordDone({ name, username, onClose, children }: { name: stri
         {children}
         {canReveal ? ' Reveal it to hand it to its clients.' : null}
       </p>
+      {note}
       {canReveal ? <PasswordCell name={name} username={username} /> : null}
       <div className="flex justify-end">
         <Button onClick={onClose}>Done</Button>

@@ -6,6 +6,9 @@ export const serviceKeys = {
   task: (name: string, id: string) => [...serviceKeys.all, 'task', name, id] as const,
   migration: (name: string) => [...serviceKeys.all, 'migration', name] as const,
   planChanges: (name: string) => [...serviceKeys.all, 'plan-changes', name] as const,
+  // under the service's detail: whatever changes the service (a user created, a grant) refreshes them too
+  access: (name: string) => [...serviceKeys.detail(name), 'access'] as const,
+  activity: (name: string, filters: unknown) => [...serviceKeys.detail(name), 'activity', filters] as const,
 };
 
 export const serviceTypeKeys = {

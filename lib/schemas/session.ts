@@ -17,5 +17,7 @@ export const sessionInfoSchema = z.object({
   key: z.string(),
   endpoint: z.string(),
   rights: z.array(z.enum(rights)),
+  /** What the upstream offers beside the public contract (GET /v2/pgdeck), for the views built on it. */
+  extensions: z.array(z.string()).optional(),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;

@@ -5,8 +5,12 @@
 // answered sign-in's check as the API and accepted the key (VerifiedCredentials).
 import 'server-only';
 import { randomBytes } from 'node:crypto';
+import type { ActivityEntry } from '@/lib/schemas/activity';
 import type { Right } from '@/lib/schemas/session';
 import { exchange, type VerifiedCredentials } from './upstream';
+
+/** The services the probes ask about (the second an invalid name): no one can have them. */
+const PROBED = /^(pgdeck-probe-|PGDECK_PROBE_)/;
 
 export async function probeRights(creds: VerifiedCredentials): Promise<Right[]> {
   const ghost = `pgdeck-probe-${randomBytes(6).toString('hex')}`;
@@ -20,4 +24,15 @@ export async function probeRights(creds: VerifiedCredentials): Promise<Right[]> 
   // a probe without an API answer grants nothing
   const statuses = await Promise.all(probes.map(([, method, path, body]) => exchange(creds, method, path, body).then((r) => r.status, () => 403)));
   return probes.filter((_, i) => statuses[i] !== 403).map(([right]) => right);
+}
+
+/**
+ * Where the upstream keeps activity, each sign-in's probes are in it, made with the key: the right a probe checked
+ * (the two PUTs alike where the body is hidden from a viewer), or null for a request that is no probe.
+ */
+export function probedRight(e: Pick<ActivityEntry, 'service' | 'method' | 'body'>): Right | null {
+  if (!e.service || !PROBED.test(e.service)) return null;
+  if (e.method === 'DELETE') return 'delete-service';
+  if (e.method === 'GET') return 'reveal';
+  return typeof e.body === 'object' && e.body !== null && 'termination-protection' in e.body ? 'termination-protection' : 'write';
 }
