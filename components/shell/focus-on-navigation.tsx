@@ -21,7 +21,8 @@ export function FocusOnNavigation() {
     loaded.current = route;
     const from = document.activeElement;
     const focusHeading = (): boolean => {
-      const heading = document.querySelector<HTMLElement>('main h1');
+      // not a loading state's (its h1 goes when the page comes)
+      const heading = document.querySelector<HTMLElement>('main h1:not([data-loading])');
       if (!heading) return false;
       const now = document.activeElement;
       // still on what started the navigation (or on nothing, when that went with the old page)
