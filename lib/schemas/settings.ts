@@ -29,6 +29,13 @@ export interface SettingSchema {
   'x-requires-restart'?: boolean;
   /** The PostgreSQL majors that have it, when not every installed one does. */
   'x-pg-versions'?: string[];
+  /**
+   * What each major runs with while the key is unset, where `default` cannot say it: the majors differ
+   * (log_autovacuum_min_duration), or the value is one the API does not accept (max_wal_senders runs 10; the API takes 20 up).
+   */
+  'x-defaults-by-major'?: Record<string, unknown>;
+  /** Where the value comes from while the key is unset, when the plan sets it: words, not a value (`the plan’s CPU count, at least 8`). */
+  'x-default-from-plan'?: string;
 }
 
 /** One section of the document: an object schema of settings, possibly with nested groups. */
@@ -37,6 +44,8 @@ export interface SettingsSection extends SettingSchema {
   title: string;
   properties: Record<string, SettingSchema>;
   additionalProperties: false;
+  /** pg only: the defaults of the service's own memory fields (memorySettings), which no section's properties hold. */
+  'x-memory-defaults'?: Partial<Record<MemorySettingKey, number>>;
 }
 
 export const settingsSections = ['pg', 'pgbouncer', 'pglookout', 'timescaledb'] as const;
@@ -84,6 +93,8 @@ export const memorySettings = {
     description: 'Memory for PostgreSQL’s shared buffer cache, as a share of the plan’s memory.',
     'x-unit': '%',
     'x-requires-restart': true,
+    // the public API does not say which share; an upstream that knows tells it in its document (x-memory-defaults)
+    'x-default-from-plan': 'a share of the plan’s memory',
   },
   'work-mem': {
     type: 'integer',
@@ -92,8 +103,11 @@ export const memorySettings = {
     title: 'Work memory',
     description: 'Memory each sort or hash operation may use before spilling to disk.',
     'x-unit': 'MB',
+    // the public API's own words for work_mem's default
+    'x-default-from-plan': '1 MB + 0.075 % of the plan’s memory, at most 32 MB',
   },
 } as const satisfies Record<string, SettingSchema>;
+export type MemorySettingKey = keyof typeof memorySettings;
 
 const sectionSchema = z.looseObject({ type: z.string(), title: z.string().optional(), properties: z.record(z.string(), z.unknown()) });
 
