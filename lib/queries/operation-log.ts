@@ -10,6 +10,8 @@ export interface TrackedOperation {
   label: string;
   state: 'pending' | 'success' | 'failure' | 'error';
   message?: string;
+  /** After success, what it did, in the words of the one who started it ("Applied 3 settings; …"). */
+  summary?: string;
 }
 
 /** How long an outcome stays on screen. */
@@ -39,10 +41,17 @@ export const operationLog = {
 
 const ended = (op: Operation): TrackedOperation['state'] => (op.state === 'success' ? 'success' : 'failure');
 
-/** Shows `op` and follows it until it ends; `settled` runs at once and again when it ends (to refresh what it changes). */
-export function trackOperation(op: Operation, label: string, settled: () => void): void {
+/**
+ * Shows `op` and follows it until it ends; `settled` runs at once and again when it ends (to refresh what it
+ * changes); `describe` tells what a successful one did, from its final answer.
+ */
+export function trackOperation(op: Operation, label: string, settled: () => void, describe?: (op: Operation) => string): void {
   settled();
-  if (op.state !== 'pending') return put({ id: op.id, label, state: ended(op), message: op.message });
+  const end = (final: Operation): TrackedOperation => {
+    const state = ended(final);
+    return { id: op.id, label, state, message: final.message, ...(state === 'success' && describe ? { summary: describe(final) } : {}) };
+  };
+  if (op.state !== 'pending') return put(end(op));
   put({ id: op.id, label, state: 'pending', message: op.message });
   const poll = (delay: number) =>
     setTimeout(async () => {
@@ -53,7 +62,7 @@ export function trackOperation(op: Operation, label: string, settled: () => void
           if (now.message !== items.find((x) => x.id === op.id)?.message) put({ id: op.id, label, state: 'pending', message: now.message });
           return void poll(Math.min(delay * 1.5, 3000));
         }
-        put({ id: op.id, label, state: ended(now), message: now.message });
+        put(end(now));
         settled();
       } catch (err) {
         put({ id: op.id, label, state: 'error', message: (err as Error).message });
