@@ -1,0 +1,28 @@
+// What a settings save did, in a sentence for the operation's message:
+// "Applied 3 settings; PostgreSQL restarted (shared_buffers)". Restarts are
+// taken from the upstream's answer where it tells them (this engine's
+// operation message), else from the schema's restart marks.
+import type { Operation } from '@/lib/schemas/operation';
+import type { SettingField } from './fields';
+
+/** The PostgreSQL parameter a field sets: the memory fields set shared_buffers and work_mem. */
+export function parameterOf(field: Pick<SettingField, 'path' | 'name'>): string {
+  if (field.path[0] === 'shared-buffers-percentage') return 'shared_buffers';
+  if (field.path[0] === 'work-mem') return 'work_mem';
+  return field.name;
+}
+
+/** The parameters the answer says PostgreSQL restarted for ([] for none), or undefined when it does not say. */
+export function restartsTold(op: Pick<Operation, 'message'>): string[] | undefined {
+  const message = op.message ?? '';
+  const restarted = /restarted PostgreSQL to apply ([^;]+)/.exec(message);
+  if (restarted?.[1]) return restarted[1].split(',').map((p) => p.trim()).filter(Boolean);
+  return /nothing restarted/.test(message) ? [] : undefined;
+}
+
+/** The sentence for `count` applied settings; `marked`: the parameters of those the schema marks as restarting. */
+export function appliedMessage(count: number, marked: string[], op: Pick<Operation, 'message'>): string {
+  const restarted = restartsTold(op) ?? marked;
+  const applied = `Applied ${count === 1 ? '1 setting' : `${count} settings`}`;
+  return restarted.length > 0 ? `${applied}; PostgreSQL restarted (${restarted.join(', ')})` : `${applied} without restart`;
+}
