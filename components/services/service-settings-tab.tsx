@@ -11,7 +11,7 @@ import { SettingsSaveBar } from '@/components/settings/settings-save-bar';
 import { useSettingsModel } from '@/components/settings/use-settings-model';
 import { useCan } from '@/components/session/session-context';
 import { Card, ErrorText, FormError } from '@/components/ui/card';
-import { useApplySettings } from '@/lib/queries/service-mutations';
+import { useApplySettings } from '@/lib/queries/settings-mutations';
 import { serviceQuery } from '@/lib/queries/services';
 import type { ServicePg } from '@/lib/schemas/service';
 import { appliedMessage } from '@/lib/settings-form/outcome';

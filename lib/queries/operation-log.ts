@@ -47,11 +47,8 @@ const ended = (op: Operation): TrackedOperation['state'] => (op.state === 'succe
  */
 export function trackOperation(op: Operation, label: string, settled: () => void, describe?: (op: Operation) => string): void {
   settled();
-  const end = (final: Operation): TrackedOperation => {
-    const state = ended(final);
-    return { id: op.id, label, state, message: final.message, ...(state === 'success' && describe ? { summary: describe(final) } : {}) };
-  };
-  if (op.state !== 'pending') return put(end(op));
+  const end = (now: Operation) => put({ id: op.id, label, state: ended(now), message: now.message, summary: now.state === 'success' ? describe?.(now) : undefined });
+  if (op.state !== 'pending') return end(op);
   put({ id: op.id, label, state: 'pending', message: op.message });
   const poll = (delay: number) =>
     setTimeout(async () => {
@@ -62,7 +59,7 @@ export function trackOperation(op: Operation, label: string, settled: () => void
           if (now.message !== items.find((x) => x.id === op.id)?.message) put({ id: op.id, label, state: 'pending', message: now.message });
           return void poll(Math.min(delay * 1.5, 3000));
         }
-        put(end(now));
+        end(now);
         settled();
       } catch (err) {
         put({ id: op.id, label, state: 'error', message: (err as Error).message });

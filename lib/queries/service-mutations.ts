@@ -28,15 +28,6 @@ export function useUpdateService(name: string) {
   });
 }
 
-/** The settings tab's save: as an update, and when it ends its message says what was applied and what restarted. */
-export function useApplySettings(name: string) {
-  const { track } = useOperationTracker();
-  return useMutation({
-    mutationFn: ({ body }: { body: UpdateService; describe: (op: Operation) => string }) => api<Operation>('PUT', servicePath(name), body),
-    onSuccess: (op, { describe }) => track(op, `Update ${name}`, [serviceKeys.detail(name)], undefined, describe),
-  });
-}
-
 export function useDeleteService(name: string) {
   const { track } = useOperationTracker();
   return useMutation({

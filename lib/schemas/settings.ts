@@ -93,8 +93,6 @@ export const memorySettings = {
     description: 'Memory for PostgreSQL’s shared buffer cache, as a share of the plan’s memory.',
     'x-unit': '%',
     'x-requires-restart': true,
-    // the public API does not say which share; an upstream that knows tells it in its document (x-memory-defaults)
-    'x-default-from-plan': 'a share of the plan’s memory',
   },
   'work-mem': {
     type: 'integer',
@@ -103,8 +101,6 @@ export const memorySettings = {
     title: 'Work memory',
     description: 'Memory each sort or hash operation may use before spilling to disk.',
     'x-unit': 'MB',
-    // the public API's own words for work_mem's default
-    'x-default-from-plan': '1 MB + 0.075 % of the plan’s memory, at most 32 MB',
   },
 } as const satisfies Record<string, SettingSchema>;
 export type MemorySettingKey = keyof typeof memorySettings;

@@ -3,7 +3,7 @@
 // of them the service's major has. Tolerates a cloud zone's answer (no `x-`
 // extensions, `type` as an array, ranges as `anyOf`).
 import { isObject, rangesOf, typeOf, type NumberRange } from '@/lib/schemas/setting-check';
-import { memorySettings, type SettingSchema, type SettingsSectionName } from '@/lib/schemas/settings';
+import { memorySettings, type MemorySettingKey, type SettingSchema, type SettingsSectionName } from '@/lib/schemas/settings';
 
 export type FieldKind = 'select' | 'switch' | 'integer' | 'number' | 'text' | 'multi';
 export type EnumValue = string | number | boolean;
@@ -170,12 +170,23 @@ export function describeSection(section: { properties?: unknown }, apiField: str
 }
 
 /**
+ * How the plan sets the memory fields while they are unset: work_mem in the public API's own words; for
+ * shared_buffers it names no share (an upstream that knows gives it in x-memory-defaults). Kept here, out of the
+ * schemas every page loads.
+ */
+const memoryRules: Record<MemorySettingKey, string> = {
+  'shared-buffers-percentage': 'a share of the plan’s memory',
+  'work-mem': '1 MB + 0.075 % of the plan’s memory, at most 32 MB',
+};
+
+/**
  * The two top-level memory settings, described by the same schemas the API checks them with, with the
  * defaults an upstream gives in its pg section (x-memory-defaults) where it does.
  */
 export function memoryFields(pgSection: unknown): SettingField[] {
   const given = isObject(pgSection) && isObject(pgSection['x-memory-defaults']) ? pgSection['x-memory-defaults'] : {};
-  return Object.entries(memorySettings).flatMap(([key, s]) => {
+  return (Object.keys(memorySettings) as MemorySettingKey[]).flatMap((key) => {
+    const s: SettingSchema = { ...memorySettings[key], 'x-default-from-plan': memoryRules[key] };
     const dflt = num(given[key]);
     return describeField(dflt === undefined ? s : { ...s, default: dflt }, [key], [key], { section: memorySection.title }) ?? [];
   });
