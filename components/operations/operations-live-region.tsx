@@ -23,7 +23,6 @@ export function OperationsLiveRegion() {
             {outcome[x.state]}
           </p>
           {x.message && x.state === 'pending' ? <p className="mt-1 text-zinc-600 dark:text-zinc-300">{x.message}</p> : null}
-          {x.summary && x.state === 'success' ? <p className="mt-1 text-zinc-600 dark:text-zinc-300">{x.summary}</p> : null}
           {x.message && (x.state === 'failure' || x.state === 'error') ? <p className="mt-1 text-red-600 dark:text-red-400">{x.message}</p> : null}
         </div>
       ))}

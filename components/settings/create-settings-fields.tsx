@@ -65,3 +65,6 @@ export function CreateSettingsFields({ version, handle, reveal }: { version: str
     />
   );
 }
+
+// the create form loads it lazily, as its default export
+export default CreateSettingsFields;

@@ -57,20 +57,6 @@ describe('operation log', () => {
     expect(shown()).toEqual([{ label: 'Upgrade x', state: 'success', message: 'upgraded 17 → 18 in 42 s' }]);
   });
 
-  it('says what a successful operation did from its final answer, when asked to, and nothing of the kind on failure', async () => {
-    answering({ state: 'success', message: 'restarted PostgreSQL to apply shared_buffers' }, { state: 'failure', message: 'refused' });
-    const describe = (op: { message?: string }) => `told: ${op.message ?? 'nothing'}`;
-    trackOperation({ id: 'op-1', state: 'pending' }, 'Update x', () => undefined, describe);
-    await vi.advanceTimersByTimeAsync(500);
-    expect(operationLog.snapshot().at(-1)).toMatchObject({ state: 'success', summary: 'told: restarted PostgreSQL to apply shared_buffers' });
-    trackOperation({ id: 'op-2', state: 'success' }, 'Update y', () => undefined, describe);
-    expect(operationLog.snapshot().at(-1)).toMatchObject({ label: 'Update y', summary: 'told: nothing' });
-    trackOperation({ id: 'op-3', state: 'pending' }, 'Update z', () => undefined, describe);
-    await vi.advanceTimersByTimeAsync(500);
-    expect(operationLog.snapshot().find((o) => o.label === 'Update z')).toMatchObject({ state: 'failure', message: 'refused' });
-    expect(operationLog.snapshot().find((o) => o.label === 'Update z')?.summary).toBeUndefined();
-  });
-
   it('says so when the operation cannot be followed, or the request itself failed', async () => {
     answering('down');
     trackOperation({ id: 'op-2', state: 'pending' }, 'Delete x', () => undefined);

@@ -10,8 +10,6 @@ export interface TrackedOperation {
   label: string;
   state: 'pending' | 'success' | 'failure' | 'error';
   message?: string;
-  /** After success, what it did, in the words of the one who started it ("Applied 3 settings; …"). */
-  summary?: string;
 }
 
 /** How long an outcome stays on screen. */
@@ -41,14 +39,10 @@ export const operationLog = {
 
 const ended = (op: Operation): TrackedOperation['state'] => (op.state === 'success' ? 'success' : 'failure');
 
-/**
- * Shows `op` and follows it until it ends; `settled` runs at once and again when it ends (to refresh what it
- * changes); `describe` tells what a successful one did, from its final answer.
- */
-export function trackOperation(op: Operation, label: string, settled: () => void, describe?: (op: Operation) => string): void {
+/** Shows `op` and follows it until it ends; `settled` runs at once and again when it ends (to refresh what it changes). */
+export function trackOperation(op: Operation, label: string, settled: () => void): void {
   settled();
-  const end = (now: Operation) => put({ id: op.id, label, state: ended(now), message: now.message, summary: now.state === 'success' ? describe?.(now) : undefined });
-  if (op.state !== 'pending') return end(op);
+  if (op.state !== 'pending') return put({ id: op.id, label, state: ended(op), message: op.message });
   put({ id: op.id, label, state: 'pending', message: op.message });
   const poll = (delay: number) =>
     setTimeout(async () => {
@@ -59,7 +53,7 @@ export function trackOperation(op: Operation, label: string, settled: () => void
           if (now.message !== items.find((x) => x.id === op.id)?.message) put({ id: op.id, label, state: 'pending', message: now.message });
           return void poll(Math.min(delay * 1.5, 3000));
         }
-        end(now);
+        put({ id: op.id, label, state: ended(now), message: now.message });
         settled();
       } catch (err) {
         put({ id: op.id, label, state: 'error', message: (err as Error).message });

@@ -8,11 +8,8 @@ import type { Operation } from '@/lib/schemas/operation';
 import { failOperation, operationLog, trackOperation, type TrackedOperation } from './operation-log';
 
 export interface OperationTracker {
-  /**
-   * Shows `op`, polls it while pending, and when it ends refreshes `keys`, the page, and whatever `then` does;
-   * `describe` says what a successful one did.
-   */
-  track(op: Operation, label: string, keys: QueryKey[], then?: () => void, describe?: (op: Operation) => string): void;
+  /** Shows `op`, polls it while pending, and when it ends refreshes `keys`, the page, and whatever `then` does. */
+  track(op: Operation, label: string, keys: QueryKey[], then?: () => void): void;
   /** Shows an error that did not come as an operation (the request itself failed). */
   fail(label: string, error: unknown): void;
 }
@@ -22,18 +19,13 @@ export function useOperationTracker(): OperationTracker {
   const router = useRouter();
   return useMemo(
     () => ({
-      track: (op, label, keys, then, describe) =>
-        trackOperation(
-          op,
-          label,
-          () => {
-            keys.forEach((queryKey) => void qc.invalidateQueries({ queryKey }));
-            // what the server rendered (the service's header, the list) changes too
-            router.refresh();
-            then?.();
-          },
-          describe,
-        ),
+      track: (op, label, keys, then) =>
+        trackOperation(op, label, () => {
+          keys.forEach((queryKey) => void qc.invalidateQueries({ queryKey }));
+          // what the server rendered (the service's header, the list) changes too
+          router.refresh();
+          then?.();
+        }),
       fail: failOperation,
     }),
     [qc, router],
