@@ -174,7 +174,7 @@ test('a viewer reads the settings in the same editor, every input disabled and n
   await expect(senders).toHaveAccessibleDescription(/Default: 10/);
 
   // nothing to save, nothing to delete
-  await expect(page.getByRole('region', { name: 'Unsaved changes' })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Save changes' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: /save|discard/i })).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'Delete service' })).toHaveCount(0);
 

@@ -21,7 +21,7 @@ import { ConsoleError } from '@/lib/queries/api';
 import { cidrEntries, cidrListTextSchema } from '@/lib/schemas/cidr-list';
 import { backupScheduleSchema, maintenanceSchema } from '@/lib/schemas/common';
 import type { ServicePg, UpdateService } from '@/lib/schemas/service';
-import { windowText } from './format';
+import { dayLabel } from './format';
 
 const toClock = (text: string) => (text.trim() === '' ? null : /^\d{1,2}$/.test(text.trim()) ? Number(text) : NaN);
 
@@ -68,6 +68,8 @@ const two = (n: number | null) => (n === null ? '' : String(n).padStart(2, '0'))
 const backupText = (hour: number | null, minute: number | null) => (hour === null && minute === null ? 'chosen by the service' : `${two(hour ?? 0)}:${two(minute ?? 0)} UTC`);
 const listText = (list: string[]) => (list.length === 0 ? 'none (every connection refused)' : list.join(', '));
 const onOff = (on: boolean) => (on ? 'on' : 'off');
+// not format.ts' windowText: the create form shares that module's client copy, which would carry it too
+const windowLabel = (m: SettingsForm['maintenance']) => (m.dow === 'never' ? 'never' : `${dayLabel(m.dow)} ${m.time} UTC`);
 
 /** What differs from the server, each as the review lists it with the body fragment that sends it. */
 function changesOf(server: SettingsForm, v: SettingsForm): { item: ReviewItem; body: UpdateService }[] {
@@ -77,7 +79,7 @@ function changesOf(server: SettingsForm, v: SettingsForm): { item: ReviewItem; b
   if (before.join('\n') !== after.join('\n')) add('ip-filter', 'Allowed addresses', listText(before), listText(after), { 'ip-filter': after });
   // the API takes the window and the schedule whole, so a change to either half sends both
   if (server.maintenance.dow !== v.maintenance.dow || server.maintenance.time !== v.maintenance.time) {
-    add('maintenance', 'Maintenance window', windowText(server.maintenance), windowText(v.maintenance), { maintenance: v.maintenance });
+    add('maintenance', 'Maintenance window', windowLabel(server.maintenance), windowLabel(v.maintenance), { maintenance: v.maintenance });
   }
   const [hour, minute] = [toClock(v.backupHour), toClock(v.backupMinute)];
   if (toClock(server.backupHour) !== hour || toClock(server.backupMinute) !== minute) {

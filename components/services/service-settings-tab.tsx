@@ -1,8 +1,9 @@
 'use client';
 // The settings tab: the service's own settings and its database configuration
 // under one save bar (the count of changed keys; Save opens the review of all
-// of them; one update sends them), and deleting the service. Read-only keys
-// see the same forms with every input disabled and no save bar.
+// of them; one update sends them; then what it is doing and did, restarts
+// named), and deleting the service. Read-only keys see the same forms with
+// every input disabled and no save bar.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { DatabaseSettingsCard, useDatabaseSettings } from '@/components/settings/database-settings-card';
@@ -11,10 +12,12 @@ import { SettingsSaveBar } from '@/components/settings/settings-save-bar';
 import { useSettingsModel } from '@/components/settings/use-settings-model';
 import { useCan } from '@/components/session/session-context';
 import { Card, ErrorText, FormError } from '@/components/ui/card';
-import { useApplySettings } from '@/lib/queries/settings-mutations';
+import type { TrackedOperation } from '@/lib/queries/operation-log';
+import { useTrackedOperations } from '@/lib/queries/operations';
+import { useUpdateService } from '@/lib/queries/service-mutations';
 import { serviceQuery } from '@/lib/queries/services';
 import type { ServicePg } from '@/lib/schemas/service';
-import { appliedMessage } from '@/lib/settings-form/outcome';
+import { appliedMessage, applyingMessage } from '@/lib/settings-form/outcome';
 import { majorOf } from '@/lib/settings-form/values';
 import { DeleteServiceDialog } from './delete-service-dialog';
 import { ServiceFieldsCard, useServiceFields } from './service-settings-form';
@@ -25,11 +28,18 @@ export function ServiceSettingsTab({ name }: { name: string }) {
   return <SettingsTabBody service={service} />;
 }
 
+/** What the save bar says of a save, as its operation goes. */
+function saidOf(saved: { count: number; marked: string[] }, op: TrackedOperation): string {
+  if (op.state === 'pending') return applyingMessage(saved.count, saved.marked);
+  if (op.state === 'success') return appliedMessage(saved.count, saved.marked, op);
+  return `Not applied: ${op.message ?? 'no reason given'}`;
+}
+
 function SettingsTabBody({ service }: { service: ServicePg }) {
   const canWrite = useCan('write');
   const canDelete = useCan('delete-service');
   const qc = useQueryClient();
-  const apply = useApplySettings(service.name);
+  const update = useUpdateService(service.name);
   const { model, placeholder } = useSettingsModel(majorOf(service.version));
   const own = useServiceFields(service);
   const database = useDatabaseSettings(service, model);
@@ -38,6 +48,13 @@ function SettingsTabBody({ service }: { service: ServicePg }) {
   const [reviewing, setReviewing] = useState(false);
   const [applying, setApplying] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
+  // the last save: how many settings, the restarts the schema marks, and its operation as the log follows it
+  // (kept once the log lets go of it)
+  const [saved, setSaved] = useState<{ id: string; count: number; marked: string[] } | null>(null);
+  const tracked = useTrackedOperations().find((o) => o.id === saved?.id);
+  const [seen, setSeen] = useState<TrackedOperation | undefined>();
+  if (tracked && tracked !== seen) setSeen(tracked);
+  const outcome = saved && seen?.id === saved.id ? saidOf(saved, seen) : undefined;
 
   const review = async () => {
     setFormError(null);
@@ -48,10 +65,11 @@ function SettingsTabBody({ service }: { service: ServicePg }) {
 
   const save = async () => {
     setApplying(true);
-    const reviewed = items;
-    const restarting = reviewed.flatMap((i) => (i.restart && i.parameter ? [i.parameter] : []));
+    const count = items.length;
+    const marked = items.flatMap((i) => (i.restart && i.parameter ? [i.parameter] : []));
     try {
-      await apply.mutateAsync({ body: Object.assign({}, ...parts.map((p) => p.body())), describe: (op) => appliedMessage(reviewed.length, restarting, op) });
+      const op = await update.mutateAsync(Object.assign({}, ...parts.map((p) => p.body())));
+      setSaved({ id: op.id, count, marked });
       setReviewing(false);
       const fresh = await qc.fetchQuery({ ...serviceQuery(service.name), staleTime: 0 });
       parts.forEach((p) => p.settle(fresh));
@@ -75,6 +93,7 @@ function SettingsTabBody({ service }: { service: ServicePg }) {
             <SettingsSaveBar
               count={items.length}
               busy={applying}
+              outcome={outcome}
               onSave={() => void review()}
               onDiscard={() => {
                 setFormError(null);

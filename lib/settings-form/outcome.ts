@@ -1,6 +1,7 @@
-// What a settings save did, in a sentence for the operation's message:
-// "Applied 3 settings; PostgreSQL restarted (shared_buffers)". Restarts are
-// taken from the upstream's answer where it tells them (this engine's
+// What a settings save does and did, in a sentence beside the save bar:
+// "Applying 3 settings; PostgreSQL restarts (shared_buffers)…", then
+// "Applied 3 settings; PostgreSQL restarted (shared_buffers)". What restarted
+// is taken from the upstream's answer where it tells it (this engine's
 // operation message), else from the schema's restart marks.
 import type { Operation } from '@/lib/schemas/operation';
 import type { SettingField } from './fields';
@@ -20,9 +21,15 @@ export function restartsTold(op: Pick<Operation, 'message'>): string[] | undefin
   return /nothing restarted/.test(message) ? [] : undefined;
 }
 
-/** The sentence for `count` applied settings; `marked`: the parameters of those the schema marks as restarting. */
+const settings = (count: number) => (count === 1 ? '1 setting' : `${count} settings`);
+
+/** While the update runs; `marked`: the parameters of the changes the schema marks as restarting. */
+export function applyingMessage(count: number, marked: string[]): string {
+  return `Applying ${settings(count)}${marked.length > 0 ? `; PostgreSQL restarts (${marked.join(', ')})` : ''}…`;
+}
+
+/** Once it succeeded, from its final answer. */
 export function appliedMessage(count: number, marked: string[], op: Pick<Operation, 'message'>): string {
   const restarted = restartsTold(op) ?? marked;
-  const applied = `Applied ${count === 1 ? '1 setting' : `${count} settings`}`;
-  return restarted.length > 0 ? `${applied}; PostgreSQL restarted (${restarted.join(', ')})` : `${applied} without restart`;
+  return restarted.length > 0 ? `Applied ${settings(count)}; PostgreSQL restarted (${restarted.join(', ')})` : `Applied ${settings(count)} without restart`;
 }

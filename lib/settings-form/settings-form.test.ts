@@ -6,7 +6,7 @@ import { settingProblem } from '@/lib/schemas/setting-check';
 import { buildPatch, diff } from './changes';
 import { fieldId, keepNodes, type SettingField } from './fields';
 import { buildSettingsModel, type SettingsDocumentLike } from './model';
-import { appliedMessage, parameterOf, restartsTold } from './outcome';
+import { appliedMessage, applyingMessage, parameterOf, restartsTold } from './outcome';
 import { searchFields } from './search';
 import { defaultText, draftsOf, valuesOf, type BodyValues } from './values';
 import { fieldsInView } from './view';
@@ -177,6 +177,11 @@ describe('the message after a save', () => {
     expect(appliedMessage(2, ['max_things'], {})).toBe('Applied 2 settings; PostgreSQL restarted (max_things)');
     expect(appliedMessage(2, [], { message: 'something else' })).toBe('Applied 2 settings without restart');
     expect(restartsTold({ message: 'something else' })).toBeUndefined();
+  });
+
+  it('says what is under way while it runs', () => {
+    expect(applyingMessage(3, ['shared_buffers'])).toBe('Applying 3 settings; PostgreSQL restarts (shared_buffers)…');
+    expect(applyingMessage(1, [])).toBe('Applying 1 setting…');
   });
 
   it('names the parameter a field sets', () => {
