@@ -72,7 +72,7 @@ test('a one-node service: its master alone, no read-only URI, no synchronous swi
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
   await page.getByRole('link', { name: 'Settings' }).click();
-  await expect(page.getByRole('button', { name: 'Save changes' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Review and save' })).toBeVisible();
   await expect(syncSwitch(page)).toHaveCount(0);
 
   // on the create form: the plans say what they give, and a one-node plan leaves the switch off

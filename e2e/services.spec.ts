@@ -180,7 +180,8 @@ test('termination protection set in settings blocks deletion; once off, the type
   await page.goto(`/services/${name}?tab=settings`);
 
   const protection = page.getByRole('switch', { name: /^Termination protection/ });
-  const save = page.getByRole('button', { name: 'Save changes' });
+  const save = page.getByRole('button', { name: 'Review and save' });
+  const apply = page.getByRole('dialog', { name: 'Review changes' }).getByRole('button', { name: 'Apply changes' });
   const del = page.getByRole('button', { name: 'Delete service' });
   await expect(protection).not.toBeChecked();
   await expect(del).toBeEnabled();
@@ -188,6 +189,7 @@ test('termination protection set in settings blocks deletion; once off, the type
 
   await choose(protection);
   await save.click();
+  await apply.click();
   await expect(toast(page, `Update ${name}: done`)).toBeVisible();
   await expect(save).toBeDisabled();
   await expect(protection).toBeChecked();
@@ -199,6 +201,7 @@ test('termination protection set in settings blocks deletion; once off, the type
 
   await choose(protection, false);
   await save.click();
+  await apply.click();
   await expect(del).toBeEnabled();
   await expect(save).toBeDisabled();
   await expect(del).toHaveAccessibleDescription(/cannot be undone/);
@@ -241,11 +244,13 @@ test('the allow-list edited in settings is what PostgreSQL accepts connections f
   await signIn(page, admin);
   await page.goto(`/services/${name}?tab=settings`);
   const allowList = page.getByLabel('Allowed addresses (CIDR, one per line)');
-  const save = page.getByRole('button', { name: 'Save changes' });
+  const save = page.getByRole('button', { name: 'Review and save' });
+  const apply = page.getByRole('dialog', { name: 'Review changes' }).getByRole('button', { name: 'Apply changes' });
   await expect(allowList).toHaveValue('0.0.0.0/0\n::/0');
 
   await allowList.fill('10.0.0.0/8');
   await save.click();
+  await apply.click();
   await expect(toast(page, `Update ${name}: done`)).toBeVisible();
   await expect(save).toBeDisabled();
   await expect(allowList).toHaveValue('10.0.0.0/8');
@@ -261,6 +266,7 @@ test('the allow-list edited in settings is what PostgreSQL accepts connections f
 
   await allowList.fill('0.0.0.0/0\n::/0');
   await save.click();
+  await apply.click();
   await expect(save).toBeDisabled();
   await expect(allowList).toHaveValue('0.0.0.0/0\n::/0');
   expect((await engine<ServicePg>('GET', `/dbaas-postgres/${name}`)).body['ip-filter']).toEqual(['0.0.0.0/0', '::/0']);

@@ -1,7 +1,9 @@
 // What read-only and operator keys see of a service the admin made: a viewer
 // gets every page without a single control that changes something and without
-// any password of the service anywhere in what the browser receives; an
-// operator gets the settings but not termination protection nor deletion.
+// any password of the service anywhere in what the browser receives, and reads
+// the settings in the same editor with every input disabled and no save bar;
+// an operator gets the settings but not termination protection nor deletion.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures';
 import type { ServicePg } from '../lib/schemas/service';
 
@@ -42,14 +44,13 @@ test('a viewer sees the service, its databases and users, with no controls and n
   await expect(row.getByRole('cell')).toContainText([name, 'hobbyist-2', '18', 'running']);
   await keepHtml();
 
-  // overview: the URI without password, nothing to reveal, no settings, no delete
+  // overview: the URI without password, nothing to reveal, no settings form, no delete
   await page.getByRole('link', { name, exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Connection' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Service URI (without password)' })).toBeVisible();
   await expect(page.getByRole('code').filter({ hasText: /^postgres:/ })).toHaveText(/^postgres:\/\/avnadmin@127\.0\.0\.1:\d+\/defaultdb\?sslmode=require$/);
   await expect(page.getByRole('button', { name: /password/i })).toHaveCount(0);
-  await expect(page.getByRole('link', { name: 'Settings' })).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'Settings' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Save changes' })).toHaveCount(0);
   await expect(page.getByRole('switch')).toHaveCount(0);
@@ -78,6 +79,13 @@ test('a viewer sees the service, its databases and users, with no controls and n
   await expect(page.getByRole('button', { name: 'Create user' })).toHaveCount(0);
   await expect(table.getByRole('button')).toHaveCount(0);
   await expect(table.getByRole('switch')).toHaveCount(0);
+  await keepHtml();
+
+  // settings: read, nothing to change (the next test looks closer)
+  await page.getByRole('navigation', { name: 'Service sections' }).getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Database configuration' })).toBeVisible();
+  await expect(page.getByText(/settings? set on this service|Every setting is at its default/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('button', { name: 'Review and save' })).toHaveCount(0);
   await keepHtml();
 
   // asking anyway is refused by the engine, through the console
@@ -124,4 +132,55 @@ test('an operator sees the settings with termination protection locked, and no d
 
   await expect(page.getByRole('heading', { name: 'Delete service' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: /delete/i })).toHaveCount(0);
+});
+
+test('a viewer reads the settings in the same editor, every input disabled and no save bar', async ({ page, signIn, newKey, engine, waitRunning }) => {
+  test.setTimeout(180_000);
+  const name = unique('readonly');
+  await engine('POST', `/dbaas-postgres/${name}`, {
+    plan: 'hobbyist-2',
+    'ip-filter': ['203.0.113.0/24'],
+    'pg-settings': { deadlock_timeout: 2000, autovacuum: { autovacuum_naptime: 30 } },
+    'pgbouncer-settings': { server_idle_timeout: 300 },
+  });
+  await waitRunning(name);
+
+  await signIn(page, await newKey('viewer'));
+  await page.goto(`/services/${name}`);
+  await page.getByRole('navigation', { name: 'Service sections' }).getByRole('link', { name: 'Settings' }).click();
+  await expect(page).toHaveURL(new RegExp(`/services/${name}\\?tab=settings$`));
+
+  // the service's own settings, as set, disabled
+  const filter = page.getByLabel('Allowed addresses (CIDR, one per line)');
+  await expect(filter).toHaveValue('203.0.113.0/24');
+  await expect(filter).toBeDisabled();
+  await expect(page.getByRole('switch', { name: /^Termination protection/ })).toBeDisabled();
+
+  // the configuration: what the service sets, with current value and default, disabled
+  await expect(page.getByText(/^3 of \d+ settings set on this service\.$/)).toBeVisible({ timeout: 60_000 });
+  const deadlock = page.getByLabel('deadlock_timeout', { exact: true });
+  await expect(deadlock).toHaveValue('2000');
+  await expect(deadlock).toBeDisabled();
+  await expect(deadlock).toHaveAccessibleDescription(/Current: 2000 ms · Default: 1000 ms/);
+  await expect(page.getByLabel('server_idle_timeout', { exact: true })).toBeDisabled();
+  await expect(page.getByRole('button', { name: /^Use default for/ })).toHaveCount(0);
+
+  // the search still finds a key to read
+  await page.getByRole('combobox', { name: 'Add a setting' }).fill('max_wal_senders');
+  await page.getByRole('option', { name: /^wal\.max_wal_senders / }).click();
+  const senders = page.getByLabel('max_wal_senders', { exact: true });
+  await expect(senders).toBeVisible();
+  await expect(senders).toBeDisabled();
+  await expect(senders).toHaveAccessibleDescription(/Default: 10/);
+
+  // nothing to save, nothing to delete
+  await expect(page.getByRole('region', { name: 'Save changes' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /save|discard/i })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Delete service' })).toHaveCount(0);
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(violations.map((v) => `${colorScheme} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+  }
 });

@@ -69,8 +69,8 @@ export function ServicePageView({ name, requested, service, error, migration, re
       </div>
     );
   }
-  // read-only keys have nothing to set
-  const tabs = allTabs.filter((t) => (t.id !== 'settings' || canWrite) && (t.id === 'overview' || !tabExtension[t.id] || extensions.includes(tabExtension[t.id] as string)));
+  // read-only keys see the settings too, with nothing to change
+  const tabs = allTabs.filter((t) => t.id === 'overview' || !tabExtension[t.id] || extensions.includes(tabExtension[t.id] as string));
   const tab = tabs.find((t) => t.id === requested)?.id ?? 'overview';
   const replicaOf = replicaLink(service)?.source;
 

@@ -12,7 +12,8 @@ export interface AdvancedSettingsHandle {
   showError(apiField: string | undefined, message: string): boolean;
 }
 
-const CreateSettingsFields = lazy(() => import('./create-settings-fields').then((m) => ({ default: m.CreateSettingsFields })));
+// its module's default export: the shortest loader, in the create form's first load
+const CreateSettingsFields = lazy(() => import('./create-settings-fields'));
 
 export function AdvancedSettingsSection({ version, handle }: { version: string | undefined; handle: RefObject<AdvancedSettingsHandle | null> }) {
   const [opened, setOpened] = useState(false);

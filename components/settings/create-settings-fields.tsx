@@ -1,14 +1,14 @@
 'use client';
-// The generated settings fields for a service being created, for the chosen
-// version. Nothing is set yet, so whatever the user fills in is the change.
+// The settings editor for a service being created, for the chosen version:
+// nothing is set yet, so there is no current value, only each key's default,
+// and whatever the user fills in is the change.
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useForm } from 'react-hook-form';
 import { buildPatch, diff } from '@/lib/settings-form/changes';
 import type { SettingsModel } from '@/lib/settings-form/model';
 import { valuesOf, type BodyValues, type Drafts } from '@/lib/settings-form/values';
 import type { AdvancedSettingsHandle } from './advanced-settings-section';
-import { SettingsFields } from './settings-fields';
-import { SettingsSearch } from './settings-search';
+import { SettingsEditor } from './settings-editor';
 import { settingsResolver } from './settings-resolver';
 import { useSettingsModel } from './use-settings-model';
 
@@ -18,8 +18,7 @@ export function CreateSettingsFields({ version, handle, reveal }: { version: str
   const { model, placeholder } = useSettingsModel(version);
   const modelRef = useRef<SettingsModel | null>(model);
   const [resolver] = useState(() => settingsResolver(modelRef, { current: NOTHING_SET }));
-  const { control, trigger, getValues, setError, formState } = useForm<Drafts>({ resolver, defaultValues: {}, mode: 'onChange' });
-  const [query, setQuery] = useState('');
+  const { control, trigger, getValues, setError, setFocus, formState } = useForm<Drafts>({ resolver, defaultValues: {}, mode: 'onChange' });
 
   useEffect(() => {
     modelRef.current = model;
@@ -41,7 +40,7 @@ export function CreateSettingsFields({ version, handle, reveal }: { version: str
         const field = modelRef.current?.fields.find((f) => f.apiField === apiField);
         if (!field) return false;
         reveal();
-        setQuery('');
+        // the key was sent, so it was filled in and is in the editor's view
         setTimeout(() => setError(field.id, { type: 'server', message: message.replace(`${apiField}: `, '') }, { shouldFocus: true }), 0);
         return true;
       },
@@ -53,9 +52,19 @@ export function CreateSettingsFields({ version, handle, reveal }: { version: str
 
   if (!model) return placeholder;
   return (
-    <div className="space-y-5">
-      <SettingsSearch value={query} onChange={setQuery} />
-      <SettingsFields model={model} control={control} errors={formState.errors} current={{}} query={query} />
-    </div>
+    <SettingsEditor
+      model={model}
+      control={control}
+      errors={formState.errors}
+      current={NOTHING_SET}
+      currentDrafts={undefined}
+      setFocus={setFocus}
+      whose="changed from their defaults"
+      // the create form has no heading between its h1 and these
+      headingLevel={2}
+    />
   );
 }
+
+// the create form loads it lazily, as its default export
+export default CreateSettingsFields;

@@ -1,44 +1,34 @@
 'use client';
 // A service's PostgreSQL, PgBouncer and failover settings, as forms generated
-// from the settings schema for the service's major. Save is enabled once
-// something changed and opens a review of the diff; Apply sends only the
-// changed keys; a 400 naming a key is shown beside it; after success the form
-// shows what the server now reports.
-import { useQueryClient } from '@tanstack/react-query';
+// from the settings schema for the service's major. The form follows the
+// server (reset when what it reports changes, keeping what the user edits),
+// hands the tab's save bar the diff to review and the body of exactly those
+// keys, shows a 400 naming a key beside it, and after a save shows what the
+// server then reports.
+import type { ReactNode } from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useForm, useWatch } from 'react-hook-form';
-import { useCan } from '@/components/session/session-context';
-import { Button } from '@/components/ui/button';
-import { Card, FormError } from '@/components/ui/card';
+import { useForm, useWatch, type UseFormReturn } from 'react-hook-form';
+import { Card } from '@/components/ui/card';
 import { fieldError } from '@/lib/queries/api';
-import { useUpdateService } from '@/lib/queries/service-mutations';
-import { serviceQuery } from '@/lib/queries/services';
 import type { ServicePg, UpdateService } from '@/lib/schemas/service';
-import { buildPatch, diff, type SettingChange } from '@/lib/settings-form/changes';
+import { buildPatch, diff } from '@/lib/settings-form/changes';
 import type { SettingsModel } from '@/lib/settings-form/model';
-import { draftsOf, majorOf, settingsOfService, valuesOf, type Drafts } from '@/lib/settings-form/values';
-import { SettingsFields } from './settings-fields';
-import { SettingsSearch } from './settings-search';
+import { draftsOf, settingsOfService, valuesOf, type BodyValues, type Drafts } from '@/lib/settings-form/values';
+import { SettingsEditor } from './settings-editor';
+import type { SettingsPart } from './settings-part';
 import { settingsResolver } from './settings-resolver';
-import { SettingsReviewDialog } from './settings-review-dialog';
-import { useSettingsModel } from './use-settings-model';
+import { reviewItemOf } from './settings-review-dialog';
 
-export function DatabaseSettingsCard({ service }: { service: ServicePg }) {
-  const canWrite = useCan('write');
-  const { model, placeholder } = useSettingsModel(majorOf(service.version), canWrite);
-  if (!canWrite) return null;
-  return (
-    <Card title="Database configuration">
-      {model ? <SettingsForm service={service} model={model} /> : placeholder}
-    </Card>
-  );
+export interface DatabaseSettings {
+  form: UseFormReturn<Drafts>;
+  current: BodyValues;
+  currentDrafts: Drafts;
+  part: SettingsPart;
 }
 
-function SettingsForm({ service, model }: { service: ServicePg; model: SettingsModel }) {
-  const qc = useQueryClient();
-  const update = useUpdateService(service.name);
+export function useDatabaseSettings(service: ServicePg, model: SettingsModel | null): DatabaseSettings {
   const current = useMemo(() => settingsOfService(service), [service]);
-  const currentDrafts = useMemo(() => draftsOf(model.fields, current), [model, current]);
+  const currentDrafts = useMemo(() => (model ? draftsOf(model.fields, current) : {}), [model, current]);
   const modelRef = useRef<SettingsModel | null>(model);
   const currentRef = useRef(current);
   useEffect(() => {
@@ -46,12 +36,8 @@ function SettingsForm({ service, model }: { service: ServicePg; model: SettingsM
     currentRef.current = current;
   });
   const [resolver] = useState(() => settingsResolver(modelRef, currentRef));
-  const { control, handleSubmit, reset, setError, formState } = useForm<Drafts>({ resolver, defaultValues: currentDrafts, mode: 'onChange' });
-  const { errors, isDirty } = formState;
-  const [query, setQuery] = useState('');
-  const [changes, setChanges] = useState<SettingChange[] | null>(null);
-  const [applying, setApplying] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useForm<Drafts>({ resolver, defaultValues: currentDrafts, mode: 'onChange' });
+  const { control, reset, setError, trigger, getValues } = form;
 
   // Follow the server: a change made elsewhere shows here, without losing what the user is editing.
   const serverDrafts = JSON.stringify(currentDrafts);
@@ -60,59 +46,44 @@ function SettingsForm({ service, model }: { service: ServicePg; model: SettingsM
   }, [serverDrafts, reset]);
 
   const drafts = useWatch({ control }) as Drafts;
-  const pending = diff(model.fields, current, valuesOf(model.fields, drafts));
-  const onSave = handleSubmit((submitted) => {
-    setFormError(null);
-    const found = diff(model.fields, current, valuesOf(model.fields, submitted));
-    if (found.length > 0) setChanges(found);
-  });
-
-  const apply = async () => {
-    if (!changes) return;
-    setApplying(true);
-    try {
-      await update.mutateAsync(buildPatch(changes) as UpdateService);
-      setChanges(null);
-      const fresh = await qc.fetchQuery({ ...serviceQuery(service.name), staleTime: 0 });
-      reset(draftsOf(model.fields, settingsOfService(fresh)));
-    } catch (err) {
-      setChanges(null);
-      const named = fieldError(err, model.fields.map((f) => f.apiField));
-      const field = named && model.fields.find((f) => f.apiField === named.field);
-      if (field) {
-        // a search could hide the field the server names
-        setQuery('');
-        setTimeout(() => setError(field.id, { type: 'server', message: named.message }, { shouldFocus: true }), 0);
-      } else setFormError((err as Error).message);
-    } finally {
-      setApplying(false);
-    }
+  const fields = model?.fields ?? [];
+  const pending = diff(fields, current, valuesOf(fields, drafts));
+  const part: SettingsPart = {
+    items: pending.map(reviewItemOf),
+    check: () => trigger(undefined, { shouldFocus: true }),
+    body: () => buildPatch(diff(fields, current, valuesOf(fields, getValues()))) as UpdateService,
+    discard: () => reset(currentDrafts),
+    settle: (fresh) => reset(draftsOf(fields, settingsOfService(fresh))),
+    showError(err) {
+      const named = fieldError(err, fields.map((f) => f.apiField));
+      const field = named && fields.find((f) => f.apiField === named.field);
+      if (!field) return false;
+      // the key was sent, so it is being edited and in view
+      setError(field.id, { type: 'server', message: named.message }, { shouldFocus: true });
+      return true;
+    },
   };
+  return { form, current, currentDrafts, part };
+}
 
+export function DatabaseSettingsCard({ settings, model, placeholder, readOnly }: { settings: DatabaseSettings; model: SettingsModel | null; placeholder: ReactNode; readOnly: boolean }) {
+  const { form, current, currentDrafts } = settings;
   return (
-    <>
-      <form onSubmit={onSave} noValidate className="space-y-5">
-        <SettingsSearch value={query} onChange={setQuery} />
-        <SettingsFields model={model} control={control} errors={errors} current={currentDrafts} query={query} />
-        <FormError message={formError} />
-        <div className="flex flex-wrap items-center gap-2">
-          <Button type="submit" disabled={!isDirty || pending.length === 0 || applying}>
-            {applying ? 'Saving…' : 'Save settings'}
-          </Button>
-          <Button
-            variant="secondary"
-            disabled={!isDirty || applying}
-            onClick={() => {
-              setFormError(null);
-              reset(currentDrafts);
-            }}
-          >
-            Discard changes
-          </Button>
-          {pending.length > 0 ? <span className="text-sm text-zinc-500 dark:text-zinc-400">{pending.length === 1 ? '1 change' : `${pending.length} changes`} not saved</span> : null}
-        </div>
-      </form>
-      <SettingsReviewDialog open={changes !== null} changes={changes ?? []} applying={applying} onCancel={() => setChanges(null)} onApply={() => void apply()} />
-    </>
+    <Card title="Database configuration">
+      {model ? (
+        <SettingsEditor
+          model={model}
+          control={form.control}
+          errors={form.formState.errors}
+          current={current}
+          currentDrafts={currentDrafts}
+          setFocus={form.setFocus}
+          readOnly={readOnly}
+          whose="set on this service"
+        />
+      ) : (
+        placeholder
+      )}
+    </Card>
   );
 }

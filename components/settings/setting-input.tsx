@@ -1,16 +1,18 @@
 'use client';
 // One generated setting: the control its kind calls for (select, switch,
 // number with unit, text, checkbox group), its hint (what it does, range,
-// current value, default, restart) or its error, and a way back to the default.
+// current value on a service, default with its unit, restart) or its error,
+// a way back to the default, and one out of the view for a key only looked up.
+import { X } from 'lucide-react';
 import { useId, type ReactNode } from 'react';
 import { Controller, type Control } from 'react-hook-form';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { describedBy, Input, Select } from '@/components/ui/field';
 import { Switch } from '@/components/ui/switch';
-import { rangeText, unitLabel } from '@/lib/schemas/setting-check';
+import { rangeText, settingProblem, unitLabel } from '@/lib/schemas/setting-check';
 import type { SettingField } from '@/lib/settings-form/fields';
-import { formatValue, fromDraft, type Draft, type Drafts } from '@/lib/settings-form/values';
+import { defaultText, formatValue, fromDraft, type Draft, type Drafts } from '@/lib/settings-form/values';
 
 const hintClass = 'text-xs text-zinc-500 dark:text-zinc-400';
 
@@ -24,8 +26,8 @@ function allowed(f: SettingField): string | undefined {
   return undefined;
 }
 
-/** What is shown under the control while it has no error. */
-function Hint({ field, current }: { field: SettingField; current: Draft }) {
+/** What is shown under the control while it has no error; `current` is undefined while creating (nothing is set yet). */
+function Hint({ field, current }: { field: SettingField; current: Draft | undefined }) {
   const range = allowed(field);
   const title = field.title && field.title !== field.name ? field.title : undefined;
   return (
@@ -33,8 +35,8 @@ function Hint({ field, current }: { field: SettingField; current: Draft }) {
       {title || field.description ? <span className="block">{[title, field.description].filter(Boolean).join('. ')}</span> : null}
       <span className="block">
         {range ? <>Allowed: {range} · </> : null}
-        Current: {formatValue(field, fromDraft(field, current))}
-        {field.default !== undefined ? <> · Default: {formatValue(field, field.default)}</> : null}
+        {current !== undefined ? <>Current: {formatValue(field, fromDraft(field, current))} · </> : null}
+        Default: {defaultText(field)}
         {field.restart ? <> · <strong className="font-medium text-amber-700 dark:text-amber-400">changing it restarts the database</strong></> : null}
       </span>
     </>
@@ -44,27 +46,49 @@ function Hint({ field, current }: { field: SettingField; current: Draft }) {
 const same = (a: Draft, b: Draft) => JSON.stringify(a) === JSON.stringify(b);
 const isBlank = (d: Draft | undefined) => d === undefined || d === null || d === '';
 
-export function SettingInput({ field, control, current, error }: { field: SettingField; control: Control<Drafts>; current: Draft; error?: string }) {
+interface Props {
+  field: SettingField;
+  control: Control<Drafts>;
+  /** What the service reports; undefined while creating, where nothing is set yet. */
+  current: Draft | undefined;
+  error?: string;
+  readOnly?: boolean;
+  /** Takes a key that was only looked up out of the view again. */
+  onHide?: () => void;
+}
+
+export function SettingInput({ field, control, current, error, readOnly = false, onHide }: Props) {
   const id = `${useId()}-${field.id}`;
   return (
     <Controller
       control={control}
       name={field.id}
       render={({ field: f }) => {
-        const changed = !same(f.value ?? null, current ?? null) && !(isBlank(f.value) && isBlank(current));
-        const reset = field.clearable && !isBlank(f.value) ? (
-          <Button variant="ghost" className="px-1.5 py-0.5 text-xs" onClick={() => f.onChange(field.kind === 'switch' || field.kind === 'multi' ? null : '')} aria-label={`Reset ${field.key} to its default`}>
-            Use default
-          </Button>
-        ) : null;
+        const changed = !same(f.value ?? null, current ?? null) && !(isBlank(f.value) && isBlank(current ?? null));
+        const reset =
+          !readOnly && field.clearable && !isBlank(f.value) ? (
+            // the visible words start the accessible name (WCAG 2.5.3, axe label-content-name-mismatch)
+            <Button variant="ghost" className="shrink-0 px-1.5 py-0.5 text-xs whitespace-nowrap" onClick={() => f.onChange(field.kind === 'switch' || field.kind === 'multi' ? null : '')} aria-label={`Use default for ${field.key}`}>
+              Use default
+            </Button>
+          ) : null;
+        const hide =
+          onHide && !readOnly ? (
+            <Button variant="ghost" className="px-1 py-0.5" onClick={onHide} aria-label={`Hide ${field.key}`} title="Hide: it keeps its default">
+              <X aria-hidden className="h-3.5 w-3.5" />
+            </Button>
+          ) : null;
         const marks =
-          field.restart || changed ? (
-            <span className="flex gap-1.5">
+          field.restart || changed || hide ? (
+            <span className="flex items-center gap-1.5">
               {field.restart ? <Badge tone="amber">restart</Badge> : null}
               {changed ? <Badge tone="zinc">changed</Badge> : null}
+              {hide}
             </span>
           ) : null;
         const hint = <Hint field={field} current={current} />;
+        // back to "not set" when a switch or list returns to what an unset key already means
+        const unset = (current ?? null) === null;
         const a11y = describedBy(id, error);
 
         if (field.kind === 'switch') {
@@ -79,8 +103,7 @@ export function SettingInput({ field, control, current, error }: { field: Settin
                 aria-describedby={a11y['aria-describedby']}
                 aria-invalid={a11y['aria-invalid']}
                 onBlur={f.onBlur}
-                // back to "not set" when it returns to what an unset key already means
-                onChange={(e) => f.onChange(current === null && e.target.checked === (field.default === true) ? null : e.target.checked)}
+                onChange={(e) => f.onChange(unset && e.target.checked === (field.default === true) ? null : e.target.checked)}
               />
             </Shell>
           );
@@ -104,7 +127,7 @@ export function SettingInput({ field, control, current, error }: { field: Settin
                       onBlur={f.onBlur}
                       onChange={(e) => {
                         const next = (field.options ?? []).map(String).filter((x) => (x === String(o) ? e.target.checked : chosen.includes(x)));
-                        f.onChange(current === null && same(next, fallback) ? null : next);
+                        f.onChange(unset && same(next, fallback) ? null : next);
                       }}
                     />
                     <span className="font-mono">{String(o)}</span>
@@ -119,7 +142,7 @@ export function SettingInput({ field, control, current, error }: { field: Settin
         const control =
           field.kind === 'select' ? (
             <Select {...a11y} ref={f.ref} name={f.name} value={typeof f.value === 'string' ? f.value : ''} onChange={(e) => f.onChange(e.target.value)} onBlur={f.onBlur}>
-              <option value="">{field.default !== undefined ? `Default (${formatValue(field, field.default)})` : 'Default'}</option>
+              <option value="">{`Default (${defaultText(field)})`}</option>
               {(field.options ?? []).map((o) => (
                 <option key={String(o)} value={String(o)}>
                   {String(o)}
@@ -136,7 +159,8 @@ export function SettingInput({ field, control, current, error }: { field: Settin
                 onChange={(e) => f.onChange(e.target.value)}
                 onBlur={f.onBlur}
                 inputMode={field.kind === 'integer' ? 'numeric' : field.kind === 'number' ? 'decimal' : undefined}
-                placeholder={field.default !== undefined ? formatValue(field, field.default) : field.clearable ? 'default' : undefined}
+                // the default as one would type it (the unit stands beside the input)
+                placeholder={field.default !== undefined && settingProblem(field.schema, field.default) === null ? String(field.default) : 'default'}
                 maxLength={field.kind === 'text' ? field.maxLength : undefined}
                 autoComplete="off"
                 spellCheck={false}

@@ -4,26 +4,36 @@
 import { Badge } from '@/components/ui/badge';
 import { Dialog } from '@/components/ui/dialog';
 import { DialogActions } from '@/components/ui/dialog-actions';
-import { formSections } from '@/lib/settings-form/fields';
 import type { SettingChange } from '@/lib/settings-form/changes';
+import { parameterOf } from '@/lib/settings-form/outcome';
 import { formatValue } from '@/lib/settings-form/values';
+import type { ReviewItem } from './settings-part';
 
 /** An unset value reads as the default it stands for, when the schema says which. */
 const shown = (c: SettingChange, value: unknown) =>
   (value === undefined || value === null) && c.field.default !== undefined ? `default (${formatValue(c.field, c.field.default)})` : formatValue(c.field, value);
 
-const sectionTitle = (c: SettingChange) => formSections.find((s) => s.apiField === c.path[0])?.title ?? 'PostgreSQL';
+/** A generated setting's change as the review lists it. */
+export const reviewItemOf = (c: SettingChange): ReviewItem => ({
+  id: c.field.id,
+  section: c.field.section,
+  key: c.field.key,
+  old: shown(c, c.old),
+  new: shown(c, c.new),
+  restart: c.restart,
+  parameter: parameterOf(c.field),
+});
 
 interface Props {
   open: boolean;
-  changes: SettingChange[];
+  items: ReviewItem[];
   applying: boolean;
   onCancel: () => void;
   onApply: () => void;
 }
 
-export function SettingsReviewDialog({ open, changes, applying, onCancel, onApply }: Props) {
-  const restarts = changes.filter((c) => c.restart);
+export function SettingsReviewDialog({ open, items, applying, onCancel, onApply }: Props) {
+  const restarts = items.filter((c) => c.restart);
   return (
     <Dialog open={open} onClose={onCancel} title="Review changes">
       <form
@@ -42,15 +52,15 @@ export function SettingsReviewDialog({ open, changes, applying, onCancel, onAppl
           <p className="text-sm text-zinc-600 dark:text-zinc-300">These changes are applied with a reload; connections stay open.</p>
         )}
         <ul aria-label="Changes" className="max-h-80 divide-y divide-zinc-200 overflow-y-auto rounded-md border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
-          {changes.map((c) => (
-            <li key={c.field.id} className="space-y-0.5 px-3 py-2 text-sm">
+          {items.map((c) => (
+            <li key={c.id} className="space-y-0.5 px-3 py-2 text-sm">
               <div className="flex flex-wrap items-center gap-2">
-                <span className="text-xs text-zinc-500 dark:text-zinc-400">{sectionTitle(c)}</span>
-                <code className="font-mono font-medium break-all">{c.field.key}</code>
+                <span className="text-xs text-zinc-500 dark:text-zinc-400">{c.section}</span>
+                <code className="font-mono font-medium break-all">{c.key}</code>
                 {c.restart ? <Badge tone="amber">restarts the database</Badge> : null}
               </div>
               <div className="break-all">
-                {shown(c, c.old)} → <span className="font-medium">{shown(c, c.new)}</span>
+                {c.old} → <span className="font-medium">{c.new}</span>
               </div>
             </li>
           ))}

@@ -31,7 +31,7 @@ import { ActivityStore } from '../store/activity';
 import { IntegrationStore } from '../store/integrations';
 import type { SettingsContext } from '../settings/context';
 import { renderPgSettings } from '../settings/render';
-import { ARCHIVE_TIMEOUT_SECONDS, findPlan, planSettings, plans } from './plans';
+import { ARCHIVE_TIMEOUT_SECONDS, findPlan, planSettingRules, planSettings, SHARED_BUFFERS_PERCENTAGE } from './plans';
 
 export interface Engine {
   config: EngineConfig;
@@ -258,7 +258,8 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
     templatesDir: join(config.dataDir, 'templates'),
     runtime,
     bouncerVersion: bouncer?.version ?? null,
-    planParameters: new Set(plans.flatMap((p) => Object.keys(planSettings(p)))),
+    planParameters: new Map(Object.entries(planSettingRules)),
+    memoryDefaults: { 'shared-buffers-percentage': SHARED_BUFFERS_PERCENTAGE },
   };
   const logs = new LogStore(join(config.dataDir, 'logs.db'));
   return {

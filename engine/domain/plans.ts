@@ -35,12 +35,15 @@ export function maxConnections(plan: Plan): number {
   return Math.min(1000, Math.max(25, plan.memoryGiB * 25));
 }
 
+/** shared_buffers while a service sets no shared-buffers-percentage. */
+export const SHARED_BUFFERS_PERCENTAGE = 25;
+
 /** The memory- and CPU-derived settings a plan implies. */
 export function planSettings(plan: Plan): Record<string, ConfValue> {
   const mb = plan.memoryGiB * 1024;
   return {
     max_connections: maxConnections(plan),
-    shared_buffers: `${Math.floor(mb * 0.25)}MB`,
+    shared_buffers: `${Math.floor((mb * SHARED_BUFFERS_PERCENTAGE) / 100)}MB`,
     effective_cache_size: `${Math.floor(mb * 0.75)}MB`,
     // the public description: 1MB + 0.075% of RAM, up to 32MB
     work_mem: `${Math.min(32, Math.floor(1 + mb * 0.00075))}MB`,
@@ -59,6 +62,21 @@ export function planSettings(plan: Plan): Record<string, ConfValue> {
     max_slot_wal_keep_size: `${plan.diskGiB * 102}MB`,
   };
 }
+
+/** planSettings in words, for the settings document's keys whose default is the plan's (x-default-from-plan). */
+export const planSettingRules: Record<string, string> = {
+  max_connections: '25 per GiB of the plan’s memory, from 25 to 1000',
+  shared_buffers: `${SHARED_BUFFERS_PERCENTAGE} % of the plan’s memory`,
+  effective_cache_size: '75 % of the plan’s memory',
+  work_mem: '1 MB + 0.075 % of the plan’s memory, at most 32 MB',
+  maintenance_work_mem: 'a sixteenth of the plan’s memory, at most 2 GB',
+  max_worker_processes: 'the plan’s CPU count, at least 8',
+  max_parallel_workers: 'the plan’s CPU count',
+  max_parallel_workers_per_gather: 'half the plan’s CPU count, at least 1',
+  wal_level: 'logical',
+  wal_log_hints: 'on',
+  max_slot_wal_keep_size: 'a tenth of the plan’s disk',
+};
 
 /** Daily base backups kept, by plan family: small plans keep fewer days, as the public plans do. */
 const BACKUPS_KEPT: Record<string, number> = { hobbyist: 2, startup: 2, business: 14, premium: 30 };

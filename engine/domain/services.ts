@@ -327,9 +327,14 @@ export async function updateService(engine: Engine, name: string, body: UpdateSe
           await reconcileNodeCount(engine, name);
         }));
       }
-      return await runNow(engine, op, () => (reconfigure ? applyConfig(engine, name, false) : Promise.resolve()));
+      // the answer says what became of PostgreSQL, as the restarting path's does
+      return await runNow(engine, op, async () => {
+        if (!reconfigure) return undefined;
+        const restarted = await applyConfig(engine, name, false);
+        return restarted.length ? `restarted PostgreSQL to apply ${restarted.join(', ')}` : 'reloaded the configuration; nothing restarted';
+      });
     } catch (err) {
-      await restore(filter || settingsChange || syncChange ? () => applyConfig(engine, name, false) : null);
+      await restore(filter || settingsChange || syncChange ? async () => void (await applyConfig(engine, name, false)) : null);
       throw err;
     }
   });
@@ -342,15 +347,18 @@ function writeConfigs(engine: Engine, svc: ServiceRecord): void {
 
 /**
  * Rewrites every node's configuration from the store and reloads it; restarts a node when asked or when
- * PostgreSQL says a changed parameter needs it (the master last, so it is down the shortest time).
+ * PostgreSQL says a changed parameter needs it (the master last, so it is down the shortest time). Answers the
+ * parameters PostgreSQL said needed a restart.
  */
-export async function applyConfig(engine: Engine, name: string, restart: boolean): Promise<void> {
+export async function applyConfig(engine: Engine, name: string, restart: boolean): Promise<string[]> {
   const svc = requireService(engine, name);
   const nodes = engine.nodes.list(name).sort((a, b) => Number(a.role === 'master') - Number(b.role === 'master'));
+  const needed = new Set<string>();
   for (const node of nodes) {
     const spec = engine.spec(svc, node);
     engine.runtime.writeConfig(spec);
     const pending = engine.runtime.pid(spec.root) === null ? [] : await reloadConfig(engine.runtime, spec);
+    pending.forEach((p) => needed.add(p));
     if (restart || pending.length) {
       await stopNode(engine, svc, node, 'fast');
       await engine.runtime.start(spec);
@@ -360,4 +368,5 @@ export async function applyConfig(engine: Engine, name: string, restart: boolean
   // ip-filter and pgbouncer-settings reach PgBouncer's files too, the ip-filter the relay's after a failover
   await syncBouncer(engine, name, { start: true });
   await ensureRelay(engine, requireService(engine, name));
+  return [...needed];
 }

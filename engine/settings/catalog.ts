@@ -53,7 +53,7 @@ export function settingsDocument(ctx: SettingsContext, majors: string[] = instal
     for (const major of majors) found.push({ major, rows: await majorRows(ctx, major) });
     return {
       settings: {
-        pg: pgSection(found, ctx.planParameters),
+        pg: { ...pgSection(found, ctx.planParameters), 'x-memory-defaults': ctx.memoryDefaults },
         pgbouncer: pgbouncerSection(ctx.bouncerVersion),
         pglookout: pglookoutSection(),
         timescaledb: timescaledbSection(),

@@ -32,6 +32,8 @@ export function pgbouncerSection(version: string | null): SettingsSection {
     autodb_pool_size: int(0, 10000, 0, 'Size of the pool created on the fly for a database and user that have none; 0 creates none'),
     ignore_startup_parameters: {
       type: 'array', maxItems: 32, items: { type: 'string', enum: ['extra_float_digits', 'search_path'] },
+      // what pgbouncer.ts writes while the key is unset
+      default: ['extra_float_digits'],
       description: 'Startup parameters PgBouncer lets clients send although it does not track them',
       'x-requires-restart': false,
     },

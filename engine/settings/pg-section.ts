@@ -37,7 +37,11 @@ export function apiValue(key: PgKey, row: PgSettingRow, text: string): SettingsV
   }
 }
 
-/** One key's schema for one major, or null when that major cannot take it. */
+/**
+ * One key's schema for one major, or null when that major cannot take it. `default` is what the major runs with
+ * while the key is unset (pg_settings.setting of a template, which the engine's own settings already shaped),
+ * whether or not the API accepts it: `union` keeps it as `default` only where it is one the API accepts.
+ */
 export function pgProperty(key: PgKey, row: PgSettingRow, withDefault: boolean): SettingSchema | null {
   const pub = key.public;
   if (!fits[pub.type].includes(row.vartype)) return null;
@@ -68,14 +72,15 @@ export function pgProperty(key: PgKey, row: PgSettingRow, withDefault: boolean):
   if (pub.anyOf) p.anyOf = pub.anyOf;
   if (key.unit) p['x-unit'] = key.unit;
   p['x-requires-restart'] = row.context === 'postmaster';
-  if (withDefault) {
-    const value = apiValue(key, row, row.setting);
-    if (settingProblem(p, value) === null) p.default = value;
-  }
+  if (withDefault) p.default = apiValue(key, row, row.setting);
   return p;
 }
 
-/** One key over several majors: the widest bounds, every enum value, restart when any major needs it. */
+/**
+ * One key over several majors: the widest bounds, every enum value, restart when any major needs it. The
+ * default stays `default` when every major runs the same one and the API accepts it; otherwise each major's
+ * is told apart (x-defaults-by-major), so that no client takes for a default a value it may not send.
+ */
 function union(found: { major: string; p: SettingSchema }[], majors: number): SettingSchema {
   const out: SettingSchema = { ...(found[found.length - 1] as { p: SettingSchema }).p };
   const all = found.map((f) => f.p);
@@ -87,29 +92,35 @@ function union(found: { major: string; p: SettingSchema }[], majors: number): Se
     out.enum = [...seen];
   }
   out['x-requires-restart'] = all.some((s) => s['x-requires-restart']);
-  if (all.some((s) => JSON.stringify(s.default) !== JSON.stringify(out.default))) delete out.default;
+  const alike = all.every((s) => JSON.stringify(s.default) === JSON.stringify(out.default));
+  if (out.default !== undefined && (!alike || settingProblem(out, out.default) !== null)) {
+    out['x-defaults-by-major'] = Object.fromEntries(found.map((f) => [f.major, f.p.default]));
+    delete out.default;
+  }
   if (found.length < majors) out['x-pg-versions'] = found.map((f) => f.major);
   return out;
 }
 
 /**
  * The `pg` section for these majors (one for a service's own document, all
- * installed ones for GET /v2/dbaas-settings-pg). `noDefault` names parameters
- * whose default depends on the plan, so the template's value is not theirs.
+ * installed ones for GET /v2/dbaas-settings-pg). `fromPlan` names parameters
+ * whose default depends on the plan, so the template's value is not theirs: each
+ * says how instead (x-default-from-plan).
  */
-export function pgSection(majors: MajorSettings[], noDefault: ReadonlySet<string> = new Set()): SettingsSection {
+export function pgSection(majors: MajorSettings[], fromPlan: ReadonlyMap<string, string> = new Map()): SettingsSection {
   const byName = majors.map((m) => ({ major: m.major, rows: new Map(m.rows.map((r) => [r.name.toLowerCase(), r])) }));
   const top: Record<string, SettingSchema> = {};
   const groups: Partial<Record<PgGroup, Record<string, SettingSchema>>> = {};
   for (const key of pgKeys) {
     const found = byName.flatMap(({ major, rows }) => {
       const row = rows.get(key.pg);
-      const p = row && pgProperty(key, row, !noDefault.has(key.pg));
+      const p = row && pgProperty(key, row, !fromPlan.has(key.pg));
       return p ? [{ major, p }] : [];
     });
     if (!found.length) continue;
     const target = key.group ? (groups[key.group] ??= {}) : top;
-    target[key.key] = union(found, majors.length);
+    const rule = fromPlan.get(key.pg);
+    target[key.key] = { ...union(found, majors.length), ...(rule ? { 'x-default-from-plan': rule } : {}) };
   }
   const properties: Record<string, SettingSchema> = {};
   for (const [group, title] of Object.entries(pgGroups) as [PgGroup, string][]) {

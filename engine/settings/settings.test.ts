@@ -72,6 +72,30 @@ describe('the pg section', () => {
     expect(prop('jit')).toMatchObject({ type: 'boolean', default: true });
   });
 
+  it('tells each major’s default apart where they differ or the API would refuse it, and the plan’s rule where the plan sets it', () => {
+    const withDefaults = (major: string, extra: PgSettingRow[]) => ({ major, rows: [...common, ...extra] });
+    const section = pgSection(
+      [
+        withDefaults('14', [row('log_autovacuum_min_duration', 'integer', { unit: 'ms', min_val: '-1', max_val: '2147483647', setting: '-1' }), row('max_wal_senders', 'integer', { min_val: '0', max_val: '262143', setting: '10', context: 'postmaster' }), row('max_worker_processes', 'integer', { min_val: '0', max_val: '262143', setting: '8', context: 'postmaster' })]),
+        withDefaults('17', [row('log_autovacuum_min_duration', 'integer', { unit: 'ms', min_val: '-1', max_val: '2147483647', setting: '600000' }), row('max_wal_senders', 'integer', { min_val: '0', max_val: '262143', setting: '10', context: 'postmaster' }), row('max_worker_processes', 'integer', { min_val: '0', max_val: '262143', setting: '8', context: 'postmaster' })]),
+      ],
+      new Map([['max_worker_processes', 'the plan’s CPU count, at least 8']]),
+    );
+    const auto = section.properties.autovacuum?.properties?.log_autovacuum_min_duration;
+    expect(auto).not.toHaveProperty('default');
+    expect(auto?.['x-defaults-by-major']).toEqual({ '14': -1, '17': 600000 });
+    // PostgreSQL runs 10, the public API takes 20 and more: not a default a client could send back
+    const senders = section.properties.wal?.properties?.max_wal_senders;
+    expect(senders).toMatchObject({ minimum: 20, 'x-defaults-by-major': { '14': 10, '17': 10 } });
+    expect(senders).not.toHaveProperty('default');
+    expect(section.properties.max_worker_processes).toMatchObject({ 'x-default-from-plan': 'the plan’s CPU count, at least 8' });
+    expect(section.properties.max_worker_processes).not.toHaveProperty('default');
+    expect(section.properties.max_worker_processes).not.toHaveProperty('x-defaults-by-major');
+    // a default every major shares and the API takes stays plain
+    expect(section.properties.deadlock_timeout).toMatchObject({ default: 1000 });
+    expect(section.properties.deadlock_timeout).not.toHaveProperty('x-defaults-by-major');
+  });
+
   it('lists max_prepared_statements only for a PgBouncer that has it', () => {
     expect(pgbouncerSection('1.18.0').properties).not.toHaveProperty('max_prepared_statements');
     expect(pgbouncerSection('1.21.0').properties.max_prepared_statements).toMatchObject({ minimum: 0, maximum: 3000, 'x-requires-restart': false });

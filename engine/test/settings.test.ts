@@ -88,6 +88,7 @@ describe('applying settings', () => {
     const res = await put('set18', { 'pg-settings': { deadlock_timeout: 900 }, 'pglookout-settings': { max_failover_replication_time_lag: 30 } });
     expect(res.status).toBe(200);
     expect(res.body.state).toBe('success');
+    expect(res.body.message).toBe('reloaded the configuration; nothing restarted');
     expect(await show(svc18, 'deadlock_timeout')).toBe('900ms');
     expect(await startTime(svc18)).toBe(before);
     const got = await t.getService('set18');

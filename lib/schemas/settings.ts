@@ -29,6 +29,13 @@ export interface SettingSchema {
   'x-requires-restart'?: boolean;
   /** The PostgreSQL majors that have it, when not every installed one does. */
   'x-pg-versions'?: string[];
+  /**
+   * What each major runs with while the key is unset, where `default` cannot say it: the majors differ
+   * (log_autovacuum_min_duration), or the value is one the API does not accept (max_wal_senders runs 10; the API takes 20 up).
+   */
+  'x-defaults-by-major'?: Record<string, unknown>;
+  /** Where the value comes from while the key is unset, when the plan sets it: words, not a value (`the plan’s CPU count, at least 8`). */
+  'x-default-from-plan'?: string;
 }
 
 /** One section of the document: an object schema of settings, possibly with nested groups. */
@@ -37,6 +44,8 @@ export interface SettingsSection extends SettingSchema {
   title: string;
   properties: Record<string, SettingSchema>;
   additionalProperties: false;
+  /** pg only: the defaults of the service's own memory fields (memorySettings), which no section's properties hold. */
+  'x-memory-defaults'?: Partial<Record<MemorySettingKey, number>>;
 }
 
 export const settingsSections = ['pg', 'pgbouncer', 'pglookout', 'timescaledb'] as const;
@@ -94,6 +103,7 @@ export const memorySettings = {
     'x-unit': 'MB',
   },
 } as const satisfies Record<string, SettingSchema>;
+export type MemorySettingKey = keyof typeof memorySettings;
 
 const sectionSchema = z.looseObject({ type: z.string(), title: z.string().optional(), properties: z.record(z.string(), z.unknown()) });
 

@@ -3,7 +3,7 @@
 // of them the service's major has. Tolerates a cloud zone's answer (no `x-`
 // extensions, `type` as an array, ranges as `anyOf`).
 import { isObject, rangesOf, typeOf, type NumberRange } from '@/lib/schemas/setting-check';
-import { memorySettings, type SettingSchema, type SettingsSectionName } from '@/lib/schemas/settings';
+import { memorySettings, type MemorySettingKey, type SettingSchema, type SettingsSectionName } from '@/lib/schemas/settings';
 
 export type FieldKind = 'select' | 'switch' | 'integer' | 'number' | 'text' | 'multi';
 export type EnumValue = string | number | boolean;
@@ -31,7 +31,13 @@ export interface SettingField {
   minLength?: number;
   maxLength?: number;
   maxItems?: number;
+  /** What applies while it is unset, for the model's major (x-defaults-by-major when the majors differ). */
   default?: unknown;
+  /** Where the value comes from while unset, when the plan sets it (words: `the plan’s CPU count, at least 8`). */
+  defaultRule?: string;
+  /** The title of its section (PostgreSQL, PgBouncer...) and of its group (Autovacuum): what the review and search name. */
+  section: string;
+  group?: string;
   restart: boolean;
   /** Whether it can be put back to its default (a `null` in the body); the two top-level fields cannot. */
   clearable: boolean;
@@ -53,7 +59,9 @@ export const formSections = [
   { name: 'pgbouncer', title: 'PgBouncer', apiField: 'pgbouncer-settings' },
   { name: 'pglookout', title: 'Failover', apiField: 'pglookout-settings' },
 ] as const satisfies readonly { name: SettingsSectionName; title: string; apiField: string }[];
-export type FormSectionName = (typeof formSections)[number]['name'];
+/** The service's own top-level fields (shared-buffers-percentage, work-mem) form a section of their own, first. */
+export const memorySection = { name: 'memory', title: 'Memory' } as const;
+export type FormSectionName = (typeof formSections)[number]['name'] | typeof memorySection.name;
 
 const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
 
@@ -91,8 +99,25 @@ const text = (x: unknown) => (typeof x === 'string' && x.trim() !== '' ? x : und
 export const fieldId = (path: readonly string[]) =>
   `setting:${path.map((p) => encodeURIComponent(p).replace(/[.'!()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/')}`;
 
+/** What a key runs with while unset on a major: `default`, else that major's own (x-defaults-by-major); with no major, one all share. */
+function defaultFor(s: SettingSchema, major: string | undefined): unknown {
+  if (s.default !== undefined) return s.default;
+  const byMajor = s['x-defaults-by-major'];
+  if (!isObject(byMajor)) return undefined;
+  if (major) return byMajor[major];
+  const all = Object.values(byMajor).map((v) => JSON.stringify(v));
+  return all.length > 0 && all.every((v) => v === all[0]) ? Object.values(byMajor)[0] : undefined;
+}
+
+/** Where a field sits: its section's title and its group's, and the major its default is read for. */
+export interface FieldPlace {
+  section: string;
+  group?: string;
+  major?: string;
+}
+
 /** One property's descriptor, or undefined for a kind the form cannot edit (it is then left as it is). */
-export function describeField(s: SettingSchema, path: string[], sectionKey: string[], clearable = true): SettingField | undefined {
+export function describeField(s: SettingSchema, path: string[], sectionKey: string[], place: FieldPlace, clearable = true): SettingField | undefined {
   const kind = kindOf(s);
   if (!kind) return undefined;
   const name = path[path.length - 1] ?? '';
@@ -113,15 +138,18 @@ export function describeField(s: SettingSchema, path: string[], sectionKey: stri
     minLength: num(s.minLength),
     maxLength: num(s.maxLength),
     maxItems: num(s.maxItems),
-    default: s.default,
+    default: defaultFor(s, place.major),
+    defaultRule: text(s['x-default-from-plan']),
+    section: place.section,
+    group: place.group,
     restart: s['x-requires-restart'] === true,
     clearable,
   };
 }
 
 /** The fields and groups of one section for a major, in the schema's order; empty groups left out. */
-export function describeSection(section: { properties?: unknown }, apiField: string, major: string | undefined): SettingNode[] {
-  const walk = (props: Record<string, unknown>, within: string[]): SettingNode[] => {
+export function describeSection(section: { properties?: unknown }, apiField: string, title: string, major: string | undefined): SettingNode[] {
+  const walk = (props: Record<string, unknown>, within: string[], group: string | undefined): SettingNode[] => {
     const nodes: SettingNode[] = [];
     for (const [name, raw] of Object.entries(props)) {
       if (!isObject(raw)) continue;
@@ -129,21 +157,39 @@ export function describeSection(section: { properties?: unknown }, apiField: str
       if (!inMajor(s, major)) continue;
       const key = [...within, name];
       if (typeOf(s) === 'object') {
-        const children = walk(isObject(s.properties) ? s.properties : {}, key);
+        const children = walk(isObject(s.properties) ? s.properties : {}, key, text(s.title) ?? name);
         if (children.length > 0) nodes.push({ group: { key: key.join('.'), name, title: text(s.title), description: text(s.description), nodes: children } });
         continue;
       }
-      const field = describeField(s, [apiField, ...key], key);
+      const field = describeField(s, [apiField, ...key], key, { section: title, group, major });
       if (field) nodes.push({ field });
     }
     return nodes;
   };
-  return walk(isObject(section.properties) ? section.properties : {}, []);
+  return walk(isObject(section.properties) ? section.properties : {}, [], undefined);
 }
 
-/** The two top-level memory settings, described by the same schemas the API checks them with. */
-export function memoryFields(): SettingField[] {
-  return Object.entries(memorySettings).flatMap(([key, s]) => describeField(s, [key], [key]) ?? []);
+/**
+ * How the plan sets the memory fields while they are unset: work_mem in the public API's own words; for
+ * shared_buffers it names no share (an upstream that knows gives it in x-memory-defaults). Kept here, out of the
+ * schemas every page loads.
+ */
+const memoryRules: Record<MemorySettingKey, string> = {
+  'shared-buffers-percentage': 'a share of the plan’s memory',
+  'work-mem': '1 MB + 0.075 % of the plan’s memory, at most 32 MB',
+};
+
+/**
+ * The two top-level memory settings, described by the same schemas the API checks them with, with the
+ * defaults an upstream gives in its pg section (x-memory-defaults) where it does.
+ */
+export function memoryFields(pgSection: unknown): SettingField[] {
+  const given = isObject(pgSection) && isObject(pgSection['x-memory-defaults']) ? pgSection['x-memory-defaults'] : {};
+  return (Object.keys(memorySettings) as MemorySettingKey[]).flatMap((key) => {
+    const s: SettingSchema = { ...memorySettings[key], 'x-default-from-plan': memoryRules[key] };
+    const dflt = num(given[key]);
+    return describeField(dflt === undefined ? s : { ...s, default: dflt }, [key], [key], { section: memorySection.title }) ?? [];
+  });
 }
 
 /** Every field under some nodes, depth first. */
@@ -151,14 +197,11 @@ export function fieldsOf(nodes: SettingNode[]): SettingField[] {
   return nodes.flatMap((n) => ('field' in n ? [n.field] : fieldsOf(n.group.nodes)));
 }
 
-/** The nodes whose key contains `query` (case-insensitive); a group matching by its own key keeps all its fields. */
-export function filterNodes(nodes: SettingNode[], query: string): SettingNode[] {
-  const q = query.trim().toLowerCase();
-  if (!q) return nodes;
+/** The nodes whose fields pass `keep`, groups kept around what is left of them. */
+export function keepNodes(nodes: SettingNode[], keep: (f: SettingField) => boolean): SettingNode[] {
   return nodes.flatMap((n): SettingNode[] => {
-    if ('field' in n) return n.field.key.toLowerCase().includes(q) ? [n] : [];
-    if (n.group.key.toLowerCase().includes(q)) return [n];
-    const inner = filterNodes(n.group.nodes, q);
+    if ('field' in n) return keep(n.field) ? [n] : [];
+    const inner = keepNodes(n.group.nodes, keep);
     return inner.length > 0 ? [{ group: { ...n.group, nodes: inner } }] : [];
   });
 }

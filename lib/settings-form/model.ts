@@ -1,7 +1,7 @@
 // One entry point for the forms: the settings document and a major in, the
 // sections to render, every field, and the check of edited values out.
 import { isObject } from '@/lib/schemas/setting-check';
-import { describeSection, formSections, memoryFields, fieldsOf, type FormSectionName, type SettingField, type SettingNode } from './fields';
+import { describeSection, fieldsOf, formSections, memoryFields, memorySection, type FormSectionName, type SettingField, type SettingNode } from './fields';
 import { validateValues, type SettingIssue } from './validate';
 import type { BodyValues } from './values';
 
@@ -23,15 +23,14 @@ export interface SettingsDocumentLike {
   settings: { [section: string]: unknown };
 }
 
-/** The forms of a settings document for a major (undefined: every key), the two memory fields at the top of PostgreSQL's section. */
+/** The forms of a settings document for a major (undefined: every key): the service's memory fields first, then each section. */
 export function buildSettingsModel(doc: SettingsDocumentLike, major: string | undefined): SettingsModel {
-  const sections: FormSection[] = [];
+  const sections: FormSection[] = [{ ...memorySection, nodes: memoryFields(doc.settings.pg).map((field) => ({ field })) }];
   for (const s of formSections) {
     const schema = doc.settings[s.name];
-    const nodes: SettingNode[] = s.name === 'pg' ? memoryFields().map((field) => ({ field })) : [];
-    if (isObject(schema)) nodes.push(...describeSection(schema, s.apiField, major));
-    if (fieldsOf(nodes).length > 0) sections.push({ name: s.name, title: s.title, nodes });
+    if (isObject(schema)) sections.push({ name: s.name, title: s.title, nodes: describeSection(schema, s.apiField, s.title, major) });
   }
-  const fields = sections.flatMap((s) => fieldsOf(s.nodes));
-  return { sections, fields, validate: (edited, current) => validateValues(fields, edited, current) };
+  const shown = sections.filter((s) => fieldsOf(s.nodes).length > 0);
+  const fields = shown.flatMap((s) => fieldsOf(s.nodes));
+  return { sections: shown, fields, validate: (edited, current) => validateValues(fields, edited, current) };
 }

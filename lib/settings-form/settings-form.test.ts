@@ -4,9 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { settingProblem } from '@/lib/schemas/setting-check';
 import { buildPatch, diff } from './changes';
-import { fieldId, filterNodes, type SettingField } from './fields';
+import { fieldId, keepNodes, type SettingField } from './fields';
 import { buildSettingsModel, type SettingsDocumentLike } from './model';
-import { draftsOf, valuesOf, type BodyValues } from './values';
+import { appliedMessage, applyingMessage, parameterOf, restartsTold } from './outcome';
+import { searchFields } from './search';
+import { defaultText, draftsOf, valuesOf, type BodyValues } from './values';
+import { fieldsInView } from './view';
 
 const doc: SettingsDocumentLike = {
   settings: {
@@ -16,6 +19,9 @@ const doc: SettingsDocumentLike = {
       additionalProperties: false,
       properties: {
         max_things: { type: 'integer', title: 'Things', minimum: 10, maximum: 500, default: 100, 'x-requires-restart': true },
+        senders: { type: 'integer', minimum: 20, maximum: 256, 'x-defaults-by-major': { '17': 10, '18': 10 } },
+        log_min: { type: 'integer', minimum: -1, maximum: 1000, 'x-unit': 'ms', 'x-defaults-by-major': { '17': -1, '18': 600 } },
+        workers: { type: 'integer', minimum: 8, maximum: 96, 'x-default-from-plan': 'the plan’s CPU count, at least 8' },
         nap: { type: 'integer', minimum: 1, maximum: 3600, 'x-unit': 's', default: 60 },
         ratio: { type: 'number', minimum: 0, maximum: 1 },
         mode: { type: ['string'], enum: ['fast', 'safe'], default: 'safe' },
@@ -28,7 +34,7 @@ const doc: SettingsDocumentLike = {
           title: 'Tuning',
           additionalProperties: false,
           properties: {
-            tuning_delay: { type: 'integer', minimum: 0, maximum: 100, 'x-unit': 'ms' },
+            tuning_delay: { type: 'integer', minimum: 0, maximum: 100, 'x-unit': 'ms', description: 'Sleep between rounds of the background tuner' },
             new_knob: { type: 'boolean', 'x-pg-versions': ['18'] },
           },
         },
@@ -57,9 +63,9 @@ const field = (fields: SettingField[], key: string) => {
 describe('fields', () => {
   it('gives a major only its keys, groups nested, empty sections and uneditable kinds left out', () => {
     const m17 = buildSettingsModel(doc, '17');
-    expect(m17.sections.map((s) => s.name)).toEqual(['pg', 'pgbouncer']);
+    expect(m17.sections.map((s) => s.name)).toEqual(['memory', 'pg', 'pgbouncer']);
     const keys17 = m17.fields.map((f) => f.key);
-    expect(keys17).toEqual(['shared-buffers-percentage', 'work-mem', 'max_things', 'nap', 'ratio', 'mode', 'ext.role', 'feature', 'gap', 'tuning.tuning_delay', 'idle', 'ignore']);
+    expect(keys17).toEqual(['shared-buffers-percentage', 'work-mem', 'max_things', 'senders', 'log_min', 'workers', 'nap', 'ratio', 'mode', 'ext.role', 'feature', 'gap', 'tuning.tuning_delay', 'idle', 'ignore']);
     const keys18 = buildSettingsModel(doc, '18').fields.map((f) => f.key);
     expect(keys18).toContain('only_new');
     expect(keys18).toContain('tuning.new_knob');
@@ -86,12 +92,102 @@ describe('fields', () => {
     expect(fieldId(['a.b'])).not.toBe(fieldId(['a', 'b']));
   });
 
-  it('filters by key name, keeping the group around a match', () => {
-    const pg = buildSettingsModel(doc, '17').sections[0]!;
-    const hits = filterNodes(pg.nodes, 'DELAY');
-    expect(hits).toHaveLength(1);
-    expect(hits[0]).toMatchObject({ group: { key: 'tuning', nodes: [{ field: { key: 'tuning.tuning_delay' } }] } });
-    expect(filterNodes(pg.nodes, 'nothing-like-it')).toEqual([]);
+  it('keeps the groups around the fields it keeps', () => {
+    const pg = buildSettingsModel(doc, '17').sections.find((x) => x.name === 'pg');
+    const kept = keepNodes(pg?.nodes ?? [], (f) => f.key === 'tuning.tuning_delay');
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ group: { key: 'tuning', nodes: [{ field: { key: 'tuning.tuning_delay' } }] } });
+    expect(keepNodes(pg?.nodes ?? [], () => false)).toEqual([]);
+  });
+});
+
+describe('defaults', () => {
+  it('reads each major’s default where the majors differ, and says when it is not a value one may set', () => {
+    const m17 = buildSettingsModel(doc, '17').fields;
+    const m18 = buildSettingsModel(doc, '18').fields;
+    expect(field(m17, 'log_min').default).toBe(-1);
+    expect(field(m18, 'log_min').default).toBe(600);
+    expect(defaultText(field(m18, 'log_min'))).toBe('600 ms');
+    // every major runs 10, which the API refuses (it takes 20 up)
+    expect(field(buildSettingsModel(doc, undefined).fields, 'senders').default).toBe(10);
+    expect(defaultText(field(m17, 'senders'))).toBe('10 (not a value that can be set here)');
+    expect(defaultText(field(m17, 'workers'))).toBe('set from the plan (the plan’s CPU count, at least 8)');
+    expect(defaultText(field(m17, 'nap'))).toBe('60 s');
+    expect(defaultText(field(m17, 'ratio'))).toBe('the server’s own (the upstream does not say which)');
+  });
+
+  it('gives the memory fields the upstream’s defaults where its document has them, else the public API’s words', () => {
+    const plain = buildSettingsModel(doc, '17').fields;
+    expect(defaultText(field(plain, 'work-mem'))).toBe('set from the plan (1 MB + 0.075 % of the plan’s memory, at most 32 MB)');
+    expect(defaultText(field(plain, 'shared-buffers-percentage'))).toBe('set from the plan (a share of the plan’s memory)');
+    const told = { settings: { ...doc.settings, pg: { ...(doc.settings.pg as object), 'x-memory-defaults': { 'shared-buffers-percentage': 25 } } } };
+    const fields = buildSettingsModel(told, '17').fields;
+    expect(defaultText(field(fields, 'shared-buffers-percentage'))).toBe('25 %');
+    expect(field(fields, 'shared-buffers-percentage').section).toBe('Memory');
+  });
+});
+
+describe('search and view', () => {
+  const { fields } = buildSettingsModel(doc, '17');
+  const keys = (q: string) => searchFields(fields, q).hits.map((f) => f.key);
+
+  it('finds keys by name first, then by title, section, group and description; every word must match', () => {
+    expect(keys('nap')).toEqual(['nap']);
+    expect(keys('shared buffers')).toEqual(['shared-buffers-percentage']);
+    expect(keys('things')).toEqual(['max_things']);
+    expect(keys('pgbouncer')).toEqual(['idle', 'ignore']);
+    expect(keys('tuner')).toEqual(['tuning.tuning_delay']);
+    expect(keys('tuning')).toEqual(['tuning.tuning_delay']);
+    // work-mem by its title (Work memory), shared-buffers-percentage by its section
+    expect(keys('memory')).toEqual(['work-mem', 'shared-buffers-percentage']);
+    expect(keys('background delay')).toEqual(['tuning.tuning_delay']);
+    expect(keys('nothing like it')).toEqual([]);
+    // past the name, words count from their start: "round" is in the description, "ound" is nowhere
+    expect(keys('rounds')).toEqual(['tuning.tuning_delay']);
+    expect(keys('ounds')).toEqual([]);
+    expect(keys('hing')).toEqual(['max_things']);
+    // a word inside another word of the name is not enough ("in" in "things", "round" in the description)
+    expect(keys('in round')).toEqual([]);
+    expect(searchFields(fields, 'e', 3)).toMatchObject({ total: expect.any(Number) });
+    expect(searchFields(fields, 'e', 3).hits).toHaveLength(3);
+  });
+
+  it('shows what the service sets, what is being edited and what was asked for', () => {
+    const current = { 'pg-settings': { nap: 30 }, 'work-mem': 8 };
+    const edited = { 'pg-settings': { nap: 30, mode: 'fast' }, 'work-mem': 8 };
+    const shown = (asked: string[] = []) => [...fieldsInView(fields, current, edited, new Set(asked))].map((id) => fields.find((f) => f.id === id)?.key);
+    expect(shown()).toEqual(['work-mem', 'nap', 'mode']);
+    expect(shown([field(fields, 'idle').id])).toEqual(['work-mem', 'nap', 'mode', 'idle']);
+    // a key being put back to its default stays until saved
+    expect([...fieldsInView(fields, current, { 'work-mem': 8 }, new Set())].map((id) => fields.find((f) => f.id === id)?.key)).toEqual(['work-mem', 'nap']);
+  });
+});
+
+describe('the message after a save', () => {
+  const { fields } = buildSettingsModel(doc, '17');
+
+  it('names what restarted as the upstream tells it, else as the schema marks it', () => {
+    expect(appliedMessage(3, ['max_things'], { message: 'restarted PostgreSQL to apply shared_buffers, max_things; added 1 standby' })).toBe(
+      'Applied 3 settings; PostgreSQL restarted (shared_buffers, max_things)',
+    );
+    expect(appliedMessage(1, [], { message: 'reloaded the configuration; nothing restarted' })).toBe('Applied 1 setting without restart');
+    // the upstream's word wins over the marks
+    expect(appliedMessage(2, ['max_things'], { message: 'reloaded the configuration; nothing restarted' })).toBe('Applied 2 settings without restart');
+    // an upstream that says nothing of it: the schema's marks
+    expect(appliedMessage(2, ['max_things'], {})).toBe('Applied 2 settings; PostgreSQL restarted (max_things)');
+    expect(appliedMessage(2, [], { message: 'something else' })).toBe('Applied 2 settings without restart');
+    expect(restartsTold({ message: 'something else' })).toBeUndefined();
+  });
+
+  it('says what is under way while it runs', () => {
+    expect(applyingMessage(3, ['shared_buffers'])).toBe('Applying 3 settings; PostgreSQL restarts (shared_buffers)…');
+    expect(applyingMessage(1, [])).toBe('Applying 1 setting…');
+  });
+
+  it('names the parameter a field sets', () => {
+    expect(parameterOf(field(fields, 'shared-buffers-percentage'))).toBe('shared_buffers');
+    expect(parameterOf(field(fields, 'work-mem'))).toBe('work_mem');
+    expect(parameterOf(field(fields, 'tuning.tuning_delay'))).toBe('tuning_delay');
   });
 });
 

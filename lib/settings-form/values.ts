@@ -1,7 +1,7 @@
 // What the inputs hold (drafts) and what the API carries (values), and the
 // way between them. A draft is text for number, string and enum inputs ('' =
 // not set), true/false/null for a switch, a list or null for a multi-select.
-import { isObject, unitLabel } from '@/lib/schemas/setting-check';
+import { isObject, settingProblem, unitLabel } from '@/lib/schemas/setting-check';
 import type { SettingField } from './fields';
 
 export type Draft = string | boolean | string[] | null;
@@ -90,6 +90,19 @@ export function formatValue(field: SettingField, value: unknown): string {
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   if (typeof value === 'number' && field.unit) return `${value} ${unitLabel(field.unit)}`;
   return typeof value === 'string' && value === '' ? '""' : String(value);
+}
+
+/**
+ * What applies while a field is unset, in words: its default with its unit (said so when it is not a
+ * value the API accepts), or how the plan sets it; the server's own when the upstream does not say.
+ */
+export function defaultText(field: SettingField): string {
+  if (field.default !== undefined) {
+    const value = formatValue(field, field.default);
+    return settingProblem(field.schema, field.default) === null ? value : `${value} (not a value that can be set here)`;
+  }
+  if (field.defaultRule) return `set from the plan (${field.defaultRule})`;
+  return 'the server’s own (the upstream does not say which)';
 }
 
 /** The settings part of a service as the API reports it. */
