@@ -96,6 +96,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
       // on a phone: the list as cards and the header's menu open
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto('/services');
+      // the list streams in after its loading state: check the page, not the skeleton
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       await check(page, 'services list at 390 px');
       await page.getByRole('button', { name: 'Menu' }).click();
       await expect(button(page, 'Sign out')).toBeVisible();
