@@ -104,7 +104,7 @@ function downgradeToBeforeNodes(dbFile: string): void {
       INSERT INTO services_v4 SELECT s.name, s.id, s.plan, s.major, s.phase, n.port, s.admin_username, s.ip_filter, s.maintenance,
         s.backup_schedule, s.termination_protection, s.created_at, s.updated_at, s.settings, s.pgbouncer_port, s.os_user,
         s.engine_secret_sealed FROM services s JOIN nodes n ON n.service = s.name AND n.role = 'master';
-      DROP TABLE integrations; DROP TABLE failovers; DROP TABLE migration_databases; DROP TABLE migrations; DROP TABLE pending_updates; DROP TABLE tasks; DROP TABLE jobs; DROP TABLE nodes; DROP TABLE services;
+      DROP TABLE settings_history; DROP TABLE activity; DROP TABLE integrations; DROP TABLE failovers; DROP TABLE migration_databases; DROP TABLE migrations; DROP TABLE pending_updates; DROP TABLE tasks; DROP TABLE jobs; DROP TABLE nodes; DROP TABLE services;
       ALTER TABLE services_v4 RENAME TO services;
       CREATE UNIQUE INDEX services_pgbouncer_port ON services(pgbouncer_port);
       COMMIT;`);

@@ -32,7 +32,7 @@ describe('readActivity', () => {
     const page = await readActivity(u, { key: 'alice', limit: 50 });
     expect(asked).toEqual([{ method: 'POST', path: '/pgdeck/activity', body: { key: 'alice', limit: 50 } }]);
     expect(page.next).toBe(7);
-    expect(page.activity[0]).toMatchObject({ what: 'Reset password of app', outcome: { tone: 'green', text: '200 · succeeded' }, when: '2026-12-03 10:42:13 UTC', service: 'shop' });
+    expect(page.activity[0]).toMatchObject({ what: 'Reset password of app', outcome: { tone: 'green', text: '200 · succeeded' }, service: 'shop' });
   });
 
   it("tells a sign-in's rights probes for what they are, with no service to link to", async () => {
