@@ -46,7 +46,6 @@ interface HistoryRow {
 
 /** The tracked fields of a service as its record holds them; unset ones as null. */
 export function trackedValues(svc: ServiceRecord): Required<TrackedValues> {
-  const { updates: _updates, ...maintenance } = svc.maintenance as ServiceRecord['maintenance'] & { updates?: unknown };
   return {
     'pg-settings': svc.settings['pg-settings'] ?? {},
     'pgbouncer-settings': svc.settings['pgbouncer-settings'] ?? {},
@@ -55,7 +54,7 @@ export function trackedValues(svc: ServiceRecord): Required<TrackedValues> {
     'work-mem': svc.settings['work-mem'] ?? null,
     'ip-filter': svc.ipFilter,
     plan: svc.plan,
-    maintenance,
+    maintenance: svc.maintenance,
     'backup-schedule': svc.backupSchedule,
   };
 }
