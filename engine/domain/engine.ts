@@ -71,6 +71,8 @@ export interface Engine {
   inflight: Set<Promise<void>>;
   /** Services the engine is still bringing up after it started: shown rebuilding, refused as busy. */
   recovering: Set<string>;
+  /** Services whose master the supervisor is starting again: a postmaster that may yet fail to bind is not up. */
+  restarting: Set<string>;
   spares: SparePool;
   /** What the settings code needs of the engine. */
   settings: SettingsContext;
@@ -263,7 +265,7 @@ export async function openEngine(config: EngineConfig): Promise<Engine> {
   };
   const logs = new LogStore(join(config.dataDir, 'logs.db'));
   return {
-    config, ...store, logs, prometheus: null, runtime, runAs, osUsers, binaries, kept, bouncer, ca, inflight, recovering, spares, settings, samples: new Map(), front, frontScript,
+    config, ...store, logs, prometheus: null, runtime, runAs, osUsers, binaries, kept, bouncer, ca, inflight, recovering, restarting: new Set<string>(), spares, settings, samples: new Map(), front, frontScript,
     spec, serviceRoot, nodeRoot, backupRoot, serviceRunAs, metrics,
   };
 }

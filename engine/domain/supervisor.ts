@@ -446,6 +446,8 @@ export class Supervisor {
   private async restartNode(svc: ServiceRecord, node: NodeRecord, what: string, stopFirst = false): Promise<void> {
     const { engine } = this;
     this.busy.add(svc.name);
+    // until the start succeeds (a postmaster that cannot bind its port lives a moment before it exits), not running
+    if (node.role === 'master') engine.restarting.add(svc.name);
     try {
       if (stopFirst) {
         await stopBouncer(engine, svc);
@@ -490,6 +492,7 @@ export class Supervisor {
       this.reportStartFailure(svc, node, err as Error);
     } finally {
       this.busy.delete(svc.name);
+      engine.restarting.delete(svc.name);
     }
   }
 

@@ -16,7 +16,7 @@ const GiB = 1024 ** 3;
 /** Running when the master is up and the engine has brought the service up; rebuilding otherwise. */
 function serviceState(engine: Engine, svc: ServiceRecord): ServiceCommon['state'] {
   const master = engine.nodes.master(svc.name);
-  const up = svc.phase !== 'creating' && !engine.recovering.has(svc.name) && master !== undefined
+  const up = svc.phase !== 'creating' && !engine.recovering.has(svc.name) && !engine.restarting.has(svc.name) && master !== undefined
     && engine.runtime.pid(engine.nodeRoot(svc, master)) !== null;
   return up ? 'running' : 'rebuilding';
 }
