@@ -95,6 +95,8 @@ function pausedByOperation(op: OperationRow | undefined): boolean {
 const RECOVERY_CONCURRENCY = 4;
 
 const bindFailure = /could not bind|Address already in use/i;
+/** How long a failover waits for the service's supervision round under way to end (one start attempt, 30 s, at most). */
+const ROUND_QUIET_MS = 45_000;
 
 /** Log files are read into logs.db every this many supervision rounds (and whenever the logs endpoint is asked). */
 const LOG_INGEST_EVERY = 5;
@@ -165,6 +167,11 @@ export class Supervisor {
     if (!svc || this.failingOver.has(name)) return;
     this.failingOver.add(name);
     try {
+      // a round under way ends first (a restart in place of this master that would start it under the fencing or
+      // into the copy that rebuilds it): it sees the failover and stops
+      for (const deadline = Date.now() + ROUND_QUIET_MS; (this.inRound.has(name) || this.busy.has(name)) && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
       const master = engine.nodes.master(name);
       if (!master) return;
       // one more question before acting, in case the master answered just now (a restart in place that finished
@@ -431,6 +438,7 @@ export class Supervisor {
       return;
     }
     const last = this.lastPid.get(node.name) ?? engine.runtime.recordedPid(root) ?? undefined;
+    if (this.superseded(svc, node)) return;
     if (!this.pgDown.has(node.name)) {
       engine.services.notify(svc.name, {
         level: 'warning',
@@ -440,6 +448,12 @@ export class Supervisor {
       });
     }
     await this.restartNode(svc, node, 'was restarted after it stopped unexpectedly');
+  }
+
+  /** A restart this round planned that something else took over since: a failover, an operation, a new role, the engine stopping. */
+  private superseded(svc: ServiceRecord, node: NodeRecord): boolean {
+    const now = this.engine.services.get(svc.name);
+    return this.stopped || !now || this.unwatched(now) || this.engine.nodes.get(svc.name, node.name)?.role !== node.role;
   }
 
   /** Starts a node's PostgreSQL again (stopping it first when `stopFirst`, with PgBouncer, which follows its socket). */
@@ -462,6 +476,7 @@ export class Supervisor {
       }
       // A killed postmaster leaves backends behind for a moment; retry until its shared memory is free.
       for (let attempt = 1; ; attempt++) {
+        if (this.superseded(svc, node)) return;
         try {
           const spec = engine.spec(requireService(engine, svc.name), engine.nodes.get(svc.name, node.name) ?? node);
           engine.runtime.writeConfig(spec);
