@@ -112,10 +112,18 @@ for (const colorScheme of ['light', 'dark'] as const) {
       const settings = { 'pg-settings': { max_locks_per_transaction: 128, autovacuum: { autovacuum_naptime: 45 } }, 'pgbouncer-settings': { server_idle_timeout: 300 } };
       expect((await engine('POST', `/dbaas-postgres/${name}`, { plan: 'hobbyist-2', ...settings })).status).toBe(200);
       await waitRunning(name);
+      // a change after the creation: the history has an entry to revert
+      expect((await engine('PUT', `/dbaas-postgres/${name}`, { 'pgbouncer-settings': { server_idle_timeout: 400 } })).status).toBe(200);
+      await waitRunning(name);
       await signIn(page, admin);
       await page.goto(`/services/${name}?tab=settings`);
       await expect(button(page, 'Delete service')).toBeVisible({ timeout: 30_000 });
+      await expect(page.getByRole('list', { name: 'Settings changes, newest first' }).locator(':scope > li')).toHaveCount(2, { timeout: 30_000 });
       await check(page, 'tab Settings');
+      // reverted: the editor's marks and the history's message
+      await button(page, 'Revert to this').click();
+      await expect(page.getByRole('region', { name: 'Save changes' })).toContainText('1 unsaved change');
+      await check(page, 'tab Settings, a change reverted');
       await checkDialog(page, button(page, 'Delete service'), `Delete ${name}?`);
       await page.goto('/services/new');
       await page.getByText('Advanced settings').first().click();

@@ -35,12 +35,18 @@ test('the list as cards, the create form, and a service with each of its tabs fi
   await expect(page.getByRole('radio').first()).toBeVisible({ timeout: 30_000 });
   await expectNoSidewaysScroll(page, 'create form');
 
+  // a settings history entry with a long value: it wraps on the Settings tab
+  const cidrs = Array.from({ length: 12 }, (_, i) => `2001:db8:${i.toString(16)}::/48`);
+  expect((await engine('PUT', `/dbaas-postgres/${name}`, { 'ip-filter': cidrs })).status).toBe(200);
+  await waitRunning(name);
+
   await page.goto(`/services/${name}`);
   const bar = page.getByRole('navigation', { name: 'Service sections' }).getByRole('list');
   // the tabs are wider than the screen: their bar scrolls, the page does not
   expect(await bar.evaluate((ul) => ul.scrollWidth > ul.clientWidth)).toBe(true);
   for (const tab of serviceTabs) {
     await openTab(page, tab);
+    if (tab === 'Settings') await expect(page.getByRole('list', { name: 'Changed keys' }).filter({ hasText: cidrs[11] ?? '' })).toBeVisible();
     await expectNoSidewaysScroll(page, `tab ${tab}`);
     // the current tab is scrolled into the bar's view
     const link = page.getByRole('navigation', { name: 'Service sections' }).getByRole('link', { name: tab, exact: true });

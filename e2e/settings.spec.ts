@@ -239,6 +239,70 @@ test('settings chosen in the create form’s advanced section (search and add, d
   expect(await show(sql, created.uri ?? '', 'deadlock_timeout')).toBe('2500ms');
 });
 
+test('the settings history: a change made in the console shows with its key’s name, and “Revert to this” puts the values before it back through the review', async ({ page, signIn, newKey, engine, waitRunning, sql }) => {
+  test.setTimeout(180_000);
+  const name = unique('history');
+  expect((await engine('POST', `/dbaas-postgres/${name}`, { plan: 'hobbyist-2', 'pg-settings': { deadlock_timeout: 2000 } })).status).toBe(200);
+  const { uri = '' } = await waitRunning(name);
+  const operator = await newKey('operator');
+  await signIn(page, operator);
+  await page.goto(`/services/${name}?tab=settings`);
+  const deadlock = setting(page, 'deadlock_timeout');
+  await expect(deadlock).toBeVisible({ timeout: 60_000 });
+  const entries = page.getByRole('list', { name: 'Settings changes, newest first' }).locator(':scope > li');
+  const revert = page.getByRole('button', { name: 'Revert to this' });
+  // the creation is the first entry: nothing before it to go back to
+  await expect(entries).toHaveCount(1);
+  await expect(entries.first()).toContainText('created the service');
+  await expect(entries.first()).toContainText('pg-settings.deadlock_timeout: default → 2000');
+  await expect(revert).toHaveCount(0);
+
+  // one change through the console: a key back to its default, another set (both without a restart)
+  await page.getByRole('button', { name: 'Use default for deadlock_timeout' }).click();
+  const slow = await add(page, 'log_min_duration', 'log_min_duration_statement');
+  await slow.fill('250');
+  const save = page.getByRole('button', { name: 'Review and save' });
+  const bar = page.getByRole('region', { name: 'Save changes' });
+  const dialog = page.getByRole('dialog', { name: 'Review changes' });
+  await save.click();
+  await dialog.getByRole('button', { name: 'Apply changes' }).click();
+  await expect(bar.getByRole('status')).toHaveText('Applied 2 settings without restart', { timeout: 60_000 });
+  await expect.poll(() => show(sql, uri, 'log_min_duration_statement')).toBe('250ms');
+  await expect.poll(() => show(sql, uri, 'deadlock_timeout')).toBe('1s');
+
+  // in the history, newest first, by the operator's key, each key before → after
+  await expect(entries).toHaveCount(2);
+  const latest = entries.first();
+  await expect(latest).toContainText(operator.name);
+  await expect(latest.getByRole('list', { name: 'Changed keys' }).getByRole('listitem')).toHaveText([
+    'pg-settings.deadlock_timeout: 2000 → default',
+    'pg-settings.log_min_duration_statement: default → 250',
+  ]);
+  // deadlock_timeout is at its default now: out of the view of what the service sets
+  await expect(deadlock).toHaveCount(0);
+
+  // reverting fills the editor, sends nothing: the keys back in the view, counted by the bar
+  await latest.getByRole('button', { name: 'Revert to this' }).click();
+  await expect(bar).toContainText('2 unsaved changes');
+  await expect(page.getByRole('status').filter({ hasText: `2 settings as before the change by ${operator.name}` })).toBeVisible();
+  await expect(deadlock).toHaveValue('2000');
+  await expect(slow).toHaveValue('');
+  expect((await engine<ServicePg>('GET', `/dbaas-postgres/${name}`)).body['pg-settings']).toEqual({ log_min_duration_statement: 250 });
+
+  // the usual review and apply
+  await save.click();
+  await expect(change(dialog, 'deadlock_timeout')).toContainText('default (1000 ms) → 2000 ms');
+  await expect(change(dialog, 'log_min_duration_statement')).toContainText('250 ms → default');
+  await dialog.getByRole('button', { name: 'Apply changes' }).click();
+  await expect(dialog).toBeHidden();
+  await expect.poll(() => show(sql, uri, 'deadlock_timeout'), { timeout: 60_000 }).toBe('2s');
+  await expect.poll(() => show(sql, uri, 'log_min_duration_statement')).toBe('-1');
+  await expect(bar).toContainText('No unsaved changes');
+  // the revert is a change of its own
+  await expect(entries).toHaveCount(3, { timeout: 30_000 });
+  await expect(entries.first().getByRole('list', { name: 'Changed keys' })).toContainText('pg-settings.deadlock_timeout: default → 2000');
+});
+
 test('axe-core finds nothing on the settings tab, its review and the create form’s advanced section, light and dark', async ({ page, admin, signIn, engine, waitRunning }) => {
   test.setTimeout(180_000);
   const name = unique('axed');

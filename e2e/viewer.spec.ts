@@ -1,8 +1,9 @@
 // What read-only and operator keys see of a service the admin made: a viewer
 // gets every page without a single control that changes something and without
 // any password of the service anywhere in what the browser receives, and reads
-// the settings in the same editor with every input disabled and no save bar;
-// an operator gets the settings but not termination protection nor deletion.
+// the settings in the same editor with every input disabled and no save bar,
+// their history without reverts; an operator gets the settings but not
+// termination protection nor deletion.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures';
 import type { ServicePg } from '../lib/schemas/service';
@@ -134,15 +135,18 @@ test('an operator sees the settings with termination protection locked, and no d
   await expect(page.getByRole('button', { name: /delete/i })).toHaveCount(0);
 });
 
-test('a viewer reads the settings in the same editor, every input disabled and no save bar', async ({ page, signIn, newKey, engine, waitRunning }) => {
+test('a viewer reads the settings in the same editor, every input disabled and no save bar, and their history without reverts', async ({ page, signIn, newKey, engine, waitRunning }) => {
   test.setTimeout(180_000);
   const name = unique('readonly');
   await engine('POST', `/dbaas-postgres/${name}`, {
     plan: 'hobbyist-2',
     'ip-filter': ['203.0.113.0/24'],
     'pg-settings': { deadlock_timeout: 2000, autovacuum: { autovacuum_naptime: 30 } },
-    'pgbouncer-settings': { server_idle_timeout: 300 },
+    'pgbouncer-settings': { server_idle_timeout: 200 },
   });
+  await waitRunning(name);
+  // a change after the creation: one the history could revert, for a key that may write
+  expect((await engine('PUT', `/dbaas-postgres/${name}`, { 'pgbouncer-settings': { server_idle_timeout: 300 } })).status).toBe(200);
   await waitRunning(name);
 
   await signIn(page, await newKey('viewer'));
@@ -172,6 +176,12 @@ test('a viewer reads the settings in the same editor, every input disabled and n
   await expect(senders).toBeVisible();
   await expect(senders).toBeDisabled();
   await expect(senders).toHaveAccessibleDescription(/Default: 10/);
+
+  // the history, read only: no revert
+  const entries = page.getByRole('list', { name: 'Settings changes, newest first' }).locator(':scope > li');
+  await expect(entries).toHaveCount(2);
+  await expect(entries.first()).toContainText('pgbouncer-settings.server_idle_timeout: 200 → 300');
+  await expect(page.getByRole('button', { name: 'Revert to this' })).toHaveCount(0);
 
   // nothing to save, nothing to delete
   await expect(page.getByRole('region', { name: 'Save changes' })).toHaveCount(0);

@@ -1,16 +1,14 @@
 'use client';
-// A list of activity entries, newest first, with "Load older" paging through the cursor the engine answers. The
-// first page comes from whoever shows it (the page's server render, the tab's query); older pages are appended.
+// A list of activity entries, newest first, with "Load older" paging (older-pages.tsx). The first page comes from
+// whoever shows it (the page's server render, the tab's query); older pages are appended.
 import { KeyRound } from 'lucide-react';
 import Link from 'next/link';
-import { useState } from 'react';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { Time } from '@/components/services/time';
-import { ErrorText } from '@/components/ui/card';
 import type { DescribedEntry, DescribedPage } from '@/lib/activity/describe';
 import { api } from '@/lib/queries/api';
 import type { ActivityRequest } from '@/lib/schemas/activity';
+import { LoadOlder, useOlderPages } from './older-pages';
 
 const muted = 'text-zinc-500 dark:text-zinc-400';
 
@@ -74,27 +72,10 @@ function Entry({ e, showService }: { e: DescribedEntry; showService: boolean }) 
 }
 
 export function ActivityFeed({ first, request, showService }: { first: DescribedPage; request: ActivityRequest; showService: boolean }) {
-  const [older, setOlder] = useState<DescribedEntry[]>([]);
-  const [next, setNext] = useState(first.next);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  // an entry both on a refreshed first page and on an older one shows once
-  const seen = new Set<number>();
-  const entries = [...first.activity, ...older].filter((e) => !seen.has(e.id) && seen.add(e.id));
-
-  const loadOlder = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const page = await api<DescribedPage>('POST', '/activity', { ...request, before: next });
-      setOlder((o) => [...o, ...page.activity]);
-      setNext(page.next);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { entries, more } = useOlderPages(first.activity, first.next, async (before) => {
+    const page = await api<DescribedPage>('POST', '/activity', { ...request, before });
+    return { entries: page.activity, next: page.next };
+  });
 
   return (
     <div>
@@ -107,14 +88,7 @@ export function ActivityFeed({ first, request, showService }: { first: Described
           ))}
         </ol>
       )}
-      <ErrorText error={error} />
-      {next !== undefined ? (
-        <Button variant="secondary" className="mt-3" onClick={loadOlder} disabled={busy} aria-busy={busy || undefined}>
-          {busy ? 'Loading…' : 'Load older'}
-        </Button>
-      ) : entries.length > 0 ? (
-        <p className={`mt-3 text-xs ${muted}`}>No older activity.</p>
-      ) : null}
+      <LoadOlder more={more} shown={entries.length} none="No older activity." />
     </div>
   );
 }

@@ -2,11 +2,14 @@
 // The settings tab: the service's own settings and its database configuration
 // under one save bar (the count of changed keys; Save opens the review of all
 // of them; one update sends them; then what it is doing and did, restarts
-// named), and deleting the service. Read-only keys see the same forms with
-// every input disabled and no save bar.
+// named), the history of the settings (where the upstream keeps it), whose
+// "Revert to this" fills the editor for that same bar, and deleting the
+// service. Read-only keys see the same forms with every input disabled, the
+// history without reverts, and no save bar.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { DatabaseSettingsCard, useDatabaseSettings } from '@/components/settings/database-settings-card';
+import { revertedMessage, SettingsHistoryCard, useSettingsHistoryOffered, type RevertTarget } from '@/components/settings/settings-history';
 import { SettingsReviewDialog } from '@/components/settings/settings-review-dialog';
 import { SettingsSaveBar } from '@/components/settings/settings-save-bar';
 import { useSettingsModel } from '@/components/settings/use-settings-model';
@@ -48,6 +51,18 @@ function SettingsTabBody({ service }: { service: ServicePg }) {
   const [reviewing, setReviewing] = useState(false);
   const [applying, setApplying] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
+  const historyOffered = useSettingsHistoryOffered();
+  // what the last "Revert to this" put back, until the changes are saved or dropped
+  const [reverted, setReverted] = useState<string | undefined>();
+  const revertTarget: RevertTarget | undefined = canWrite
+    ? {
+        fields: model?.fields ?? null,
+        apply(revert, change) {
+          database.revert(revert);
+          setReverted(revertedMessage(revert, change));
+        },
+      }
+    : undefined;
   // the last save: how many settings, the restarts the schema marks, and its operation as the log follows it
   // (kept once the log lets go of it)
   const [saved, setSaved] = useState<{ id: string; count: number; marked: string[] } | null>(null);
@@ -71,6 +86,7 @@ function SettingsTabBody({ service }: { service: ServicePg }) {
       const op = await update.mutateAsync(Object.assign({}, ...parts.map((p) => p.body())));
       setSaved({ id: op.id, count, marked });
       setReviewing(false);
+      setReverted(undefined);
       const fresh = await qc.fetchQuery({ ...serviceQuery(service.name), staleTime: 0 });
       parts.forEach((p) => p.settle(fresh));
     } catch (err) {
@@ -87,6 +103,7 @@ function SettingsTabBody({ service }: { service: ServicePg }) {
       <div className="space-y-4">
         <ServiceFieldsCard service={service} settings={own} readOnly={!canWrite} />
         <DatabaseSettingsCard settings={database} model={model} placeholder={placeholder} readOnly={!canWrite} />
+        {historyOffered ? <SettingsHistoryCard name={service.name} target={revertTarget} said={reverted} /> : null}
         {canWrite ? (
           <>
             <FormError message={formError} />
@@ -97,6 +114,7 @@ function SettingsTabBody({ service }: { service: ServicePg }) {
               onSave={() => void review()}
               onDiscard={() => {
                 setFormError(null);
+                setReverted(undefined);
                 parts.forEach((p) => p.discard());
               }}
             />

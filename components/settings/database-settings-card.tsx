@@ -9,6 +9,7 @@ import type { ReactNode } from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useForm, useWatch, type UseFormReturn } from 'react-hook-form';
 import { Card } from '@/components/ui/card';
+import type { Revert } from '@/lib/activity/settings-changes';
 import { fieldError } from '@/lib/queries/api';
 import type { ServicePg, UpdateService } from '@/lib/schemas/service';
 import { buildPatch, diff } from '@/lib/settings-form/changes';
@@ -24,6 +25,8 @@ export interface DatabaseSettings {
   current: BodyValues;
   currentDrafts: Drafts;
   part: SettingsPart;
+  /** Puts a history entry's keys back in the form as changes to review (counted by the save bar, shown in the editor). */
+  revert(revert: Revert): void;
 }
 
 export function useDatabaseSettings(service: ServicePg, model: SettingsModel | null): DatabaseSettings {
@@ -37,7 +40,7 @@ export function useDatabaseSettings(service: ServicePg, model: SettingsModel | n
   });
   const [resolver] = useState(() => settingsResolver(modelRef, currentRef));
   const form = useForm<Drafts>({ resolver, defaultValues: currentDrafts, mode: 'onChange' });
-  const { control, reset, setError, trigger, getValues } = form;
+  const { control, reset, setError, setValue, trigger, getValues } = form;
 
   // Follow the server: a change made elsewhere shows here, without losing what the user is editing.
   const serverDrafts = JSON.stringify(currentDrafts);
@@ -63,7 +66,8 @@ export function useDatabaseSettings(service: ServicePg, model: SettingsModel | n
       return true;
     },
   };
-  return { form, current, currentDrafts, part };
+  const revert = (r: Revert) => r.drafts.forEach(({ field, draft }) => setValue(field.id, draft, { shouldDirty: true, shouldValidate: true }));
+  return { form, current, currentDrafts, part, revert };
 }
 
 export function DatabaseSettingsCard({ settings, model, placeholder, readOnly }: { settings: DatabaseSettings; model: SettingsModel | null; placeholder: ReactNode; readOnly: boolean }) {

@@ -2,6 +2,7 @@
 // may see it, its body), how it ended, and when. A route this table does not know still reads, as its route. Worked
 // out on the server (lib/server/activity.ts), so none of this is in the browser's JavaScript.
 import type { ActivityEntry, ActivityPage } from '@/lib/schemas/activity';
+import { SETTINGS_FIELDS } from '@/lib/settings-form/values';
 
 type Params = Record<string, string>;
 type Body = Record<string, unknown> | undefined;
@@ -31,8 +32,6 @@ export function routeParams(route: string, path: string): Params {
 /** "a, b and c". */
 const joined = (parts: string[]) => (parts.length < 2 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`);
 const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-const SETTINGS_FIELDS = ['pg-settings', 'pgbouncer-settings', 'pglookout-settings', 'shared-buffers-percentage', 'work-mem'];
 
 /** A service's PUT: each part of the service it changed. */
 function serviceChange(b: Body): string {

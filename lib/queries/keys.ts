@@ -9,6 +9,7 @@ export const serviceKeys = {
   // under the service's detail: whatever changes the service (a user created, a grant) refreshes them too
   access: (name: string) => [...serviceKeys.detail(name), 'access'] as const,
   activity: (name: string, filters: unknown) => [...serviceKeys.detail(name), 'activity', filters] as const,
+  settingsHistory: (name: string) => [...serviceKeys.detail(name), 'settings-history'] as const,
 };
 
 export const serviceTypeKeys = {

@@ -105,10 +105,13 @@ export function defaultText(field: SettingField): string {
   return 'the server’s own (the upstream does not say which)';
 }
 
+/** The service's fields the settings editor edits. */
+export const SETTINGS_FIELDS = ['pg-settings', 'pgbouncer-settings', 'pglookout-settings', 'shared-buffers-percentage', 'work-mem'] as const;
+
 /** The settings part of a service as the API reports it. */
 export function settingsOfService(service: Record<string, unknown>): BodyValues {
   const out: BodyValues = {};
-  for (const k of ['pg-settings', 'pgbouncer-settings', 'pglookout-settings', 'shared-buffers-percentage', 'work-mem']) {
+  for (const k of SETTINGS_FIELDS) {
     if (service[k] !== undefined && service[k] !== null) out[k] = service[k];
   }
   return out;
