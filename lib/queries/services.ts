@@ -2,7 +2,8 @@
 // and a service's overview are rendered on the server (lib/server/services.ts);
 // these feed the client islands: a service's tabs and the create form.
 import { queryOptions } from '@tanstack/react-query';
-import { inProgress, type ServiceCommon, type ServicePg } from '@/lib/schemas/service';
+import type { ServiceCommon, ServicePg } from '@/lib/schemas/service';
+import { inProgress } from '@/lib/schemas/service-constants';
 import { serviceTypeSchema } from '@/lib/schemas/service-type';
 import { api } from './api';
 import { serviceKeys, serviceTypeKeys } from './keys';
