@@ -22,7 +22,7 @@ import { describedBy, Field, Input, Select } from '@/components/ui/field';
 import { Switch } from '@/components/ui/switch';
 import { ConsoleError } from '@/lib/queries/api';
 import { useCreateService } from '@/lib/queries/service-mutations';
-import { serviceQuery, serviceTypeQuery } from '@/lib/queries/services';
+import { serviceQuery } from '@/lib/queries/services';
 import { blankServiceForm } from '@/lib/schemas/form-defaults';
 import { pgVersions } from '@/lib/schemas/service-constants';
 import { formFieldFor, toCreateServiceBody, type ServiceForm } from '@/lib/schemas/service-form';
@@ -33,9 +33,10 @@ import { defaultPlan, PlanPicker } from './plan-picker';
 
 const linkClass = 'font-medium text-blue-700 hover:underline focus-visible:outline-2 focus-visible:outline-blue-500 dark:text-blue-400';
 
-export function CreateServiceForm() {
+/** `type`: the plans and versions, read by the page on the server; `error` when they could not be. */
+export function CreateServiceForm({ type, error }: { type?: ServiceType; error?: string }) {
   const canWrite = useCan('write');
-  const { data, error, isPending, refetch } = useQuery({ ...serviceTypeQuery(), enabled: canWrite });
+  const router = useRouter();
   if (!canWrite) {
     return (
       <div className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-800 dark:bg-amber-950/40">
@@ -47,18 +48,17 @@ export function CreateServiceForm() {
       </div>
     );
   }
-  if (error) {
+  if (!type) {
     return (
       <div className="space-y-2">
-        <ErrorText error={error} />
-        <Button variant="secondary" onClick={() => void refetch()}>
+        <FormError message={error} />
+        <Button variant="secondary" onClick={() => router.refresh()}>
           Try again
         </Button>
       </div>
     );
   }
-  if (isPending) return <p aria-busy="true" className="text-sm text-zinc-500 dark:text-zinc-400">Loading plans and versions…</p>;
-  return <ServiceFormFields type={data} />;
+  return <ServiceFormFields type={type} />;
 }
 
 function Section({ legend, description, children }: { legend: string; description?: string; children: ReactNode }) {
