@@ -16,7 +16,7 @@ import { describedBy, Field, Input, Select, useFieldId } from '@/components/ui/f
 import { ConsoleError, isOperation } from '@/lib/queries/api';
 import { useTrackedOperations } from '@/lib/queries/operations';
 import { useCreateService } from '@/lib/queries/service-mutations';
-import { serviceTypeQuery } from '@/lib/queries/services';
+import { serviceTypeQuery } from '@/lib/queries/service-type';
 import { offeredPoints } from '@/lib/schemas/recovery-point';
 import { restoreFieldFor, restoreFormSchema, toForkBody, type RestoreForm } from '@/lib/schemas/restore-form';
 import type { ServicePg } from '@/lib/schemas/service';

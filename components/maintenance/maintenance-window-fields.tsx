@@ -3,7 +3,8 @@
 import type { UseFormRegisterReturn } from 'react-hook-form';
 import { dayLabel } from '@/components/services/format';
 import { describedBy, Field, Input, Select, useFieldId } from '@/components/ui/field';
-import { maintenanceDows, type Maintenance } from '@/lib/schemas/common';
+import type { Maintenance } from '@/lib/schemas/common';
+import { maintenanceDows } from '@/lib/schemas/service-constants';
 import type { ServicePg } from '@/lib/schemas/service';
 
 /** The window a service has, as the fields hold it (a day the console does not know reads as never). */

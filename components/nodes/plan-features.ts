@@ -1,7 +1,7 @@
 // What a plan's nodes give, said the same way wherever plans are listed, and
 // which plans may turn synchronous replication on.
 
-import { QUORUM_MIN_NODES } from '@/lib/schemas/service';
+import { QUORUM_MIN_NODES } from '@/lib/schemas/service-constants';
 
 export { QUORUM_MIN_NODES };
 

@@ -16,7 +16,7 @@ import { DialogActions } from '@/components/ui/dialog-actions';
 import { describedBy, Field, Input, Select, useFieldId } from '@/components/ui/field';
 import { fieldError } from '@/lib/queries/api';
 import { useCreateReplica } from '@/lib/queries/replica-mutations';
-import { serviceTypeQuery } from '@/lib/queries/services';
+import { serviceTypeQuery } from '@/lib/queries/service-type';
 import { serviceNameSchema } from '@/lib/schemas/common';
 import type { Plan } from '@/lib/schemas/service-type';
 

@@ -3,8 +3,7 @@
 // as it is typed; this shows what will be sent, in canonical form.
 import type { Ref } from 'react';
 import { Field, Textarea, describedBy } from '@/components/ui/field';
-import { parseCidr } from '@/lib/schemas/cidr';
-import { cidrEntries } from '@/lib/schemas/cidr-list';
+import { cidrEntries, parseCidr } from '@/lib/schemas/cidr';
 
 interface CidrListInputProps {
   id: string;

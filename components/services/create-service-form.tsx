@@ -8,7 +8,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useRef, useState, type ReactNode } from 'react';
-import { Controller, useForm, useWatch } from 'react-hook-form';
+import { Controller, useForm, useWatch, type Resolver } from 'react-hook-form';
 import { DayOptions } from '@/components/maintenance/maintenance-window-fields';
 import { CreateMigrationFields } from '@/components/migration/create-migration-fields';
 import { allowsQuorum } from '@/components/nodes/plan-features';
@@ -22,19 +22,21 @@ import { describedBy, Field, Input, Select } from '@/components/ui/field';
 import { Switch } from '@/components/ui/switch';
 import { ConsoleError } from '@/lib/queries/api';
 import { useCreateService } from '@/lib/queries/service-mutations';
-import { serviceQuery, serviceTypeQuery } from '@/lib/queries/services';
-import { pgVersions } from '@/lib/schemas/service';
+import { serviceQuery } from '@/lib/queries/services';
+import { blankServiceForm } from '@/lib/schemas/form-defaults';
+import { pgVersions } from '@/lib/schemas/service-constants';
+import type { ServiceForm } from '@/lib/schemas/service-form';
 import type { ServiceType } from '@/lib/schemas/service-type';
-import { blankServiceForm, formFieldFor, toCreateServiceBody, type ServiceForm } from '@/lib/schemas/service-form';
 import { CidrListInput } from './cidr-list-input';
-import { ForkSourceFields, forkResolver } from './fork-source-fields';
+import { ForkSourceFields } from './fork-source-fields';
 import { defaultPlan, PlanPicker } from './plan-picker';
 
 const linkClass = 'font-medium text-blue-700 hover:underline focus-visible:outline-2 focus-visible:outline-blue-500 dark:text-blue-400';
 
-export function CreateServiceForm() {
+/** `type`: the plans and versions, read by the page on the server; `error` when they could not be. */
+export function CreateServiceForm({ type, error }: { type?: ServiceType; error?: string }) {
   const canWrite = useCan('write');
-  const { data, error, isPending, refetch } = useQuery({ ...serviceTypeQuery(), enabled: canWrite });
+  const router = useRouter();
   if (!canWrite) {
     return (
       <div className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-800 dark:bg-amber-950/40">
@@ -46,18 +48,17 @@ export function CreateServiceForm() {
       </div>
     );
   }
-  if (error) {
+  if (!type) {
     return (
       <div className="space-y-2">
-        <ErrorText error={error} />
-        <Button variant="secondary" onClick={() => void refetch()}>
+        <FormError message={error} />
+        <Button variant="secondary" onClick={() => router.refresh()}>
           Try again
         </Button>
       </div>
     );
   }
-  if (isPending) return <p aria-busy="true" className="text-sm text-zinc-500 dark:text-zinc-400">Loading plans and versions…</p>;
-  return <ServiceFormFields type={data} />;
+  return <ServiceFormFields type={type} />;
 }
 
 function Section({ legend, description, children }: { legend: string; description?: string; children: ReactNode }) {
@@ -82,7 +83,8 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
   // only the versions the console's own schema lets through
   const versions = pgVersions.filter((v) => type['available-versions'].includes(v)).reverse();
   const qc = useQueryClient();
-  const resolver = useMemo(() => forkResolver(qc), [qc]);
+  // the schemas (zod) load with the first check of a typed value, not with the page
+  const resolver = useMemo<Resolver<ServiceForm>>(() => async (values, context, options) => (await import('./service-form-checks')).forkResolver(qc)(values, context, options), [qc]);
   const form = useForm<ServiceForm>({
     resolver,
     mode: 'onChange',
@@ -101,6 +103,8 @@ function ServiceFormFields({ type }: { type: ServiceType }) {
 
   const onSubmit = handleSubmit(async (values) => {
     setFormError(null);
+    // loaded already: handleSubmit has just checked the values with the same module
+    const { formFieldFor, toCreateServiceBody } = await import('@/lib/schemas/service-form');
     // the advanced settings only when some were changed (null: invalid, shown there)
     const settings = advanced.current ? await advanced.current.collect() : {};
     if (!settings) return;

@@ -2,25 +2,18 @@
 // The create form's "Start from": an empty service, or a backup of one of the
 // key's services (a fork), restored to its latest state, one of its backups
 // or a second of its recoverable window.
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useQuery, type QueryClient } from '@tanstack/react-query';
-import { useWatch, type Resolver, type UseFormReturn } from 'react-hook-form';
-import { RecoveryPointFields } from '@/components/backups/recovery-point-fields';
+import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
+import { useWatch, type UseFormReturn } from 'react-hook-form';
 import { describedBy, Field, Select } from '@/components/ui/field';
-import { serviceKeys } from '@/lib/queries/keys';
 import { serviceListQuery } from '@/lib/queries/services';
 import type { ServicePg } from '@/lib/schemas/service';
-import { forkFormSchema, type ServiceForm } from '@/lib/schemas/service-form';
+import type { ServiceForm } from '@/lib/schemas/service-form';
 
 const muted = 'text-sm text-zinc-500 dark:text-zinc-400';
 
-/** The form's checks, a typed time against the window of the source as last read (its query keeps it current). */
-export const forkResolver =
-  (qc: QueryClient): Resolver<ServiceForm> =>
-  (values, context, options) => {
-    const source = values.forkFrom ? qc.getQueryData<ServicePg>(serviceKeys.detail(values.forkFrom)) : undefined;
-    return zodResolver(forkFormSchema(source?.['pgdeck-recovery-window']))(values, context, options);
-  };
+// loaded once a source with backups is chosen: it brings the recovery point's checks (zod)
+const RecoveryPointFields = lazy(() => import('@/components/backups/recovery-point-fields').then((m) => ({ default: m.RecoveryPointFields })));
 
 export function ForkSourceFields({ form, source }: { form: UseFormReturn<ServiceForm>; source: ServicePg | undefined }) {
   const { data: services, error } = useQuery(serviceListQuery());
@@ -54,12 +47,14 @@ export function ForkSourceFields({ form, source }: { form: UseFormReturn<Service
         <p className={muted}>{forkFrom} has no backup yet: its first is taken right after it is created.</p>
       ) : null}
       {forkFrom && source && (source.backups ?? []).length > 0 ? (
-        <RecoveryPointFields
-          source={source}
-          point={point}
-          register={{ point: register('recoveryPoint', { onChange: () => clearErrors(['recoveryBackup', 'recoveryTime']) }), backup: register('recoveryBackup'), time: register('recoveryTime') }}
-          errors={{ backup: errors.recoveryBackup?.message, time: errors.recoveryTime?.message }}
-        />
+        <Suspense fallback={<p className={muted}>Loading…</p>}>
+          <RecoveryPointFields
+            source={source}
+            point={point}
+            register={{ point: register('recoveryPoint', { onChange: () => clearErrors(['recoveryBackup', 'recoveryTime']) }), backup: register('recoveryBackup'), time: register('recoveryTime') }}
+            errors={{ backup: errors.recoveryBackup?.message, time: errors.recoveryTime?.message }}
+          />
+        </Suspense>
       ) : null}
     </>
   );

@@ -19,7 +19,7 @@ import type { TrackedOperation } from '@/lib/queries/operation-log';
 import { useTrackedOperations } from '@/lib/queries/operations';
 import { planChangesQuery } from '@/lib/queries/plan-changes';
 import { useChangePlan } from '@/lib/queries/service-mutations';
-import { serviceTypeQuery } from '@/lib/queries/services';
+import { serviceTypeQuery } from '@/lib/queries/service-type';
 import type { ServicePg } from '@/lib/schemas/service';
 import { PlanChangeEffects } from './plan-change-effects';
 import { PlanPicker } from './plan-picker';

@@ -4,7 +4,8 @@
 import Link from 'next/link';
 import { StateBadge } from '@/components/ui/badge';
 import { ErrorText } from '@/components/ui/card';
-import { inProgress, type ServiceCommon } from '@/lib/schemas/service';
+import type { ServiceCommon } from '@/lib/schemas/service';
+import { inProgress } from '@/lib/schemas/service-constants';
 import type { ServiceHealth } from '@/lib/server/services';
 import { formatBytes } from './format';
 import { LiveRefresh } from './live-refresh';

@@ -14,7 +14,7 @@ import { Field, Select, useFieldId } from '@/components/ui/field';
 import { useStartUpgradeCheck } from '@/lib/queries/maintenance-mutations';
 import type { TrackedOperation } from '@/lib/queries/operation-log';
 import { useTrackedOperations } from '@/lib/queries/operations';
-import { serviceTypeQuery } from '@/lib/queries/services';
+import { serviceTypeQuery } from '@/lib/queries/service-type';
 import type { ServicePg } from '@/lib/schemas/service';
 import type { DbaasTask } from '@/lib/schemas/task';
 import { newerVersions, upgradeOutcome } from '@/lib/upgrade/steps';

@@ -4,7 +4,7 @@
 // run the same checks, so the preview says what the change would answer.
 import { ApiError } from '@/lib/api-v2/errors';
 import type { PlanChange, PlanChanges } from '@/lib/schemas/plan-change';
-import { QUORUM_MIN_NODES } from '@/lib/schemas/service';
+import { QUORUM_MIN_NODES } from '@/lib/schemas/service-constants';
 import { renderPgSettings } from '../settings/render';
 import { restartingChanges } from '../settings/service-settings';
 import type { ServiceRecord } from '../store/services';

@@ -4,9 +4,10 @@
 // database's state from the status.
 import { describe, expect, it } from 'vitest';
 import { migrationCheckSchema, migrationSchema, parseSourceUri } from '@/lib/schemas/migration';
-import { blankSourceForm, filledSourceFormSchema, sourceFieldFor, toMigration, toMigrationCheck, type SourceForm } from '@/lib/schemas/migration-form';
+import { blankServiceForm, blankSourceForm } from '@/lib/schemas/form-defaults';
+import { filledSourceFormSchema, sourceFieldFor, toMigration, toMigrationCheck, type SourceForm } from '@/lib/schemas/migration-form';
 import { createServiceSchema } from '@/lib/schemas/service';
-import { blankServiceForm, formFieldFor, serviceFormSchema, toCreateServiceBody } from '@/lib/schemas/service-form';
+import { formFieldFor, serviceFormSchema, toCreateServiceBody } from '@/lib/schemas/service-form';
 import { methodPlan, readMigrationCheck } from './check-codes';
 import { readDatabase } from './database-reading';
 import { isOfOperation, migrationActions, statusPollMs } from './status';

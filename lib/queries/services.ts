@@ -1,11 +1,12 @@
-// Query options for a service and for the service type. The services list
-// and a service's overview are rendered on the server (lib/server/services.ts);
-// these feed the client islands: a service's tabs and the create form.
+// Query options for a service and the key's services. The services list and a
+// service's overview are rendered on the server (lib/server/services.ts);
+// these feed the client islands: a service's tabs and the create form. No zod
+// here: the create form's first load imports this (service type: service-type.ts).
 import { queryOptions } from '@tanstack/react-query';
-import { inProgress, type ServiceCommon, type ServicePg } from '@/lib/schemas/service';
-import { serviceTypeSchema } from '@/lib/schemas/service-type';
+import type { ServiceCommon, ServicePg } from '@/lib/schemas/service';
+import { inProgress } from '@/lib/schemas/service-constants';
 import { api } from './api';
-import { serviceKeys, serviceTypeKeys } from './keys';
+import { serviceKeys } from './keys';
 
 /** Refreshes on its own, faster while something is in progress. */
 export const serviceQuery = (name: string) =>
@@ -20,11 +21,4 @@ export const serviceListQuery = () =>
   queryOptions({
     queryKey: serviceKeys.list(),
     queryFn: async () => (await api<{ 'dbaas-services'?: ServiceCommon[] }>('GET', '/services'))['dbaas-services'] ?? [],
-  });
-
-export const serviceTypeQuery = () =>
-  queryOptions({
-    queryKey: serviceTypeKeys.pg(),
-    queryFn: async () => serviceTypeSchema.parse(await api<unknown>('GET', '/service-types/pg')),
-    staleTime: 5 * 60_000,
   });

@@ -1,19 +1,8 @@
-// An allow-list typed as text, one CIDR per line: the entries with their line
-// numbers, and a check whose message names the line. Shared by the forms.
+// An allow-list typed as text, one CIDR per line (entries: cidrEntries in
+// cidr.ts), checked with a message that names the line. Shared by the forms.
 import { z } from 'zod';
+import { cidrEntries } from './cidr';
 import { ipFilterSchema } from './common';
-
-export interface CidrEntry {
-  line: number;
-  text: string;
-}
-
-/** The non-blank lines of the allow-list textarea, each with its 1-based line number. */
-export const cidrEntries = (text: string): CidrEntry[] =>
-  text
-    .split('\n')
-    .map((raw, i) => ({ line: i + 1, text: raw.trim() }))
-    .filter((e) => e.text !== '');
 
 // Each entry is checked by the shared ipFilterSchema (parseCidr); the message names the entry's line.
 export const cidrListTextSchema = z.string().superRefine((text, ctx) => {

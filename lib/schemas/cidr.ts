@@ -1,5 +1,7 @@
 // CIDR parsing without node:net so the same check runs in the browser (forms)
 // and on the server (engine). Returns the canonical form or an error reason.
+// No zod here: the create form shows what a typed allow-list holds before it
+// loads the schemas.
 
 function parseIpv4(text: string): number[] | null {
   const parts = text.split('.');
@@ -75,3 +77,15 @@ function formatIpv6(bytes: number[]): string {
   if (best.len < 2) return hex.join(':');
   return `${hex.slice(0, best.at).join(':')}::${hex.slice(best.at + best.len).join(':')}`;
 }
+
+export interface CidrEntry {
+  line: number;
+  text: string;
+}
+
+/** The non-blank lines of the allow-list textarea, each with its 1-based line number. */
+export const cidrEntries = (text: string): CidrEntry[] =>
+  text
+    .split('\n')
+    .map((raw, i) => ({ line: i + 1, text: raw.trim() }))
+    .filter((e) => e.text !== '');

@@ -1,6 +1,7 @@
 // Names and small shapes shared by several resources.
 import { z } from 'zod';
 import { parseCidr } from './cidr';
+import { maintenanceDows } from './service-constants';
 
 export const serviceNameSchema = z
   .string()
@@ -57,8 +58,6 @@ export const cidrSchema = z.string().superRefine((value, ctx) => {
 });
 
 export const ipFilterSchema = z.array(cidrSchema).max(256, 'at most 256 entries');
-
-export const maintenanceDows = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'never'] as const;
 
 export const maintenanceSchema = z.strictObject({
   dow: z.enum(maintenanceDows),

@@ -22,18 +22,6 @@ export const sourceFormSchema = z.object({
 });
 export type SourceForm = z.infer<typeof sourceFormSchema>;
 
-export const blankSourceForm = (): SourceForm => ({
-  host: '',
-  port: '5432',
-  ssl: true,
-  sslMode: 'verify-full',
-  username: '',
-  password: '',
-  dbname: '',
-  ignoreDbs: '',
-  method: '',
-});
-
 const shape = migrationSchema.shape;
 
 /** Adds an issue at `path` + the field for each field `v` gets wrong, in the shared schema's words. */

@@ -1,7 +1,8 @@
 // The create form's values → the API body, and API error fields → form fields.
 import { describe, expect, it } from 'vitest';
+import { blankServiceForm } from './form-defaults';
 import { createServiceSchema } from './service';
-import { blankServiceForm, forkFormSchema, formFieldFor, serviceFormSchema, toCreateServiceBody, type ServiceForm } from './service-form';
+import { forkFormSchema, formFieldFor, serviceFormSchema, toCreateServiceBody, type ServiceForm } from './service-form';
 
 const base: ServiceForm = { ...blankServiceForm('startup-4', '17'), name: 'web', version: '17' };
 

@@ -3,14 +3,17 @@
 // the translation to the POST body (createServiceSchema) and back for errors.
 // "Start from a backup of …" makes the service a fork of another one; "Migrate
 // from an existing server" copies another server's data in once it runs.
+// The values as the form opens are in form-defaults.ts, without zod: the form
+// loads this module only when it first checks what is typed.
 import { z } from 'zod';
 import { blankOr } from './blank-or';
-import { parseCidr } from './cidr';
-import { cidrEntries, cidrListTextSchema } from './cidr-list';
-import { maintenanceDows, passwordSchema, serviceNameSchema, usernameSchema } from './common';
-import { blankSourceForm, checkSourceForm, sourceFieldFor, sourceFormSchema, toMigration, type SourceForm } from './migration-form';
+import { cidrEntries, parseCidr } from './cidr';
+import { cidrListTextSchema } from './cidr-list';
+import { passwordSchema, serviceNameSchema, usernameSchema } from './common';
+import { checkSourceForm, sourceFieldFor, sourceFormSchema, toMigration, type SourceForm } from './migration-form';
 import { checkRecoveryPoint, forkFields, recoveryFieldFor, recoveryPointFields, type RecoveryPoint } from './recovery-point';
 import { createServiceSchema, type CreateService, type RecoveryWindow } from './service';
+import { maintenanceDows } from './service-constants';
 
 /** What an <input type="time"> holds: HH:MM, or HH:MM:SS when it shows seconds. */
 const timeOfDaySchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'must be a time of day as HH:MM (UTC)');
@@ -51,28 +54,6 @@ export const forkFormSchema = (window: RecoveryWindow | undefined) =>
   serviceFormSchema.superRefine((v, ctx) => {
     if (v.forkFrom) checkRecoveryPoint(v, ctx, window);
   });
-
-/** The form as it opens: everything blank but the plan and version the service type suggests. */
-export function blankServiceForm(plan: string, version: ServiceForm['version'] | undefined): Omit<ServiceForm, 'version'> & { version?: ServiceForm['version'] } {
-  return {
-    name: '',
-    plan,
-    version,
-    adminUsername: '',
-    adminPassword: '',
-    ipFilter: '',
-    backupTime: '',
-    maintenanceDow: '',
-    maintenanceTime: '',
-    terminationProtection: false,
-    forkFrom: '',
-    recoveryPoint: 'latest',
-    recoveryBackup: '',
-    recoveryTime: '',
-    migrate: false,
-    source: blankSourceForm(),
-  };
-}
 
 const canonicalCidr = (text: string) => {
   const r = parseCidr(text);

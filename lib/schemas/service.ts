@@ -6,8 +6,7 @@ import { migrationSchema } from './migration';
 import { connectionPoolSchema } from './pool';
 import { settingValueSchema } from './setting-check';
 import { memorySettings, settingsValuesSchema } from './settings';
-
-export const pgVersions = ['13', '14', '15', '16', '17', '18'] as const;
+import { pgVersions } from './service-constants';
 
 /** Fields of the public API that later engine work brings; refused by name until then. */
 export const unsupportedServiceFields = [
@@ -31,12 +30,6 @@ function settingsFields(update = false) {
 }
 
 export const syncReplicationSchema = z.enum(['off', 'quorum']);
-
-/**
- * Synchronous quorum (ANY 1 of the standbys) needs two standbys: with one, a silent standby would hold every
- * commit. The engine refuses it on smaller plans; the console offers it from here on.
- */
-export const QUORUM_MIN_NODES = 3;
 
 export const createServiceSchema = z.strictObject({
   plan: z.string().min(1, 'must not be empty').max(128),
@@ -89,9 +82,6 @@ export const updateServiceSchema = z.strictObject({
 export type UpdateService = z.infer<typeof updateServiceSchema>;
 
 export const serviceStates = ['poweroff', 'rebalancing', 'rebuilding', 'running'] as const;
-
-/** Whether a service is on its way somewhere (what shows it polls faster): any known state but running. */
-export const inProgress = (state?: string) => state !== undefined && state !== 'running';
 
 export const notificationSchema = z.object({
   level: z.enum(['notice', 'warning']),

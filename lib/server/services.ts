@@ -1,9 +1,11 @@
 // Services read with the signed-in key, for the route handlers and the
 // server-rendered pages alike: passwords left out, as the browser may hold them.
 import 'server-only';
+import { ApiError } from '@/lib/api-v2/errors';
 import { withoutPasswords } from '@/lib/schemas/redact';
 import type { ServiceMetrics } from '@/lib/schemas/metrics';
 import type { NodeStateView, ServiceCommon, ServicePg } from '@/lib/schemas/service';
+import { serviceTypeSchema, type ServiceType } from '@/lib/schemas/service-type';
 import { read } from './page';
 import type { Upstream } from './upstream';
 
@@ -16,6 +18,13 @@ export async function listServices(upstream: Upstream): Promise<ServiceCommon[]>
 // Passwords stay out: the reveal route serves them one at a time.
 export async function readService(upstream: Upstream, name: string): Promise<ServicePg> {
   return withoutPasswords(await upstream<ServicePg>('GET', servicePath(name)));
+}
+
+/** The plans and versions offered: the create page's choices, checked here so its first load carries no zod for them. */
+export async function readServiceType(upstream: Upstream): Promise<ServiceType> {
+  const parsed = serviceTypeSchema.safeParse(await upstream('GET', '/dbaas-service-type/pg'));
+  if (!parsed.success) throw new ApiError('fault', 'the service type the API answered is not one this console reads');
+  return parsed.data;
 }
 
 /** Each named service's first node (a read replica's one node, with its lag), by name; undefined where it could not be read. */
