@@ -154,6 +154,9 @@ test("an operator's password reset is in the activity under the operator's key n
   await expect(entry.getByText('Reset password of', { exact: false }).first()).toHaveAttribute('title', 'PUT /v2/dbaas-postgres/:service/user/:username/password/reset');
   // every entry of the page is the operator's
   await expect(list.getByRole('listitem').filter({ hasNotText: operator.name })).toHaveCount(0);
+  // signing in asked the engine for the key's rights (key-rights) instead of probing them with refused requests
+  const own = await engine<{ activity: { route: string; service: string | null }[] }>('POST', '/pgdeck/activity', { key: operator.name });
+  expect(own.body.activity.map((e) => `${e.route} ${e.service}`)).toEqual([`PUT /v2/dbaas-postgres/:service/user/:username/password/reset ${name}`]);
   await entry.getByText('Request details').click();
   const body = entry.locator('pre');
   await expect(body).toContainText('"password": "[redacted]"');

@@ -8,10 +8,11 @@ import type { Engine } from '../domain/engine';
 import { requireService } from '../domain/lookup';
 import { planChanges } from '../domain/plan-change';
 import { queryStatistics } from '../domain/query-stats';
+import { rights as RIGHTS } from '@/lib/schemas/session';
 import { addRoute } from './route';
 
 export const EXTENSIONS_PREFIX = '/v2/pgdeck';
-export const EXTENSIONS = ['query-statistics', 'activity', 'settings-history', 'database-access', 'plan-changes'] as const;
+export const EXTENSIONS = ['query-statistics', 'activity', 'settings-history', 'database-access', 'plan-changes', 'key-rights'] as const;
 
 export function extensionRoutes(app: FastifyInstance, engine: Engine): void {
   addRoute(app, engine, {
@@ -19,6 +20,15 @@ export function extensionRoutes(app: FastifyInstance, engine: Engine): void {
     url: EXTENSIONS_PREFIX,
     permission: 'read',
     handler: async () => ({ extensions: [...EXTENSIONS] }),
+  });
+
+  // the calling key as the engine knows it: what its role allows beyond reading (a console signing in asks here
+  // rather than probing each right with a refused request, which the activity would keep)
+  addRoute(app, engine, {
+    method: 'GET',
+    url: `${EXTENSIONS_PREFIX}/key`,
+    permission: 'read',
+    handler: (ctx) => ({ name: ctx.key.name, role: ctx.key.role, rights: RIGHTS.filter((r) => ctx.can(r)) }),
   });
 
   addRoute(app, engine, {

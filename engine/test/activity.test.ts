@@ -91,6 +91,16 @@ describe('activity', () => {
       expect([res.status, res.body.message], JSON.stringify(res.body)).toEqual([400, expect.stringContaining(field)]);
     }
   });
+
+  it('GET /v2/pgdeck/key states what the calling key may do, and asking leaves nothing in the activity', async () => {
+    expect((await t.call<{ extensions: string[] }>('GET', '/pgdeck')).body.extensions).toContain('key-rights');
+    const before = (await activity({ limit: 1 }))[0]?.id;
+    const rightsOf = async (creds: typeof t.admin) => (await t.call<{ name: string; role: string; rights: string[] }>('GET', '/pgdeck/key', undefined, creds)).body;
+    expect(await rightsOf(t.admin)).toEqual({ name: ADMIN, role: 'admin', rights: ['write', 'delete-service', 'termination-protection', 'reveal'] });
+    expect(await rightsOf(t.keyFor('operator', 'ops-erin'))).toEqual({ name: 'ops-erin', role: 'operator', rights: ['write', 'reveal'] });
+    expect(await rightsOf(t.keyFor('viewer', 'viewer-frank'))).toEqual({ name: 'viewer-frank', role: 'viewer', rights: [] });
+    expect((await activity({ limit: 1 }))[0]?.id).toBe(before);
+  });
 });
 
 describe('settings history', () => {

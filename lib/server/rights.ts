@@ -1,18 +1,30 @@
-// What a key may do, found by asking the upstream itself: each probe is a
-// request that changes nothing (an unknown, randomly named service), answered
-// 403 when the key's role lacks the right, and 400/404 when it has it. Nothing
-// here is specific to the local engine. Probes only go to an upstream that
-// answered sign-in's check as the API and accepted the key (VerifiedCredentials).
+// What a key may do, found by asking the upstream itself. A pgdeck engine says
+// so (GET /v2/pgdeck/key, the key-rights extension); elsewhere each right is
+// probed by a request that changes nothing (an unknown, randomly named
+// service), answered 403 when the key's role lacks the right, and 400/404 when
+// it has it. Only an upstream that answered sign-in's check as the API and
+// accepted the key (VerifiedCredentials) is asked.
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import type { ActivityEntry } from '@/lib/schemas/activity';
-import type { Right } from '@/lib/schemas/session';
-import { exchange, type VerifiedCredentials } from './upstream';
+import { rights, type Right } from '@/lib/schemas/session';
+import { upstreamExtensions } from './extensions';
+import { exchange, upstreamFor, type VerifiedCredentials } from './upstream';
 
 /** The services the probes ask about (the second an invalid name): no one can have them. */
 const PROBED = /^(pgdeck-probe-|PGDECK_PROBE_)/;
 
-export async function probeRights(creds: VerifiedCredentials): Promise<Right[]> {
+/** The key's rights: as the upstream states them where it can (no refused requests in its activity), else probed. */
+export async function readRights(creds: VerifiedCredentials): Promise<Right[]> {
+  const upstream = upstreamFor(creds);
+  if ((await upstreamExtensions(upstream, creds.baseUrl)).includes('key-rights')) {
+    const stated = await upstream<{ rights?: unknown }>('GET', '/pgdeck/key').then((b) => b.rights, () => undefined);
+    if (Array.isArray(stated)) return rights.filter((r) => stated.includes(r));
+  }
+  return probeRights(creds);
+}
+
+async function probeRights(creds: VerifiedCredentials): Promise<Right[]> {
   const ghost = `pgdeck-probe-${randomBytes(6).toString('hex')}`;
   const probes: [Right, string, string, unknown?][] = [
     ['write', 'PUT', `/dbaas-postgres/${ghost}`, {}],

@@ -5,7 +5,7 @@ import { signInSchema, type SessionInfo } from '@/lib/schemas/session';
 import { checkDeclaredLength, readJsonBody } from '@/lib/server/body';
 import { resolveEndpoint } from '@/lib/server/endpoints';
 import { checkSameOrigin } from '@/lib/server/origins';
-import { probeRights } from '@/lib/server/rights';
+import { readRights } from '@/lib/server/rights';
 import { errorResponse } from '@/lib/server/route';
 import { getSession } from '@/lib/server/session';
 import { verifyUpstream } from '@/lib/server/upstream';
@@ -20,7 +20,7 @@ export async function POST(req: NextRequest) {
     const { baseUrl, label } = resolveEndpoint(endpoint);
     // the key checked on an upstream that answers as the API, before any probe reaches it
     const creds = await verifyUpstream({ baseUrl, key, secret });
-    const rights = await probeRights(creds);
+    const rights = await readRights(creds);
     const session = await getSession();
     Object.assign(session, { key, secret, baseUrl, endpointLabel: label, rights });
     await session.save();
