@@ -175,7 +175,7 @@ test('a viewer reads the settings in the same editor, every input disabled and n
   const senders = page.getByLabel('max_wal_senders', { exact: true });
   await expect(senders).toBeVisible();
   await expect(senders).toBeDisabled();
-  await expect(senders).toHaveAccessibleDescription(/Default: 10/);
+  await expect(senders).toHaveAccessibleDescription(/Default: 20/);
 
   // the history, read only: no revert
   const entries = page.getByRole('list', { name: 'Settings changes, newest first' }).locator(':scope > li');

@@ -224,6 +224,8 @@ export class InstanceRuntime {
       dynamic_shared_memory_type: 'posix',
       // query statistics (Aiven preloads it too); pg_stat_statements.track is the service's to set
       shared_preload_libraries: 'pg_stat_statements',
+      // the contract's default ("The default is `20`", and its minimum): PostgreSQL's own 10 is one no client may send back
+      max_wal_senders: 20,
       ...spec.settings,
       ...(spec.standby ? standbySettings(spec.standby) : {}),
     };

@@ -84,7 +84,7 @@ describe('the pg section', () => {
     const auto = section.properties.autovacuum?.properties?.log_autovacuum_min_duration;
     expect(auto).not.toHaveProperty('default');
     expect(auto?.['x-defaults-by-major']).toEqual({ '14': -1, '17': 600000 });
-    // PostgreSQL runs 10, the public API takes 20 and more: not a default a client could send back
+    // a major running a value the public API refuses (PostgreSQL's own 10, below its 20): not a default a client could send back
     const senders = section.properties.wal?.properties?.max_wal_senders;
     expect(senders).toMatchObject({ minimum: 20, 'x-defaults-by-major': { '14': 10, '17': 10 } });
     expect(senders).not.toHaveProperty('default');

@@ -47,6 +47,8 @@ describe('GET /v2/dbaas-settings-pg', () => {
     expect(Object.keys(pg.autovacuum?.properties ?? {})).toContain('autovacuum_naptime');
     expect(Object.keys(pg['bg-writer']?.properties ?? {})).toContain('bgwriter_delay');
     expect(Object.keys(pg.wal?.properties ?? {})).toContain('max_wal_senders');
+    // the contract's default ("The default is `20`"), on every major: one a client may send back
+    expect(pg.wal?.properties?.max_wal_senders).toMatchObject({ minimum: 20, default: 20 });
     expect(doc.settings.timescaledb.properties).toEqual({});
     expect(doc.settings.pglookout.properties.max_failover_replication_time_lag).toMatchObject({ type: 'integer', minimum: 10 });
   });

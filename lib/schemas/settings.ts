@@ -31,7 +31,7 @@ export interface SettingSchema {
   'x-pg-versions'?: string[];
   /**
    * What each major runs with while the key is unset, where `default` cannot say it: the majors differ
-   * (log_autovacuum_min_duration), or the value is one the API does not accept (max_wal_senders runs 10; the API takes 20 up).
+   * (log_autovacuum_min_duration), or the value is one the API does not accept.
    */
   'x-defaults-by-major'?: Record<string, unknown>;
   /** Where the value comes from while the key is unset, when the plan sets it: words, not a value (`the plan’s CPU count, at least 8`). */
