@@ -96,6 +96,8 @@ export async function runNow(engine: Engine, op: OperationRow, work: () => Promi
     message = await work();
   } catch (err) {
     const f = failureOf(err);
+    // an internal failure is logged as a long operation's is; a refusal is the client's to read
+    if (!(err instanceof ApiError)) console.error(`operation ${op.id} (${op.command} ${op.service}) failed: ${(err as Error)?.stack ?? f.message}`);
     engine.operations.finish(op.id, 'failure', f.reason, f.message);
     throw err instanceof ApiError ? err : new ApiError('fault', `${op.command} failed: ${f.message}`);
   }

@@ -45,7 +45,7 @@ describe('failover of a master whose data directory was removed', () => {
 
     // the relay holds the URI's port now: an address outside the ip-filter is turned away before PostgreSQL
     const narrowed = await t.call<Operation>('PUT', '/dbaas-postgres/gone', { 'ip-filter': ['10.0.0.0/8'] });
-    expect(narrowed.status).toBe(200);
+    expect(narrowed.status, JSON.stringify(narrowed.body)).toBe(200);
     expect((await t.waitOperation(narrowed.body.id)).state).toBe('success');
     const refused = await until('the relay to refuse 127.0.0.1', async () => {
       const err = await queryAs(t, after, 'SELECT 1').then(() => null, (e: Error) => e);
