@@ -50,6 +50,9 @@ function relaysIn(dir: string): number[] {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class FrontRuntime {
+  /** Starts under way, by relay directory. */
+  private starting = new Map<string, Promise<number>>();
+
   constructor(private readonly instances: InstanceRuntime) {}
 
   /** Installs the relay into `binDir` (root-owned, 0755), atomically, only when it differs; answers its path. */
@@ -89,8 +92,19 @@ export class FrontRuntime {
     }
   }
 
-  /** Starts the relay of `dir` as `owner` (configure first) unless it runs; answers its pid once it handles signals. */
-  async start(dir: string, owner: RunAs | null, script: string, timeoutMs = 5000): Promise<number> {
+  /**
+   * Starts the relay of `dir` as `owner` (configure first) unless it runs; answers its pid once it handles signals.
+   * A start of the same relay under way is joined: a second one would kill the first's process as a stray.
+   */
+  start(dir: string, owner: RunAs | null, script: string, timeoutMs = 5000): Promise<number> {
+    const under = this.starting.get(dir);
+    if (under) return under;
+    const task = this.startOnce(dir, owner, script, timeoutMs).finally(() => this.starting.delete(dir));
+    this.starting.set(dir, task);
+    return task;
+  }
+
+  private async startOnce(dir: string, owner: RunAs | null, script: string, timeoutMs: number): Promise<number> {
     const running = this.pid(dir);
     if (running !== null) return running;
     const p = frontPaths(dir);

@@ -176,6 +176,9 @@ export function userlistText(users: Map<string, string>, adminPassword: string):
 }
 
 export class BouncerRuntime {
+  /** Starts under way, by service root. */
+  private starting = new Map<string, Promise<void>>();
+
   constructor(private readonly instances: InstanceRuntime, private readonly binary: PgBouncerBinary) {}
 
   get version(): string {
@@ -218,8 +221,20 @@ export class BouncerRuntime {
     return this.binary.bin;
   }
 
-  /** Starts PgBouncer (daemonized) unless it runs, and waits until it accepts TCP connections. */
-  async start(spec: BouncerSpec, timeoutMs = 15_000): Promise<void> {
+  /**
+   * Starts PgBouncer (daemonized) unless it runs, and waits until it accepts TCP connections. A start of the same
+   * service already under way (a supervision round and a request may both find it down) is joined, not doubled:
+   * a second PgBouncer on the same socket exits with "unix socket is in use", failing its caller.
+   */
+  start(spec: BouncerSpec, timeoutMs = 15_000): Promise<void> {
+    const under = this.starting.get(spec.root);
+    if (under) return under;
+    const task = this.startOnce(spec, timeoutMs).finally(() => this.starting.delete(spec.root));
+    this.starting.set(spec.root, task);
+    return task;
+  }
+
+  private async startOnce(spec: BouncerSpec, timeoutMs: number): Promise<void> {
     const p = bouncerPaths(spec.root);
     if (this.pid(spec.root) === null) {
       // A PgBouncer killed with SIGKILL leaves its pidfile; it would refuse to start ("another instance running?").

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Operation } from '@/lib/schemas/operation';
 import type { ConnectionPool } from '@/lib/schemas/pool';
 import type { ServicePg } from '@/lib/schemas/service';
-import { bouncerAdmin } from '../domain/bouncer';
+import { bouncerAdmin, stopBouncer, syncBouncer } from '../domain/bouncer';
 import { queryAs, removeDataDir, startEngine, type TestEngine } from './harness';
 
 const PGBENCH = '/usr/lib/postgresql/15/bin/pgbench';
@@ -73,6 +73,16 @@ describe('connection pools', () => {
     expect(c?.port).toBeGreaterThan(0);
     expect(c?.port).not.toBe(svc.components?.find((x) => x.component === 'pg')?.port);
     expect(t.engine.bouncer?.pid(t.engine.serviceRoot(t.engine.services.get('pooled')!))).toBeGreaterThan(0);
+  });
+
+  it('starts one PgBouncer when two callers find it down at once (a supervision round and a request)', async () => {
+    const record = t.engine.services.get('pooled')!;
+    await stopBouncer(t.engine, record);
+    // before, both ran it: the second exited with "unix socket is in use" and failed its caller with a 500
+    await Promise.all([syncBouncer(t.engine, 'pooled', { start: true }), syncBouncer(t.engine, 'pooled', { start: true })]);
+    const pid = t.engine.bouncer?.pid(t.engine.serviceRoot(record));
+    expect(pid).toBeGreaterThan(0);
+    expect(await bouncerAdmin(t.engine, 'pooled', 'SHOW VERSION')).toHaveLength(1);
   });
 
   it('creates a pool that serves whoever logs in with their own password', async () => {
