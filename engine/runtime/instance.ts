@@ -226,6 +226,11 @@ export class InstanceRuntime {
       shared_preload_libraries: 'pg_stat_statements',
       // the contract's default ("The default is `20`", and its minimum): PostgreSQL's own 10 is one no client may send back
       max_wal_senders: 20,
+      // a standby's, written on every node: a master promoted from a standby would otherwise lose these lines, and
+      // PostgreSQL marks a server parameter gone from the file as needing a restart (the next change restarted it)
+      hot_standby: true,
+      // after a failover the standbys follow the new master's timeline by themselves
+      recovery_target_timeline: 'latest',
       ...spec.settings,
       ...(spec.standby ? standbySettings(spec.standby) : {}),
     };

@@ -42,9 +42,6 @@ export function standbySettings(s: StandbySpec): Record<string, string | boolean
     primary_conninfo: s.primaryConninfo,
     primary_slot_name: s.slot,
     ...(s.restoreCommand ? { restore_command: s.restoreCommand } : {}),
-    // after a failover the standbys follow the new master's timeline by themselves
-    recovery_target_timeline: 'latest',
-    hot_standby: true,
   };
 }
 

@@ -44,6 +44,8 @@ describe('failover of a master whose data directory was removed', () => {
     expect((await t.getService('gone'))['pgdeck-failovers']?.[0]?.rebuild).toBe('copy');
 
     // the relay holds the URI's port now: an address outside the ip-filter is turned away before PostgreSQL
+    const promoted = () => t.engine.runtime.pid(t.engine.nodeRoot(t.engine.services.get('gone')!, t.engine.nodes.master('gone')!));
+    const promotedPid = promoted();
     const narrowed = await t.call<Operation>('PUT', '/dbaas-postgres/gone', { 'ip-filter': ['10.0.0.0/8'] });
     expect(narrowed.status, JSON.stringify(narrowed.body)).toBe(200);
     expect((await t.waitOperation(narrowed.body.id)).state).toBe('success');
@@ -55,6 +57,8 @@ describe('failover of a master whose data directory was removed', () => {
     const widened = await t.call<Operation>('PUT', '/dbaas-postgres/gone', { 'ip-filter': ['0.0.0.0/0', '::/0'] });
     expect((await t.waitOperation(widened.body.id)).state).toBe('success');
     expect(await queryAs(t, after, 'SELECT id FROM kept')).toEqual([{ id: 1 }]);
+    // neither change restarted the promoted master: its configuration as a master left no server parameter pending
+    expect(promoted()).toBe(promotedPid);
     // PostgreSQL itself sees the relay's own address
     const [{ addr }] = await queryAs(t, after, 'SELECT host(inet_client_addr()) AS addr') as [{ addr: string }];
     expect(addr).toBe('127.0.0.2');
