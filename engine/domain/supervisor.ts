@@ -415,7 +415,9 @@ export class Supervisor {
     const { engine } = this;
     const root = engine.nodeRoot(svc, node);
     const pid = engine.runtime.pid(root);
-    if (pid !== null && !existsSync(pgSocket(engine, svc, node))) {
+    // the socket as the store names it now: an operation that moved the node to another port since the round began
+    // (maintenance moving a master back onto the service's port) has taken it over
+    if (pid !== null && !existsSync(pgSocket(engine, svc, node)) && !this.superseded(svc, node)) {
       engine.services.notify(svc.name, {
         level: 'warning',
         type: 'service_socket_lost',
@@ -453,7 +455,8 @@ export class Supervisor {
   /** A restart this round planned that something else took over since: a failover, an operation, a new role, the engine stopping. */
   private superseded(svc: ServiceRecord, node: NodeRecord): boolean {
     const now = this.engine.services.get(svc.name);
-    return this.stopped || !now || this.unwatched(now) || this.engine.nodes.get(svc.name, node.name)?.role !== node.role;
+    const stored = this.engine.nodes.get(svc.name, node.name);
+    return this.stopped || !now || this.unwatched(now) || stored?.role !== node.role || stored.port !== node.port;
   }
 
   /** Starts a node's PostgreSQL again (stopping it first when `stopFirst`, with PgBouncer, which follows its socket). */
@@ -463,6 +466,7 @@ export class Supervisor {
     // until the start succeeds (a postmaster that cannot bind its port lives a moment before it exits), not running
     if (node.role === 'master') engine.restarting.add(svc.name);
     try {
+      if (this.superseded(svc, node)) return;
       if (stopFirst) {
         await stopBouncer(engine, svc);
         await stopNode(engine, svc, node);
